@@ -1,0 +1,163 @@
+#pragma once
+// Command specs: what the dispatcher knows about a command before running it. Each family file
+// declares its commands with named fields and registers them; the dispatcher checks arity, finds
+// the keys and routes by Route. Derived bits are computed once by Registry::add.
+//
+// Who runs what, and where:
+//   Route::kConnection  run_conn on the connection's own shard; sees ClientState, no keyspace.
+//   Route::kKey         run on the shard owning the key(s); all keys must share one shard.
+//   Route::kKeysFanout  keys are split by owner; part() runs on each owner with the argv indices
+//                       of its keys; the coordinator merges the Partials (Merge) in argv order.
+//   Route::kAllShards   part() runs on every shard with no keys; the coordinator merges.
+// Handlers and parts never touch sockets or client state other than what they are given.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <shardis/proto/reply_builder.h>
+#include <shardis/server/db.h>
+
+namespace shardis::server {
+
+class Registry;
+
+using ArgList = std::span<const std::string_view>;  // args[0] is the command name as sent
+
+enum CommandFlag : uint32_t {
+  kWrite = 1u << 0,
+  kReadOnly = 1u << 1,
+  kFast = 1u << 2,
+  kAdmin = 1u << 3,
+  kDenyOom = 1u << 4,
+  kNoScript = 1u << 5,
+  kLoading = 1u << 6,
+  kStale = 1u << 7,
+  kNoAuth = 1u << 8,
+  kAllowBusy = 1u << 9,
+  kSentinel = 1u << 10,
+  kNoMulti = 1u << 11,
+};
+
+// Redis ACL categories, reported by COMMAND INFO ("@keyspace", ...).
+enum AclCategory : uint32_t {
+  kAclKeyspace = 1u << 0,
+  kAclRead = 1u << 1,
+  kAclWrite = 1u << 2,
+  kAclString = 1u << 3,
+  kAclFast = 1u << 4,
+  kAclSlow = 1u << 5,
+  kAclConnection = 1u << 6,
+  kAclAdmin = 1u << 7,
+  kAclDangerous = 1u << 8,
+};
+
+enum class Route : uint8_t { kConnection, kKey, kKeysFanout, kAllShards };
+
+// How the coordinator combines the Partials of a fanned-out command.
+enum class Merge : uint8_t {
+  kNone,
+  kSumInteger,    // ":<sum of count>"
+  kArrayByIndex,  // array of values, one per key, in argv order (nil for nullopt)
+  kOk,            // "+OK"
+};
+
+// Key positions, Redis convention: first and last argv index (last < 0 counts from the end:
+// -1 is the last argument), step between keys. {0,0,0} means no keys.
+struct KeySpec {
+  int first = 0;
+  int last = 0;
+  int step = 0;
+};
+
+// Client (connection) state. Lives on the connection's shard; never database state.
+struct ClientState {
+  uint64_t id = 0;
+  int db = 0;
+  int resp = 2;
+  std::string name;
+  bool close_after_reply = false;
+};
+
+// What a kConnection handler may consult about the server.
+struct ServerInfo {
+  int shards = 1;
+  int port = 0;
+};
+
+// Context for a handler running on the shard that owns its keys.
+struct ExecContext {
+  ArgList args;
+  ShardStore& store;
+  Db& db;  // the client's selected database on this shard
+  proto::ReplyBuilder& rb;
+};
+
+// Context for a kConnection handler, on the connection's shard.
+struct ConnContext {
+  ArgList args;
+  ClientState& client;
+  proto::ReplyBuilder& rb;
+  const Registry& registry;
+  const ServerInfo& server;
+};
+
+// One shard's share of a fanned-out command.
+struct Partial {
+  int64_t count = 0;                               // kSumInteger
+  std::vector<std::optional<std::string>> values;  // kArrayByIndex: one per key index, in order
+};
+
+using Handler = void (*)(ExecContext& ctx);
+using ConnHandler = void (*)(ConnContext& ctx);
+// key_idx: argv indices of this shard's keys, increasing (empty for kAllShards).
+using PartHandler = void (*)(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& out);
+// Optional argument check on the coordinator before any routing; returns an error text
+// (without "-") to reply, or an empty string when the arguments are acceptable.
+using ArgCheck = std::string (*)(ArgList args);
+
+struct CommandSpec {
+  std::string_view name;  // lower case, as COMMAND reports it
+  int arity = 0;          // Redis convention: negative means "at least -arity"
+  uint32_t flags = 0;
+  KeySpec keys{};
+  Route route = Route::kKey;
+  Handler run = nullptr;            // kKey
+  ConnHandler run_conn = nullptr;   // kConnection
+  PartHandler part = nullptr;       // kKeysFanout, kAllShards
+  Merge merge = Merge::kNone;       // kKeysFanout, kAllShards
+  ArgCheck check = nullptr;
+  uint32_t acl = 0;
+  std::string_view group;       // COMMAND DOCS: "string", "generic", "connection", "server"
+  std::string_view summary;     // COMMAND DOCS
+  std::string_view since;       // COMMAND DOCS, e.g. "1.0.0"
+  std::string_view complexity;  // COMMAND DOCS
+
+  // Derived by Registry::add.
+  bool has_keys = false;
+  bool variadic = false;  // arity < 0
+};
+
+// argv indices of the keys of a command, per its KeySpec.
+std::vector<uint32_t> key_indices(const CommandSpec& spec, size_t argc);
+
+// Arity check, Redis rules.
+inline bool arity_ok(const CommandSpec& spec, size_t argc) {
+  return spec.arity >= 0 ? argc == static_cast<size_t>(spec.arity)
+                         : argc >= static_cast<size_t>(-spec.arity);
+}
+
+// Exact Redis 7.0 error texts (without the leading "-").
+std::string err_wrong_args(std::string_view cmd_name);  // "ERR wrong number of arguments for 'get' command"
+std::string err_unknown_command(ArgList args);
+std::string err_unknown_subcommand(std::string_view sub, std::string_view cmd_upper);
+
+inline constexpr std::string_view kErrSyntax = "ERR syntax error";
+inline constexpr std::string_view kErrNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kErrNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kErrWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+
+}  // namespace shardis::server

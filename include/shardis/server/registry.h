@@ -1,0 +1,35 @@
+#pragma once
+// Registry: the command table. Filled once at start-up by the family register functions, then
+// read-only and shared by every shard thread (no locking needed after start-up).
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <shardis/server/command.h>
+
+namespace shardis::server {
+
+class Registry {
+ public:
+  // Adds a command; computes its derived fields. Aborts on a duplicate name.
+  void add(CommandSpec spec);
+  // Case-insensitive lookup; nullptr when unknown.
+  const CommandSpec* find(std::string_view name) const;
+  const std::vector<std::unique_ptr<CommandSpec>>& all() const { return specs_; }
+
+ private:
+  std::vector<std::unique_ptr<CommandSpec>> specs_;
+  std::unordered_map<std::string, const CommandSpec*> by_name_;
+};
+
+// Every family's commands. Each family file defines one register_<family>_family.
+void register_string_family(Registry& r);      // families/string_family.cc
+void register_keyspace_family(Registry& r);    // families/keyspace_family.cc
+void register_server_family(Registry& r);      // families/server_family.cc
+void register_connection_family(Registry& r);  // families/connection_family.cc
+void register_command_family(Registry& r);     // families/command_family.cc
+void register_all_families(Registry& r);
+
+}  // namespace shardis::server
