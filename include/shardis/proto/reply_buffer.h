@@ -25,14 +25,16 @@ class ReplyBuffer {
   static constexpr size_t kFirstBlockSize = 512;
 
   ReplyBuffer() = default;
-  ReplyBuffer(ReplyBuffer&&) noexcept = default;
-  ReplyBuffer& operator=(ReplyBuffer&&) noexcept = default;
+  // A moved-from buffer is empty and usable.
+  ReplyBuffer(ReplyBuffer&& other) noexcept;
+  ReplyBuffer& operator=(ReplyBuffer&& other) noexcept;
   ReplyBuffer(const ReplyBuffer&) = delete;
   ReplyBuffer& operator=(const ReplyBuffer&) = delete;
 
   void append(std::string_view bytes);
   void append(char c);
   // Returns space for at least n contiguous bytes at the back; commit() says how many were used.
+  // Nothing else may touch the buffer between reserve() and its commit().
   char* reserve(size_t n);
   void commit(size_t n);
 
@@ -59,6 +61,8 @@ class ReplyBuffer {
     size_t end = 0;    // one past the last written byte
   };
   Block& tail_with_room(size_t n);
+  // Drops every block but a reusable spare; the buffer must hold no unsent bytes.
+  void keep_spare_only();
 
   std::vector<Block> blocks_;  // front = oldest; blocks_[head_] is the first live block
   size_t head_ = 0;

@@ -8,8 +8,10 @@
 //     byte of an unfinished request. Between calls the caller may append bytes and may move the
 //     buffer (compact or grow it), but must not change or drop unconsumed bytes.
 //   * It returns kCommand when one request is complete: args() views point into `input` and stay
-//     valid until the caller changes the buffer. consumed() is the number of bytes to drop,
-//     which includes any empty requests skipped before it ("\r\n", "*0\r\n", "*-1\r\n").
+//     valid until the caller changes the buffer (inline requests, whose arguments may be
+//     unescaped, point into the parser instead: valid until the next parse() or reset()).
+//     consumed() is the number of bytes to drop, which includes any empty requests skipped before
+//     it ("\r\n", "*0\r\n", "*-1\r\n").
 //   * kNeedMore: consumed() bytes (skipped empty requests only) may be dropped; the parser keeps
 //     its place inside the unfinished request, relative to its first byte.
 //   * kError: error() holds the text for the "-ERR " reply ("Protocol error: ..."); the
@@ -19,6 +21,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace shardis::proto {
@@ -47,22 +50,29 @@ class RespParser {
   bool in_request() const { return state_ != State::kStart; }
 
  private:
-  enum class State { kStart, kMultibulk };
+  enum class State { kStart, kInline, kMultibulk };
+  enum class LineEnd { kFound, kNeedMore, kTooBig };
   Status parse_inline(std::string_view input);
   Status parse_multibulk(std::string_view input);
   Status fail(std::string msg);
+  // Finds `target` at or after `line` (request-relative) within the line-length limit.
+  LineEnd find_line_end(std::string_view req, size_t line, char target, size_t* at);
+  bool split_inline(std::string_view line);
+  void finish_request();
 
   ParserLimits limits_;
   State state_ = State::kStart;
   size_t consumed_ = 0;
   // Inside a multibulk request: offsets relative to its first byte.
-  size_t pos_ = 0;              // next unparsed byte
-  int64_t remaining_ = 0;       // arguments still to read
-  int64_t bulk_len_ = -1;       // length of the bulk being read, -1 if its header is not read
+  size_t pos_ = 0;         // next unparsed byte
+  int64_t remaining_ = 0;  // arguments still to read
+  int64_t bulk_len_ = -1;  // length of the bulk being read, -1 if its header is not read
   std::vector<std::pair<size_t, size_t>> spans_;  // (offset, length) of arguments read so far
   std::vector<std::string_view> args_;
   std::string inline_storage_;  // unescaped inline arguments live here
   std::vector<std::pair<size_t, size_t>> inline_spans_;
+  size_t scan_ = 0;  // request-relative: bytes before it were searched for a line end in vain
+  bool failed_ = false;
   std::string error_;
 };
 

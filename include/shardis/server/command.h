@@ -119,7 +119,7 @@ using PartHandler = void (*)(ExecContext& ctx, std::span<const uint32_t> key_idx
 using ArgCheck = std::string (*)(ArgList args);
 
 struct CommandSpec {
-  std::string_view name;  // lower case, as COMMAND reports it
+  std::string_view name;  // lower case, as COMMAND reports it; a string literal (the table keeps views)
   int arity = 0;          // Redis convention: negative means "at least -arity"
   uint32_t flags = 0;
   KeySpec keys{};

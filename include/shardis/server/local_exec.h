@@ -13,6 +13,14 @@ namespace shardis::server {
 void run_command_here(const Registry& registry, const ServerInfo& server, ArgList args,
                       ShardStore& store, ClientState& client, proto::ReplyBuilder& rb);
 
+// Checks a looked-up command (spec is nullptr when args[0] is unknown): existence, arity and
+// arguments. On failure writes the error reply and returns false.
+bool validate_command(const CommandSpec* spec, ArgList args, proto::ReplyBuilder& rb);
+
+// Runs a validated command on this shard, which owns all of its keys.
+void run_spec_here(const CommandSpec& spec, const Registry& registry, const ServerInfo& server,
+                   ArgList args, ShardStore& store, ClientState& client, proto::ReplyBuilder& rb);
+
 // Writes the merged reply of a fanned-out command. parts[i] belongs to the shard whose key
 // indices are key_idx[i]; values are put back in argv order.
 void merge_partials(const CommandSpec& spec, std::span<const std::vector<uint32_t>> key_idx,

@@ -21,7 +21,8 @@ class Registry {
 
  private:
   std::vector<std::unique_ptr<CommandSpec>> specs_;
-  std::unordered_map<std::string, const CommandSpec*> by_name_;
+  // Keys view the specs' names (lower-case string literals with static lifetime).
+  std::unordered_map<std::string_view, const CommandSpec*> by_name_;
 };
 
 // Every family's commands. Each family file defines one register_<family>_family.

@@ -1,0 +1,80 @@
+#pragma once
+// Connection: one client socket and its state. Owned by the shard that accepted it; only that
+// shard's thread touches it. Holds the input buffer (bytes received, not yet parsed), the
+// parser, the client state, the output buffer, and the replies still being computed elsewhere
+// (pending), which keep request order: a reply enters `out` only when every earlier one has.
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string_view>
+
+#include <shardis/proto/reply_buffer.h>
+#include <shardis/proto/resp_parser.h>
+#include <shardis/server/command.h>
+#include <shardis/server/hop.h>
+
+namespace shardis::server {
+
+class alignas(16) Connection {
+ public:
+  static constexpr size_t kInitialInput = 16 * 1024;
+  static constexpr size_t kMinRecvRoom = 4 * 1024;
+  static constexpr size_t kMaxQueryBuffer = 1024ull * 1024 * 1024;  // client-query-buffer-limit
+  static constexpr size_t kMaxIov = 64;
+
+  Connection(int fd, uint64_t id);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  int fd() const { return fd_; }
+
+  // Input buffer.
+  std::string_view unparsed() const { return {in_.get() + in_begin_, in_end_ - in_begin_}; }
+  void consume_input(size_t n);
+  // Room to receive into, compacting or growing the buffer; nullptr if the query buffer would
+  // pass kMaxQueryBuffer.
+  char* recv_space(size_t* len);
+  void received(size_t n) { in_end_ += n; }
+
+  // Where the next reply goes: straight into `out` when nothing earlier is pending, else into a
+  // new slot that is already complete.
+  proto::ReplyBuffer& local_sink();
+  // A slot for a reply computed on another shard.
+  ReplySlot* add_pending_slot();
+  // Moves completed replies at the front of `pending` into `out`.
+  void drain_pending();
+
+  // Prepares msg_ over the unsent output; returns false if there is nothing to send.
+  bool prepare_send();
+  const msghdr* send_msg() const { return &msg_; }
+
+  proto::ReplyBuffer out;
+  std::deque<ReplySlot> pending;
+  proto::RespParser parser;
+  ClientState client;
+
+  // I/O state, managed by the shard.
+  bool recv_armed = false;
+  bool send_inflight = false;
+  bool eof = false;           // peer closed, error, or server stopping: read no more
+  bool closed = false;        // fd closed; waiting for outstanding work before freeing
+  bool waiting_credits = false;
+  bool in_send_list = false;
+  uint32_t hops_inflight = 0;
+  uint32_t shard_index = 0;   // position in the owning shard's connection list
+
+ private:
+  int fd_;
+  std::unique_ptr<char[]> in_;
+  size_t in_cap_ = 0;
+  size_t in_begin_ = 0;
+  size_t in_end_ = 0;
+  iovec iov_[kMaxIov];
+  msghdr msg_{};
+};
+
+}  // namespace shardis::server

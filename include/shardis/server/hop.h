@@ -1,0 +1,60 @@
+#pragma once
+// Cross-shard messages. A command that needs another shard becomes one RemoteCommand, created
+// and freed by the origin shard (the one holding the client connection). Each Hop on an SPSC
+// queue points at it.
+//
+// Ownership and lifetime:
+//   * The origin allocates the RemoteCommand, copies the arguments into its arena, and frees it
+//     when every part has come back. Targets only read args/spec/db/resp, and each target writes
+//     only its own parts[i] (or reply, for a single-target command). The queue's release/acquire
+//     pair orders those writes before the origin reads them.
+//   * conn and slot are origin-side pointers: only the origin thread dereferences them.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <shardis/proto/reply_buffer.h>
+#include <shardis/server/command.h>
+
+namespace shardis::server {
+
+class Connection;
+
+// A reply position in a connection's request order, filled later.
+struct ReplySlot {
+  proto::ReplyBuffer buf;
+  bool done = false;
+};
+
+struct RemoteCommand {
+  const CommandSpec* spec = nullptr;
+  int db = 0;
+  int resp = 2;
+  std::string arena;                  // argument bytes, never resized after args are set
+  std::vector<std::string_view> args;  // views into arena
+
+  // One part per target shard; for Route::kKey there is exactly one and reply is used.
+  std::vector<uint32_t> part_shard;
+  std::vector<std::vector<uint32_t>> key_idx;  // argv indices per part (fan-out only)
+  std::vector<Partial> parts;                  // fan-out results, parts[i] written by part_shard[i]
+  proto::ReplyBuffer reply;                    // single-target reply, in the client's protocol
+
+  // Origin-only.
+  Connection* conn = nullptr;
+  ReplySlot* slot = nullptr;
+  uint32_t pending = 0;  // parts still away
+
+  // Copies in into arena and points args at the copies.
+  void copy_args(ArgList in);
+};
+
+// Queue item: a request when response == false (executed by the receiver), else the same
+// command coming back to its origin.
+struct Hop {
+  RemoteCommand* cmd = nullptr;
+  uint32_t part = 0;
+  bool response = false;
+};
+
+}  // namespace shardis::server

@@ -1,0 +1,94 @@
+#pragma once
+// Shard: one event loop on one thread. It owns its io_uring engine, its slice of the keyspace
+// (ShardStore), the client connections it accepted on its own SO_REUSEPORT listener, and its
+// side of the cross-shard fabric. Nothing here is touched by another thread except through
+// Fabric rings and request_stop().
+//
+// One loop turn: run_once (submit + wait + completions: accepts, receives that parse and
+// dispatch commands, finished sends) -> drain incoming hops (bounded) -> resume connections
+// that were waiting for credits -> flush hops (one publish per ring) -> one vectored send per
+// connection with output -> back to run_once.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <shardis/runtime/io_engine.h>
+#include <shardis/server/connection.h>
+#include <shardis/server/dispatcher.h>
+#include <shardis/server/fabric.h>
+#include <shardis/server/registry.h>
+
+namespace shardis::server {
+
+struct ShardLimits {
+  size_t out_high_water = 4 * 1024 * 1024;  // stop reading a client with this much unsent
+  size_t max_pending_replies = 16 * 1024;   // or with this many replies still being computed
+  size_t incoming_budget = 1024;            // hops taken from each ring per turn
+  int drain_deadline_ms = 3000;             // on stop, then close clients that do not read
+  unsigned ring_entries = 4096;
+  // bench/ok-server only: answer +OK to every parsed command without dispatching it, which
+  // measures the loop, parser and send path alone.
+  bool reply_ok_only = false;
+};
+
+class Shard final : public runtime::CompletionHandler, public ReplyListener {
+ public:
+  // listen_fd is owned by the shard from now on. Construct on any thread; run() on its own.
+  Shard(uint32_t id, int listen_fd, Fabric& fabric, const Registry& registry,
+        const ServerInfo& info, const ShardLimits& limits);
+  ~Shard() override;
+
+  // Creates the engine on the calling thread (the shard's thread). Returns false with *error.
+  bool init(std::string* error);
+  // Thread body; returns when the server is stopping and every shard has drained.
+  void run();
+  // Any thread: asks the shard to stop accepting and reading, then drain.
+  void request_stop();
+
+ private:
+  static constexpr uint64_t kAcceptTag = 0x10;
+  static constexpr uint64_t kStopTag = 0x30;
+  static constexpr uint64_t kOpRecv = 1;
+  static constexpr uint64_t kOpSend = 2;
+
+  void on_completion(uint64_t tag, int res, bool more) override;
+  void on_remote_reply(Connection& c) override;
+
+  void on_accept(int res, bool more);
+  void on_recv(Connection& c, int res);
+  void on_send(Connection& c, int res);
+  void pump(Connection& c);
+  void process_input(Connection& c);
+  void arm_recv(Connection& c);
+  void want_send(Connection& c);
+  void submit_sends();
+  void close_conn(Connection& c);
+  void maybe_free(Connection& c);
+  bool over_high_water(const Connection& c) const;
+  void begin_stop();
+  bool drained() const;
+
+  uint32_t id_;
+  int listen_fd_;
+  int stop_fd_;
+  uint64_t stop_buf_ = 0;
+  Fabric& fabric_;
+  const Registry& registry_;
+  const ServerInfo& info_;
+  ShardLimits limits_;
+  ShardStore store_;
+  std::unique_ptr<runtime::IoEngine> engine_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+
+  std::vector<Connection*> conns_;
+  std::vector<Connection*> send_list_;
+  std::vector<Connection*> credit_waiters_;
+  bool accept_armed_ = false;
+  bool stopping_ = false;
+  bool reported_drained_ = false;
+  int64_t stop_started_ms_ = 0;
+};
+
+}  // namespace shardis::server

@@ -1,0 +1,44 @@
+#pragma once
+// ShardSet: the whole server. Owns the command table's users (one Shard per thread), the
+// fabric between them, and their threads. start() and stop() are called from the main thread.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <shardis/server/fabric.h>
+#include <shardis/server/registry.h>
+#include <shardis/server/shard.h>
+
+namespace shardis::server {
+
+struct ServerConfig {
+  std::string bind = "127.0.0.1";
+  uint16_t port = 6379;
+  uint32_t shards = 1;
+  size_t ring_capacity = 4096;  // per ordered pair of shards
+  ShardLimits limits;
+};
+
+class ShardSet {
+ public:
+  ShardSet(ServerConfig config, const Registry& registry);
+  ~ShardSet();
+
+  // Opens one listener per shard and starts the shard threads. On failure returns false with
+  // *error and nothing left running.
+  bool start(std::string* error);
+  // Stops accepting and reading, lets every shard send the replies already computed, joins.
+  void stop();
+
+ private:
+  ServerConfig config_;
+  const Registry& registry_;
+  ServerInfo info_;
+  Fabric fabric_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace shardis::server

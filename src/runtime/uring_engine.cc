@@ -1,0 +1,109 @@
+#include <shardis/runtime/uring_engine.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace shardis::runtime {
+
+UringEngine::UringEngine(unsigned entries) {
+  io_uring_params p{};
+  p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_SINGLE_ISSUER |
+            IORING_SETUP_DEFER_TASKRUN;
+  p.cq_entries = entries * 4;
+  int rc = io_uring_queue_init_params(entries, &ring_, &p);
+  if (rc == -EINVAL) {
+    // Older kernels: no single-issuer / deferred task work; cooperative task work instead.
+    p = io_uring_params{};
+    p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_COOP_TASKRUN;
+    p.cq_entries = entries * 4;
+    rc = io_uring_queue_init_params(entries, &ring_, &p);
+  }
+  if (rc < 0) {
+    throw std::runtime_error(std::string("io_uring setup failed: ") + std::strerror(-rc));
+  }
+}
+
+UringEngine::~UringEngine() { io_uring_queue_exit(&ring_); }
+
+io_uring_sqe* UringEngine::next_sqe() {
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+  while (sqe == nullptr) {
+    // Submission queue full: hand what we have to the kernel (no wait) and retry.
+    io_uring_submit(&ring_);
+    sqe = io_uring_get_sqe(&ring_);
+  }
+  return sqe;
+}
+
+void UringEngine::accept_multishot(int listen_fd, uint64_t tag) {
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_multishot_accept(sqe, listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  io_uring_sqe_set_data64(sqe, tag);
+}
+
+void UringEngine::recv(int fd, void* buf, size_t len, uint64_t tag) {
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_recv(sqe, fd, buf, len, 0);
+  io_uring_sqe_set_data64(sqe, tag);
+}
+
+void UringEngine::sendmsg(int fd, const msghdr* msg, uint64_t tag) {
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_sendmsg(sqe, fd, msg, MSG_NOSIGNAL);
+  io_uring_sqe_set_data64(sqe, tag);
+}
+
+void UringEngine::read(int fd, void* buf, size_t len, uint64_t tag) {
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_read(sqe, fd, buf, static_cast<unsigned>(len), 0);
+  io_uring_sqe_set_data64(sqe, tag);
+}
+
+void UringEngine::cancel_fd(int fd) {
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_cancel_fd(sqe, fd, IORING_ASYNC_CANCEL_ALL);
+  io_uring_sqe_set_data64(sqe, kIgnoreTag);
+  sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+}
+
+void UringEngine::close(int fd) {
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_close(sqe, fd);
+  io_uring_sqe_set_data64(sqe, kIgnoreTag);
+  sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+}
+
+void UringEngine::wake(int target_handle, uint64_t tag) {
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_msg_ring(sqe, target_handle, 0, tag, 0);
+  io_uring_sqe_set_data64(sqe, kIgnoreTag);
+  sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+}
+
+int UringEngine::run_once(bool block, int timeout_ms, CompletionHandler& handler) {
+  if (!block) {
+    io_uring_submit_and_get_events(&ring_);
+  } else if (timeout_ms < 0) {
+    io_uring_submit_and_wait(&ring_, 1);
+  } else {
+    __kernel_timespec ts{};
+    ts.tv_sec = timeout_ms / 1000;
+    ts.tv_nsec = static_cast<long long>(timeout_ms % 1000) * 1'000'000;
+    io_uring_cqe* unused = nullptr;
+    io_uring_submit_and_wait_timeout(&ring_, &unused, 1, &ts, nullptr);
+  }
+  int n = 0;
+  unsigned head;
+  io_uring_cqe* cqe;
+  io_uring_for_each_cqe(&ring_, head, cqe) {
+    uint64_t tag = io_uring_cqe_get_data64(cqe);
+    ++n;
+    if (tag == kIgnoreTag) continue;
+    handler.on_completion(tag, cqe->res, (cqe->flags & IORING_CQE_F_MORE) != 0);
+  }
+  io_uring_cq_advance(&ring_, static_cast<unsigned>(n));
+  return n;
+}
+
+}  // namespace shardis::runtime

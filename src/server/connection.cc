@@ -1,0 +1,68 @@
+#include <shardis/server/connection.h>
+
+#include <cstring>
+
+namespace shardis::server {
+
+Connection::Connection(int fd, uint64_t id) : fd_(fd) { client.id = id; }
+
+void Connection::consume_input(size_t n) {
+  in_begin_ += n;
+  if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
+}
+
+char* Connection::recv_space(size_t* len) {
+  if (!in_) {
+    in_cap_ = kInitialInput;
+    in_ = std::make_unique<char[]>(in_cap_);
+  }
+  if (in_cap_ - in_end_ < kMinRecvRoom && in_begin_ > 0) {
+    std::memmove(in_.get(), in_.get() + in_begin_, in_end_ - in_begin_);
+    in_end_ -= in_begin_;
+    in_begin_ = 0;
+  }
+  if (in_cap_ - in_end_ < kMinRecvRoom) {
+    if (in_end_ >= kMaxQueryBuffer) return nullptr;
+    size_t cap = in_cap_ * 2;
+    auto bigger = std::make_unique<char[]>(cap);
+    std::memcpy(bigger.get(), in_.get() + in_begin_, in_end_ - in_begin_);
+    in_end_ -= in_begin_;
+    in_begin_ = 0;
+    in_ = std::move(bigger);
+    in_cap_ = cap;
+  }
+  *len = in_cap_ - in_end_;
+  return in_.get() + in_end_;
+}
+
+proto::ReplyBuffer& Connection::local_sink() {
+  if (pending.empty()) return out;
+  // Consecutive local replies behind a remote one share one completed slot.
+  if (pending.back().done) return pending.back().buf;
+  pending.emplace_back();
+  pending.back().done = true;
+  return pending.back().buf;
+}
+
+ReplySlot* Connection::add_pending_slot() {
+  pending.emplace_back();
+  return &pending.back();
+}
+
+void Connection::drain_pending() {
+  while (!pending.empty() && pending.front().done) {
+    out.append_buffer(std::move(pending.front().buf));
+    pending.pop_front();
+  }
+}
+
+bool Connection::prepare_send() {
+  size_t n = out.gather(iov_, kMaxIov);
+  if (n == 0) return false;
+  msg_ = msghdr{};
+  msg_.msg_iov = iov_;
+  msg_.msg_iovlen = n;
+  return true;
+}
+
+}  // namespace shardis::server

@@ -1,0 +1,234 @@
+// Connection commands: PING, ECHO, QUIT, SELECT, HELLO and CLIENT (ID, GETNAME, SETNAME, HELP),
+// with Redis 7.0's replies and errors.
+//
+// All run on the connection's own shard (Route::kConnection) and change only the ClientState
+// they are given. HELLO switches the reply builder as well as the client, so that its own reply
+// is already in the protocol it selects.
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <shardis/base/number_format.h>
+#include <shardis/server/command.h>
+#include <shardis/server/db.h>
+#include <shardis/server/registry.h>
+
+namespace shardis::server {
+namespace {
+
+constexpr std::string_view kErrBadClientName =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+
+// Redis formats some arguments with "%s", which stops at a NUL byte.
+std::string_view c_str_view(std::string_view s) { return s.substr(0, s.find('\0')); }
+
+void reply_help(proto::ReplyBuilder& rb, std::span<const std::string_view> lines) {
+  rb.array(lines.size());
+  for (std::string_view l : lines) rb.simple(l);
+}
+
+// Client names are printable ASCII without spaces ('!' to '~'), so CLIENT LIST stays parseable.
+bool valid_client_name(std::string_view name) {
+  for (char c : name) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < '!' || u > '~') return false;
+  }
+  return true;
+}
+
+// Sets (or, with an empty name, clears) the connection name; false if the name is invalid.
+bool set_client_name(ClientState& client, std::string_view name) {
+  if (!valid_client_name(name)) return false;
+  client.name.assign(name);
+  return true;
+}
+
+void cmd_ping(ConnContext& ctx) {
+  if (ctx.args.size() > 2) return ctx.rb.error(err_wrong_args("ping"));
+  if (ctx.args.size() == 2) return ctx.rb.bulk(ctx.args[1]);
+  ctx.rb.simple("PONG");
+}
+
+void cmd_echo(ConnContext& ctx) { ctx.rb.bulk(ctx.args[1]); }
+
+// QUIT takes (and ignores) any arguments; the connection closes once the reply is sent.
+void cmd_quit(ConnContext& ctx) {
+  ctx.client.close_after_reply = true;
+  ctx.rb.ok();
+}
+
+void cmd_select(ConnContext& ctx) {
+  std::optional<int64_t> index = base::parse_int64(ctx.args[1]);
+  if (!index) return ctx.rb.error(kErrNotInteger);
+  if (*index < std::numeric_limits<int32_t>::min() ||
+      *index > std::numeric_limits<int32_t>::max()) {
+    return ctx.rb.error(
+        "ERR value is out of range, value must between -2147483648 and 2147483647");
+  }
+  if (*index < 0 || *index >= ShardStore::kNumDbs) {
+    return ctx.rb.error("ERR DB index is out of range");
+  }
+  ctx.client.db = static_cast<int>(*index);
+  ctx.rb.ok();
+}
+
+// HELLO [protover [AUTH username password] [SETNAME clientname]]
+// No password is configured, so the "default" user accepts any password and every other user
+// name is refused, as Redis does without requirepass. Nothing changes unless all checks pass.
+void cmd_hello(ConnContext& ctx) {
+  ArgList args = ctx.args;
+  int64_t version = ctx.client.resp;
+  if (args.size() >= 2) {
+    std::optional<int64_t> v = base::parse_int64(args[1]);
+    if (!v) return ctx.rb.error("ERR Protocol version is not an integer or out of range");
+    if (*v < 2 || *v > 3) return ctx.rb.error("NOPROTO unsupported protocol version");
+    version = *v;
+  }
+  std::optional<std::string_view> user;
+  std::optional<std::string_view> name;
+  for (size_t j = 2; j < args.size(); ++j) {
+    size_t more = args.size() - 1 - j;
+    if (base::iequals(args[j], "auth") && more >= 2) {
+      user = args[j + 1];  // the password is not checked: "default" has none
+      j += 2;
+    } else if (base::iequals(args[j], "setname") && more >= 1) {
+      name = args[j + 1];
+      j += 1;
+    } else {
+      std::string err = "ERR Syntax error in HELLO option '";
+      err.append(c_str_view(args[j]));
+      err.append("'");
+      return ctx.rb.error(err);
+    }
+  }
+  if (user && *user != "default") {
+    return ctx.rb.error("WRONGPASS invalid username-password pair or user is disabled.");
+  }
+  if (name && !set_client_name(ctx.client, *name)) return ctx.rb.error(kErrBadClientName);
+
+  ctx.client.resp = static_cast<int>(version);
+  ctx.rb.set_resp(ctx.client.resp);
+  proto::ReplyBuilder& rb = ctx.rb;
+  rb.map(7);
+  rb.bulk("server");
+  rb.bulk("redis");
+  rb.bulk("version");
+  rb.bulk("7.0.15");
+  rb.bulk("proto");
+  rb.integer(version);
+  rb.bulk("id");
+  rb.integer(static_cast<int64_t>(ctx.client.id));
+  rb.bulk("mode");
+  rb.bulk("standalone");
+  rb.bulk("role");
+  rb.bulk("master");
+  rb.bulk("modules");
+  rb.array(0);
+}
+
+// CLIENT ID | GETNAME | SETNAME name | HELP
+void cmd_client(ConnContext& ctx) {
+  std::string_view sub = ctx.args[1];
+  size_t argc = ctx.args.size();
+  if (base::iequals(sub, "id")) {
+    if (argc != 2) return ctx.rb.error(err_wrong_args("client|id"));
+    return ctx.rb.integer(static_cast<int64_t>(ctx.client.id));
+  }
+  if (base::iequals(sub, "getname")) {
+    if (argc != 2) return ctx.rb.error(err_wrong_args("client|getname"));
+    if (ctx.client.name.empty()) return ctx.rb.null();
+    return ctx.rb.bulk(ctx.client.name);
+  }
+  if (base::iequals(sub, "setname")) {
+    if (argc != 3) return ctx.rb.error(err_wrong_args("client|setname"));
+    if (!set_client_name(ctx.client, ctx.args[2])) return ctx.rb.error(kErrBadClientName);
+    return ctx.rb.ok();
+  }
+  if (base::iequals(sub, "help")) {
+    if (argc != 2) return ctx.rb.error(err_wrong_args("client|help"));
+    static constexpr std::string_view kHelp[] = {
+        "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GETNAME",
+        "    Return the name of the current connection.",
+        "ID",
+        "    Return the ID of the current connection.",
+        "SETNAME <name>",
+        "    Assign the name <name> to the current connection.",
+        "HELP",
+        "    Prints this help.",
+    };
+    return reply_help(ctx.rb, kHelp);
+  }
+  ctx.rb.error(err_unknown_subcommand(sub, "CLIENT"));
+}
+
+}  // namespace
+
+void register_connection_family(Registry& r) {
+  constexpr uint32_t kAclConnFast = kAclFast | kAclConnection;
+  r.add({.name = "ping",
+         .arity = -1,
+         .flags = kFast,
+         .route = Route::kConnection,
+         .run_conn = cmd_ping,
+         .acl = kAclConnFast,
+         .group = "connection",
+         .summary = "Ping the server",
+         .since = "1.0.0",
+         .complexity = "O(1)"});
+  r.add({.name = "echo",
+         .arity = 2,
+         .flags = kLoading | kStale | kFast,
+         .route = Route::kConnection,
+         .run_conn = cmd_echo,
+         .acl = kAclConnFast,
+         .group = "connection",
+         .summary = "Echo the given string",
+         .since = "1.0.0",
+         .complexity = "O(1)"});
+  r.add({.name = "quit",
+         .arity = -1,
+         .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy,
+         .route = Route::kConnection,
+         .run_conn = cmd_quit,
+         .acl = kAclConnFast,
+         .group = "connection",
+         .summary = "Close the connection",
+         .since = "1.0.0",
+         .complexity = "O(1)"});
+  r.add({.name = "select",
+         .arity = 2,
+         .flags = kLoading | kStale | kFast,
+         .route = Route::kConnection,
+         .run_conn = cmd_select,
+         .acl = kAclConnFast,
+         .group = "connection",
+         .summary = "Change the selected database for the current connection",
+         .since = "1.0.0",
+         .complexity = "O(1)"});
+  r.add({.name = "hello",
+         .arity = -1,
+         .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy,
+         .route = Route::kConnection,
+         .run_conn = cmd_hello,
+         .acl = kAclConnFast,
+         .group = "connection",
+         .summary = "Handshake with Redis",
+         .since = "6.0.0",
+         .complexity = "O(1)"});
+  // A container command: COMMAND INFO reports no flags of its own, as Redis does.
+  r.add({.name = "client",
+         .arity = -2,
+         .route = Route::kConnection,
+         .run_conn = cmd_client,
+         .acl = kAclSlow,
+         .group = "connection",
+         .summary = "A container for client connection commands",
+         .since = "2.4.0",
+         .complexity = "Depends on subcommand."});
+}
+
+}  // namespace shardis::server

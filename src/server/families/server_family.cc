@@ -1,0 +1,260 @@
+// Server commands: DBSIZE, FLUSHDB, FLUSHALL and CONFIG (GET and HELP), with Redis 7.0's replies
+// and errors.
+//
+// DBSIZE and the FLUSH commands run on every shard (Route::kAllShards): each part_* works on its
+// own shard's databases and the coordinator merges. Their arguments are checked once, on the
+// coordinator, before anything runs. CONFIG runs on the connection's shard and reads a fixed
+// table: Shardis has no runtime configuration to change.
+#include <cstdint>
+#include <iterator>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <shardis/base/number_format.h>
+#include <shardis/server/command.h>
+#include <shardis/server/db.h>
+#include <shardis/server/registry.h>
+
+namespace shardis::server {
+namespace {
+
+// ---- DBSIZE / FLUSHDB / FLUSHALL ----
+
+void part_dbsize(ExecContext& ctx, std::span<const uint32_t>, Partial& out) {
+  out.count = static_cast<int64_t>(ctx.db.size());
+}
+
+// FLUSHDB [ASYNC|SYNC] and FLUSHALL [ASYNC|SYNC]. Both modes flush at once: a flush is the same
+// work either way here.
+std::string check_flush(ArgList args) {
+  if (args.size() == 1) return {};
+  if (args.size() == 2 && (base::iequals(args[1], "async") || base::iequals(args[1], "sync"))) {
+    return {};
+  }
+  return std::string(kErrSyntax);
+}
+
+void part_flushdb(ExecContext& ctx, std::span<const uint32_t>, Partial&) { ctx.db.clear(); }
+
+void part_flushall(ExecContext& ctx, std::span<const uint32_t>, Partial&) {
+  ctx.store.flush_all();
+}
+
+// ---- CONFIG ----
+
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool chars_equal(char a, char b, bool nocase) {
+  return nocase ? ascii_lower(a) == ascii_lower(b) : a == b;
+}
+
+// Redis glob matching (stringmatchlen): '*', '?', '[...]' with '^' negation and 'a-z' ranges,
+// and '\' to take the next character literally.
+bool glob_match(std::string_view pat, std::string_view str, bool nocase) {
+  while (!pat.empty() && !str.empty()) {
+    switch (pat[0]) {
+      case '*': {
+        while (pat.size() > 1 && pat[1] == '*') pat.remove_prefix(1);
+        if (pat.size() == 1) return true;
+        for (size_t i = 0; i <= str.size(); ++i) {
+          if (glob_match(pat.substr(1), str.substr(i), nocase)) return true;
+        }
+        return false;
+      }
+      case '?':
+        str.remove_prefix(1);
+        break;
+      case '[': {
+        pat.remove_prefix(1);
+        bool negate = !pat.empty() && pat[0] == '^';
+        if (negate) pat.remove_prefix(1);
+        bool match = false;
+        // An unterminated set runs to the end of the pattern.
+        while (!pat.empty() && pat[0] != ']') {
+          if (pat[0] == '\\' && pat.size() >= 2) {
+            pat.remove_prefix(1);
+            if (pat[0] == str[0]) match = true;
+          } else if (pat.size() >= 3 && pat[1] == '-') {
+            char lo = pat[0];
+            char hi = pat[2];
+            if (lo > hi) std::swap(lo, hi);
+            char c = str[0];
+            if (nocase) {
+              lo = ascii_lower(lo);
+              hi = ascii_lower(hi);
+              c = ascii_lower(c);
+            }
+            if (c >= lo && c <= hi) match = true;
+            pat.remove_prefix(2);
+          } else if (chars_equal(pat[0], str[0], nocase)) {
+            match = true;
+          }
+          pat.remove_prefix(1);
+        }
+        if (negate) match = !match;
+        if (!match) return false;
+        str.remove_prefix(1);
+        // Step over the ']' (or nothing, for an unterminated set) before the common advance.
+        if (pat.empty()) return str.empty();
+        break;
+      }
+      case '\\':
+        if (pat.size() >= 2) pat.remove_prefix(1);
+        [[fallthrough]];
+      default:
+        if (!chars_equal(pat[0], str[0], nocase)) return false;
+        str.remove_prefix(1);
+        break;
+    }
+    pat.remove_prefix(1);
+  }
+  while (!pat.empty() && pat[0] == '*') pat.remove_prefix(1);
+  return pat.empty() && str.empty();
+}
+
+struct ConfigParam {
+  std::string_view name;
+  std::string_view value;  // empty for "port", which comes from ServerInfo
+};
+
+// What CONFIG GET reports. Values are Redis's defaults where Shardis behaves the same way.
+constexpr ConfigParam kConfigParams[] = {
+    {"appendfsync", "everysec"},
+    {"appendonly", "no"},
+    {"bind", "127.0.0.1"},
+    {"cluster-enabled", "no"},
+    {"daemonize", "no"},
+    {"databases", "16"},
+    {"dbfilename", "dump.rdb"},
+    {"hz", "10"},
+    {"io-threads", "1"},
+    {"loglevel", "notice"},
+    {"maxclients", "10000"},
+    {"maxmemory", "0"},
+    {"maxmemory-policy", "noeviction"},
+    {"notify-keyspace-events", ""},
+    {"port", ""},
+    {"proto-max-bulk-len", "536870912"},
+    {"protected-mode", "yes"},
+    {"requirepass", ""},
+    {"save", ""},
+    {"tcp-keepalive", "300"},
+    {"timeout", "0"},
+};
+
+std::string config_value(const ConfigParam& p, const ServerInfo& server) {
+  if (p.name == "port") return base::int64_to_string(server.port);
+  return std::string(p.value);
+}
+
+// CONFIG GET parameter [parameter ...]. A pattern without glob characters names one parameter
+// (case-insensitive) and the reply uses the name as given; a glob pattern reports the matching
+// parameters under their own names. A parameter is reported once however often it matches.
+void config_get(ConnContext& ctx) {
+  struct Match {
+    size_t param;
+    std::string_view name;
+  };
+  std::vector<Match> matches;
+  auto seen = [&](size_t i) {
+    for (const Match& m : matches) {
+      if (m.param == i) return true;
+    }
+    return false;
+  };
+  constexpr size_t kNumParams = std::size(kConfigParams);
+  for (size_t a = 2; a < ctx.args.size(); ++a) {
+    std::string_view pattern = ctx.args[a];
+    bool is_glob = pattern.find_first_of("[*?") != std::string_view::npos;
+    for (size_t i = 0; i < kNumParams; ++i) {
+      std::string_view name = kConfigParams[i].name;
+      bool hit = is_glob ? glob_match(pattern, name, true) : base::iequals(pattern, name);
+      if (hit && !seen(i)) matches.push_back({i, is_glob ? name : pattern});
+    }
+  }
+  ctx.rb.map(matches.size());
+  for (const Match& m : matches) {
+    ctx.rb.bulk(m.name);
+    ctx.rb.bulk(config_value(kConfigParams[m.param], ctx.server));
+  }
+}
+
+void reply_help(proto::ReplyBuilder& rb, std::span<const std::string_view> lines) {
+  rb.array(lines.size());
+  for (std::string_view l : lines) rb.simple(l);
+}
+
+void cmd_config(ConnContext& ctx) {
+  std::string_view sub = ctx.args[1];
+  if (base::iequals(sub, "get")) {
+    if (ctx.args.size() < 3) return ctx.rb.error(err_wrong_args("config|get"));
+    return config_get(ctx);
+  }
+  if (base::iequals(sub, "help")) {
+    if (ctx.args.size() != 2) return ctx.rb.error(err_wrong_args("config|help"));
+    static constexpr std::string_view kHelp[] = {
+        "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GET <pattern>",
+        "    Return parameters matching the glob-like <pattern> and their values.",
+        "HELP",
+        "    Prints this help.",
+    };
+    return reply_help(ctx.rb, kHelp);
+  }
+  ctx.rb.error(err_unknown_subcommand(sub, "CONFIG"));
+}
+
+}  // namespace
+
+void register_server_family(Registry& r) {
+  r.add({.name = "dbsize",
+         .arity = 1,
+         .flags = kReadOnly | kFast,
+         .route = Route::kAllShards,
+         .part = part_dbsize,
+         .merge = Merge::kSumInteger,
+         .acl = kAclKeyspace | kAclRead | kAclFast,
+         .group = "server",
+         .summary = "Return the number of keys in the selected database",
+         .since = "1.0.0",
+         .complexity = "O(1)"});
+  r.add({.name = "flushdb",
+         .arity = -1,
+         .flags = kWrite,
+         .route = Route::kAllShards,
+         .part = part_flushdb,
+         .merge = Merge::kOk,
+         .check = check_flush,
+         .acl = kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous,
+         .group = "server",
+         .summary = "Remove all keys from the current database",
+         .since = "1.0.0",
+         .complexity = "O(N) where N is the number of keys in the selected database"});
+  r.add({.name = "flushall",
+         .arity = -1,
+         .flags = kWrite,
+         .route = Route::kAllShards,
+         .part = part_flushall,
+         .merge = Merge::kOk,
+         .check = check_flush,
+         .acl = kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous,
+         .group = "server",
+         .summary = "Remove all keys from all databases",
+         .since = "1.0.0",
+         .complexity = "O(N) where N is the total number of keys in all databases"});
+  // A container command: COMMAND INFO reports no flags of its own, as Redis does.
+  r.add({.name = "config",
+         .arity = -2,
+         .route = Route::kConnection,
+         .run_conn = cmd_config,
+         .acl = kAclSlow,
+         .group = "server",
+         .summary = "A container for server configuration commands",
+         .since = "2.0.0",
+         .complexity = "Depends on subcommand."});
+}
+
+}  // namespace shardis::server

@@ -1,0 +1,101 @@
+#include <shardis/server/local_exec.h>
+
+#include <algorithm>
+
+namespace shardis::server {
+
+bool validate_command(const CommandSpec* spec, ArgList args, proto::ReplyBuilder& rb) {
+  if (spec == nullptr) {
+    rb.error(err_unknown_command(args));
+    return false;
+  }
+  if (!arity_ok(*spec, args.size())) {
+    rb.error(err_wrong_args(spec->name));
+    return false;
+  }
+  if (spec->check != nullptr) {
+    std::string err = spec->check(args);
+    if (!err.empty()) {
+      rb.error(err);
+      return false;
+    }
+  }
+  return true;
+}
+
+void run_command_here(const Registry& registry, const ServerInfo& server, ArgList args,
+                      ShardStore& store, ClientState& client, proto::ReplyBuilder& rb) {
+  if (args.empty()) return;
+  const CommandSpec* spec = registry.find(args[0]);
+  if (validate_command(spec, args, rb)) run_spec_here(*spec, registry, server, args, store, client, rb);
+}
+
+void run_spec_here(const CommandSpec& cmd, const Registry& registry, const ServerInfo& server,
+                   ArgList args, ShardStore& store, ClientState& client, proto::ReplyBuilder& rb) {
+  const CommandSpec* spec = &cmd;
+  switch (spec->route) {
+    case Route::kConnection: {
+      ConnContext ctx{args, client, rb, registry, server};
+      spec->run_conn(ctx);
+      return;
+    }
+    case Route::kKey: {
+      ExecContext ctx{args, store, store.db(client.db), rb};
+      spec->run(ctx);
+      return;
+    }
+    case Route::kKeysFanout:
+    case Route::kAllShards: {
+      std::vector<uint32_t> idx;
+      if (spec->route == Route::kKeysFanout) idx = key_indices(*spec, args.size());
+      Partial part;
+      ExecContext ctx{args, store, store.db(client.db), rb};
+      spec->part(ctx, idx, part);
+      merge_partials(*spec, std::span<const std::vector<uint32_t>>(&idx, 1),
+                     std::span<Partial>(&part, 1), rb);
+      return;
+    }
+  }
+}
+
+void merge_partials(const CommandSpec& spec, std::span<const std::vector<uint32_t>> key_idx,
+                    std::span<Partial> parts, proto::ReplyBuilder& rb) {
+  switch (spec.merge) {
+    case Merge::kNone:
+      return;
+    case Merge::kOk:
+      rb.ok();
+      return;
+    case Merge::kSumInteger: {
+      int64_t sum = 0;
+      for (const Partial& p : parts) sum += p.count;
+      rb.integer(sum);
+      return;
+    }
+    case Merge::kArrayByIndex: {
+      // (argv index, part, position in part), sorted by argv index.
+      struct Ref {
+        uint32_t argv;
+        uint32_t part;
+        uint32_t pos;
+      };
+      std::vector<Ref> refs;
+      for (uint32_t p = 0; p < parts.size(); ++p) {
+        for (uint32_t i = 0; i < key_idx[p].size(); ++i) refs.push_back({key_idx[p][i], p, i});
+      }
+      std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.argv < b.argv; });
+      rb.array(refs.size());
+      for (const Ref& r : refs) {
+        const auto& v = parts[r.part].values[r.pos];
+        if (v) {
+          rb.bulk(*v);
+        } else {
+          rb.null();
+        }
+      }
+      return;
+    }
+  }
+}
+
+}  // namespace shardis::server

@@ -1,0 +1,47 @@
+#include <shardis/server/registry.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace shardis::server {
+
+namespace {
+constexpr size_t kMaxNameLen = 64;
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+}  // namespace
+
+void Registry::add(CommandSpec spec) {
+  spec.has_keys = spec.keys.first > 0;
+  if (spec.has_keys && spec.keys.step <= 0) {
+    std::fprintf(stderr, "command %.*s: keys need a positive step\n",
+                 static_cast<int>(spec.name.size()), spec.name.data());
+    std::abort();
+  }
+  spec.variadic = spec.arity < 0;
+  auto owned = std::make_unique<CommandSpec>(spec);
+  if (!by_name_.emplace(spec.name, owned.get()).second) {
+    std::fprintf(stderr, "duplicate command %.*s\n", static_cast<int>(spec.name.size()),
+                 spec.name.data());
+    std::abort();
+  }
+  specs_.push_back(std::move(owned));
+}
+
+const CommandSpec* Registry::find(std::string_view name) const {
+  if (name.size() > kMaxNameLen) return nullptr;
+  char buf[kMaxNameLen];
+  for (size_t i = 0; i < name.size(); ++i) buf[i] = lower(name[i]);
+  auto it = by_name_.find(std::string_view(buf, name.size()));
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+void register_all_families(Registry& r) {
+  register_connection_family(r);
+  register_server_family(r);
+  register_command_family(r);
+  register_string_family(r);
+  register_keyspace_family(r);
+}
+
+}  // namespace shardis::server

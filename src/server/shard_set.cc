@@ -1,0 +1,103 @@
+#include <shardis/server/shard_set.h>
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <atomic>
+#include <latch>
+
+#include <shardis/base/log.h>
+#include <shardis/runtime/socket_util.h>
+
+namespace shardis::server {
+
+namespace {
+
+// CPUs this process may run on (respects taskset), in order.
+std::vector<int> allowed_cpus() {
+  std::vector<int> cpus;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    for (int i = 0; i < CPU_SETSIZE; ++i) {
+      if (CPU_ISSET(i, &set)) cpus.push_back(i);
+    }
+  }
+  return cpus;
+}
+
+}  // namespace
+
+ShardSet::ShardSet(ServerConfig config, const Registry& registry)
+    : config_(std::move(config)), registry_(registry),
+      fabric_(config_.shards, config_.ring_capacity) {
+  info_.shards = static_cast<int>(config_.shards);
+  info_.port = config_.port;
+}
+
+ShardSet::~ShardSet() { stop(); }
+
+bool ShardSet::start(std::string* error) {
+  std::vector<int> fds;
+  for (uint32_t i = 0; i < config_.shards; ++i) {
+    int fd = runtime::open_reuseport_listener(config_.bind, config_.port, error);
+    if (fd < 0) {
+      for (int f : fds) ::close(f);
+      return false;
+    }
+    fds.push_back(fd);
+  }
+  for (uint32_t i = 0; i < config_.shards; ++i) {
+    shards_.push_back(
+        std::make_unique<Shard>(i, fds[i], fabric_, registry_, info_, config_.limits));
+  }
+  fabric_.init_drain_count();
+
+  std::vector<int> cpus = allowed_cpus();
+  std::latch ready(config_.shards);
+  std::latch go(1);
+  std::atomic<bool> failed{false};
+  std::vector<std::string> errors(config_.shards);
+  for (uint32_t i = 0; i < config_.shards; ++i) {
+    threads_.emplace_back([this, i, &ready, &go, &failed, &errors, &cpus] {
+      std::string tag = "shard " + std::to_string(i);
+      base::set_thread_log_tag(tag.c_str());
+      if (!cpus.empty()) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpus[i % cpus.size()], &set);
+        pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+      }
+      bool ok = shards_[i]->init(&errors[i]);
+      if (!ok) failed = true;
+      ready.count_down();
+      go.wait();
+      if (ok && !failed) shards_[i]->run();
+    });
+  }
+  ready.wait();
+  go.count_down();
+  if (failed) {
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+    shards_.clear();
+    for (const auto& e : errors) {
+      if (!e.empty()) {
+        *error = e;
+        break;
+      }
+    }
+    return false;
+  }
+  return true;
+}
+
+void ShardSet::stop() {
+  if (threads_.empty()) return;
+  for (auto& s : shards_) s->request_stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  shards_.clear();
+}
+
+}  // namespace shardis::server

@@ -1,0 +1,76 @@
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+#include <shardis/runtime/spsc_queue.h>
+
+using shardis::runtime::SpscQueue;
+
+TEST_CASE("spsc: capacity rounds up and a full ring refuses pushes") {
+  SpscQueue<int> q(5);
+  CHECK(q.capacity() == 8);
+  for (int i = 0; i < 8; ++i) CHECK(q.try_push(i));
+  CHECK_FALSE(q.try_push(99));
+  int v = -1;
+  CHECK_FALSE(q.try_pop(v));  // nothing published yet
+  CHECK(q.publish());
+  CHECK_FALSE(q.publish());  // nothing new
+  CHECK(q.try_pop(v));
+  CHECK(v == 0);
+  CHECK(q.try_push(8));  // the freed slot is reusable
+  CHECK(q.publish());
+  for (int i = 1; i <= 8; ++i) {
+    REQUIRE(q.try_pop(v));
+    CHECK(v == i);
+  }
+  CHECK_FALSE(q.try_pop(v));
+  CHECK_FALSE(q.peek_nonempty());
+}
+
+TEST_CASE("spsc: items stay invisible until publish") {
+  SpscQueue<uint64_t> q(16);
+  CHECK(q.try_push(1));
+  CHECK(q.has_unpublished());
+  CHECK_FALSE(q.peek_nonempty());
+  q.publish();
+  CHECK(q.peek_nonempty());
+  CHECK_FALSE(q.has_unpublished());
+}
+
+// Producer and consumer on two threads; 10 million sequence numbers in batches of varying
+// size. The consumer must see every number exactly once and in order.
+TEST_CASE("spsc: 10 million messages across threads, none lost, duplicated or reordered") {
+  constexpr uint64_t kMessages = 10'000'000;
+  SpscQueue<uint64_t> q(1024);
+  std::thread producer([&] {
+    uint64_t next = 0;
+    uint64_t batch = 1;
+    while (next < kMessages) {
+      uint64_t pushed = 0;
+      while (pushed < batch && next < kMessages && q.try_push(next)) {
+        ++next;
+        ++pushed;
+      }
+      q.publish();
+      if (pushed == 0) std::this_thread::yield();
+      batch = batch % 97 + 1;
+    }
+  });
+  uint64_t expected = 0;
+  uint64_t wrong = 0;
+  uint64_t v = 0;
+  while (expected < kMessages) {
+    if (q.try_pop(v)) {
+      if (v != expected) ++wrong;
+      expected = v + 1;
+    } else {
+      std::this_thread::yield();
+    }
+  }
+  producer.join();
+  CHECK(wrong == 0);
+  CHECK(expected == kMessages);
+  CHECK_FALSE(q.try_pop(v));
+}
