@@ -10,7 +10,7 @@
 # failed or if nothing ran.
 set -uo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
 
 if [ -x /usr/bin/python3 ]; then py=/usr/bin/python3; else py=python3; fi

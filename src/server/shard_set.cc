@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <latch>
+#include <memory>
 
 #include <shardis/base/log.h>
 #include <shardis/runtime/socket_util.h>
@@ -53,35 +54,41 @@ bool ShardSet::start(std::string* error) {
   }
   fabric_.init_drain_count();
 
-  std::vector<int> cpus = allowed_cpus();
-  std::latch ready(config_.shards);
-  std::latch go(1);
-  std::atomic<bool> failed{false};
-  std::vector<std::string> errors(config_.shards);
+  // Start-up rendezvous. It lives on the heap, shared with the threads, because a thread may
+  // still be returning from go.wait() after start() has returned.
+  struct Rendezvous {
+    explicit Rendezvous(uint32_t n) : ready(n), errors(n) {}
+    std::latch ready;
+    std::latch go{1};
+    std::atomic<bool> failed{false};
+    std::vector<std::string> errors;
+    std::vector<int> cpus = allowed_cpus();
+  };
+  auto rv = std::make_shared<Rendezvous>(config_.shards);
   for (uint32_t i = 0; i < config_.shards; ++i) {
-    threads_.emplace_back([this, i, &ready, &go, &failed, &errors, &cpus] {
+    threads_.emplace_back([this, i, rv] {
       std::string tag = "shard " + std::to_string(i);
       base::set_thread_log_tag(tag.c_str());
-      if (!cpus.empty()) {
+      if (!rv->cpus.empty()) {
         cpu_set_t set;
         CPU_ZERO(&set);
-        CPU_SET(cpus[i % cpus.size()], &set);
+        CPU_SET(rv->cpus[i % rv->cpus.size()], &set);
         pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
       }
-      bool ok = shards_[i]->init(&errors[i]);
-      if (!ok) failed = true;
-      ready.count_down();
-      go.wait();
-      if (ok && !failed) shards_[i]->run();
+      bool ok = shards_[i]->init(&rv->errors[i]);
+      if (!ok) rv->failed = true;
+      rv->ready.count_down();
+      rv->go.wait();
+      if (ok && !rv->failed) shards_[i]->run();
     });
   }
-  ready.wait();
-  go.count_down();
-  if (failed) {
+  rv->ready.wait();
+  rv->go.count_down();
+  if (rv->failed) {
     for (auto& t : threads_) t.join();
     threads_.clear();
     shards_.clear();
-    for (const auto& e : errors) {
+    for (const auto& e : rv->errors) {
       if (!e.empty()) {
         *error = e;
         break;

@@ -129,72 +129,100 @@ def rss_mb(pid):
     return -1.0
 
 
+def responsive(port):
+    """True if a fresh connection gets +PONG within a few seconds."""
+    try:
+        with resp_wire.Conn(port, timeout=3) as conn:
+            return conn.call_raw("PING") == b"+PONG\r\n"
+    except Exception:
+        return False
+
+
+def gave_up(check, ok, port):
+    """After a failed case, stops the run if the server no longer answers at
+    all: every later case would only wait for its own timeout."""
+    if ok or responsive(port):
+        return False
+    check.check(False, "server still answers new connections (remaining cases skipped)")
+    return True
+
+
+def run_checks(check, ref, tst):
+    for name, payload in CLOSING_CASES:
+        want, ref_closed = exchange(ref.port, payload)
+        got, closed = exchange(tst.port, payload)
+        if not ref_closed:
+            check.check(False, "%s: redis-server closes (test case is wrong)" % name)
+            continue
+        ok = check.check(got == want and closed,
+                         "%s: reply %r then close" % (name, want[-80:]),
+                         "expected %s\n       got      %s" % (describe(want, True),
+                                                            describe(got, closed)))
+        if gave_up(check, ok, tst.port):
+            return
+
+    for name, payload in OPEN_CASES:
+        want, _ = exchange(ref.port, payload, expect_close=False)
+        got, closed = exchange(tst.port, payload, expect_close=False)
+        ok = check.check(got == want and not closed,
+                         "%s: reply %r, connection kept" % (name, want),
+                         "expected %r\n       got      %s" % (want, describe(got, closed)))
+        if gave_up(check, ok, tst.port):
+            return
+
+    # Fragmented input: the same requests split into 1, 2, 3, 7 and 100 byte pieces.
+    requests = (resp_wire.encode("SET", b"frag\x00key\r\n", BINARY_VALUE)
+                + resp_wire.encode("GET", b"frag\x00key\r\n")
+                + resp_wire.encode("STRLEN", b"frag\x00key\r\n")
+                + b"ECHO inline-fragmented\r\n")
+    want, _ = exchange(ref.port, requests, expect_close=False)
+    check.check(want.startswith(b"+OK\r\n$%d\r\n" % len(BINARY_VALUE) + BINARY_VALUE),
+                "redis-server answers the fragmented requests as expected")
+    for fragment in (1, 2, 3, 7, 100):
+        got, closed = exchange(tst.port, requests, fragment=fragment, expect_close=False)
+        ok = check.check(got == want and not closed,
+                         "SET/GET/STRLEN with a %d-byte binary value, sent %d byte(s) at a time"
+                         % (len(BINARY_VALUE), fragment),
+                         "expected %r\n       got      %s" % (want[:120], describe(got, closed)))
+        if gave_up(check, ok, tst.port):
+            return
+    want, _ = exchange(ref.port, b"*3\r\n:1\r\n")
+    got, closed = exchange(tst.port, b"*3\r\n:1\r\n", fragment=1)
+    ok = check.check(got == want and closed, "protocol error sent one byte at a time",
+                     "expected %r, got %s" % (want, describe(got, closed)))
+    if gave_up(check, ok, tst.port):
+        return
+
+    rss_before = rss_mb(tst.pid)
+    for name, payload in ABANDONED_CASES:
+        sock = socket.create_connection((server_harness.HOST, tst.port), timeout=5)
+        try:
+            sock.sendall(payload)
+            time.sleep(0.2)
+        except OSError:
+            pass
+        finally:
+            sock.close()
+        ok = check.check(responsive(tst.port) and tst.alive(),
+                         "%s, then abandoned: server still answers" % name)
+        if not ok:
+            return
+    rss_after = rss_mb(tst.pid)
+    print("    server RSS %.0f MB before the abandoned cases, %.0f MB after"
+          % (rss_before, rss_after))
+    check.check(rss_after < rss_before + 256,
+                "server did not allocate the claimed lengths (RSS grew %.0f MB)"
+                % (rss_after - rss_before))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     server_harness.add_server_args(parser)
     args = parser.parse_args()
     check = server_harness.Checker("protocol errors: %s" % server_harness.describe(args))
-
     with server_harness.reference_from_args(args) as ref, \
             server_harness.server_from_args(args) as tst:
-        for name, payload in CLOSING_CASES:
-            want, ref_closed = exchange(ref.port, payload)
-            got, closed = exchange(tst.port, payload)
-            if not ref_closed:
-                check.check(False, "%s: redis-server closes (test case is wrong)" % name)
-                continue
-            check.check(got == want and closed,
-                        "%s: reply %r then close" % (name, want[-80:]),
-                        "expected %s\n       got      %s" % (describe(want, True),
-                                                           describe(got, closed)))
-
-        for name, payload in OPEN_CASES:
-            want, _ = exchange(ref.port, payload, expect_close=False)
-            got, closed = exchange(tst.port, payload, expect_close=False)
-            check.check(got == want and not closed, "%s: reply %r, connection kept" % (name, want),
-                        "expected %r\n       got      %s" % (want, describe(got, closed)))
-
-        # Fragmented input: the same requests split into 1, 2, 3, 7 and 100 byte pieces.
-        requests = (resp_wire.encode("SET", b"frag\x00key\r\n", BINARY_VALUE)
-                    + resp_wire.encode("GET", b"frag\x00key\r\n")
-                    + resp_wire.encode("STRLEN", b"frag\x00key\r\n")
-                    + b"ECHO inline-fragmented\r\n")
-        want, _ = exchange(ref.port, requests, expect_close=False)
-        check.check(want.startswith(b"+OK\r\n$%d\r\n" % len(BINARY_VALUE) + BINARY_VALUE),
-                    "redis-server answers the fragmented requests as expected")
-        for fragment in (1, 2, 3, 7, 100):
-            got, closed = exchange(tst.port, requests, fragment=fragment, expect_close=False)
-            check.check(got == want and not closed,
-                        "SET/GET/STRLEN with a %d-byte binary value, sent %d byte(s) at a time"
-                        % (len(BINARY_VALUE), fragment),
-                        "expected %r\n       got      %s" % (want[:120], describe(got, closed)))
-        want, _ = exchange(ref.port, b"*3\r\n:1\r\n")
-        got, closed = exchange(tst.port, b"*3\r\n:1\r\n", fragment=1)
-        check.check(got == want and closed, "protocol error sent one byte at a time",
-                    "expected %r, got %s" % (want, describe(got, closed)))
-
-        rss_before = rss_mb(tst.pid)
-        for name, payload in ABANDONED_CASES:
-            sock = socket.create_connection((server_harness.HOST, tst.port), timeout=5)
-            try:
-                sock.sendall(payload)
-                time.sleep(0.2)
-            except OSError:
-                pass
-            finally:
-                sock.close()
-            with resp_wire.Conn(tst.port, timeout=5) as conn:
-                try:
-                    alive = conn.call_raw("PING") == b"+PONG\r\n"
-                except Exception:
-                    alive = False
-            check.check(alive and tst.alive(), "%s, then abandoned: server still answers" % name)
-        rss_after = rss_mb(tst.pid)
-        print("    server RSS %.0f MB before the abandoned cases, %.0f MB after"
-              % (rss_before, rss_after))
-        check.check(rss_after < rss_before + 256,
-                    "server did not allocate the claimed lengths (RSS grew %.0f MB)"
-                    % (rss_after - rss_before))
+        run_checks(check, ref, tst)
     return check.finish()
 
 

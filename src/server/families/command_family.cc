@@ -6,6 +6,10 @@
 // start-up. What Redis reports beyond CommandSpec's fields (key-spec flags, tips, doc history)
 // comes from a small table here, keyed by command name; commands missing from it get flags
 // derived from their CommandSpec.
+#include <shardis/base/number_format.h>
+#include <shardis/server/command.h>
+#include <shardis/server/registry.h>
+
 #include <array>
 #include <cstdint>
 #include <iterator>
@@ -15,10 +19,6 @@
 #include <utility>
 #include <vector>
 
-#include <shardis/base/number_format.h>
-#include <shardis/server/command.h>
-#include <shardis/server/registry.h>
-
 namespace shardis::server {
 namespace {
 
@@ -26,20 +26,19 @@ namespace {
 
 struct NamedBit {
   uint32_t bit;
-  std::string_view name{};
+  std::string_view name;
 };
 
 // kSentinel is not listed: Redis hides it from COMMAND INFO.
 constexpr NamedBit kFlagNames[] = {
-    {kWrite, "write"},     {kReadOnly, "readonly"}, {kDenyOom, "denyoom"},
-    {kAdmin, "admin"},     {kNoScript, "noscript"}, {kLoading, "loading"},
-    {kStale, "stale"},     {kFast, "fast"},         {kNoAuth, "no_auth"},
-    {kNoMulti, "no_multi"}, {kAllowBusy, "allow_busy"},
+    {kWrite, "write"},       {kReadOnly, "readonly"}, {kDenyOom, "denyoom"},      {kAdmin, "admin"},
+    {kNoScript, "noscript"}, {kLoading, "loading"},   {kStale, "stale"},          {kFast, "fast"},
+    {kNoAuth, "no_auth"},    {kNoMulti, "no_multi"},  {kAllowBusy, "allow_busy"},
 };
 
 constexpr NamedBit kAclNames[] = {
-    {kAclKeyspace, "keyspace"}, {kAclRead, "read"},   {kAclWrite, "write"},
-    {kAclString, "string"},     {kAclAdmin, "admin"}, {kAclFast, "fast"},
+    {kAclKeyspace, "keyspace"}, {kAclRead, "read"},           {kAclWrite, "write"},
+    {kAclString, "string"},     {kAclAdmin, "admin"},         {kAclFast, "fast"},
     {kAclSlow, "slow"},         {kAclDangerous, "dangerous"}, {kAclConnection, "connection"},
 };
 
@@ -66,8 +65,7 @@ constexpr HistoryEntry kTtlMinusTwo = {"2.8.0", "Added the -2 reply."};
 constexpr HistoryEntry kFlushAsync = {"4.0.0", "Added the `ASYNC` flushing mode modifier."};
 constexpr HistoryEntry kFlushSync = {"6.2.0", "Added the `SYNC` flushing mode modifier."};
 constexpr std::string_view kMultiShardSum = "request_policy:multi_shard response_policy:agg_sum";
-constexpr std::string_view kAllShardsOk =
-    "request_policy:all_shards response_policy:all_succeeded";
+constexpr std::string_view kAllShardsOk = "request_policy:all_shards response_policy:all_succeeded";
 
 constexpr RedisMeta kRedisMeta[] = {
     {.name = "get", .key_flags = "RO access"},
@@ -276,7 +274,9 @@ void reply_docs(proto::ReplyBuilder& rb, const CommandSpec& spec) {
 
 // ---- Glob matching for COMMAND LIST FILTERBY PATTERN ----
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool chars_equal(char a, char b, bool nocase) {
   return nocase ? ascii_lower(a) == ascii_lower(b) : a == b;
@@ -486,12 +486,9 @@ void command_count(ConnContext& ctx) {
 }
 
 constexpr Subcommand kSubcommands[] = {
-    {"count", "command|count", 2, command_count},
-    {"docs", "command|docs", -2, command_docs},
-    {"getkeys", "command|getkeys", -4, command_getkeys},
-    {"help", "command|help", 2, command_help},
-    {"info", "command|info", -2, command_info},
-    {"list", "command|list", -2, command_list},
+    {"count", "command|count", 2, command_count},        {"docs", "command|docs", -2, command_docs},
+    {"getkeys", "command|getkeys", -4, command_getkeys}, {"help", "command|help", 2, command_help},
+    {"info", "command|info", -2, command_info},          {"list", "command|list", -2, command_list},
 };
 
 void cmd_command(ConnContext& ctx) {
@@ -500,8 +497,8 @@ void cmd_command(ConnContext& ctx) {
   for (const Subcommand& s : kSubcommands) {
     if (!base::iequals(sub, s.name)) continue;
     size_t argc = ctx.args.size();
-    bool ok = s.arity >= 0 ? argc == static_cast<size_t>(s.arity)
-                           : argc >= static_cast<size_t>(-s.arity);
+    bool ok =
+        s.arity >= 0 ? argc == static_cast<size_t>(s.arity) : argc >= static_cast<size_t>(-s.arity);
     if (!ok) return ctx.rb.error(err_wrong_args(s.fullname));
     return s.run(ctx);
   }

@@ -4,17 +4,17 @@
 // All run on the connection's own shard (Route::kConnection) and change only the ClientState
 // they are given. HELLO switches the reply builder as well as the client, so that its own reply
 // is already in the protocol it selects.
+#include <shardis/base/number_format.h>
+#include <shardis/server/command.h>
+#include <shardis/server/db.h>
+#include <shardis/server/registry.h>
+
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include <shardis/base/number_format.h>
-#include <shardis/server/command.h>
-#include <shardis/server/db.h>
-#include <shardis/server/registry.h>
 
 namespace shardis::server {
 namespace {
@@ -23,7 +23,9 @@ constexpr std::string_view kErrBadClientName =
     "ERR Client names cannot contain spaces, newlines or special characters.";
 
 // Redis formats some arguments with "%s", which stops at a NUL byte.
-std::string_view c_str_view(std::string_view s) { return s.substr(0, s.find('\0')); }
+std::string_view c_str_view(std::string_view s) {
+  return s.substr(0, s.find('\0'));
+}
 
 void reply_help(proto::ReplyBuilder& rb, std::span<const std::string_view> lines) {
   rb.array(lines.size());
@@ -52,7 +54,9 @@ void cmd_ping(ConnContext& ctx) {
   ctx.rb.simple("PONG");
 }
 
-void cmd_echo(ConnContext& ctx) { ctx.rb.bulk(ctx.args[1]); }
+void cmd_echo(ConnContext& ctx) {
+  ctx.rb.bulk(ctx.args[1]);
+}
 
 // QUIT takes (and ignores) any arguments; the connection closes once the reply is sent.
 void cmd_quit(ConnContext& ctx) {
@@ -65,8 +69,7 @@ void cmd_select(ConnContext& ctx) {
   if (!index) return ctx.rb.error(kErrNotInteger);
   if (*index < std::numeric_limits<int32_t>::min() ||
       *index > std::numeric_limits<int32_t>::max()) {
-    return ctx.rb.error(
-        "ERR value is out of range, value must between -2147483648 and 2147483647");
+    return ctx.rb.error("ERR value is out of range, value must between -2147483648 and 2147483647");
   }
   if (*index < 0 || *index >= ShardStore::kNumDbs) {
     return ctx.rb.error("ERR DB index is out of range");
@@ -77,7 +80,9 @@ void cmd_select(ConnContext& ctx) {
 
 // HELLO [protover [AUTH username password] [SETNAME clientname]]
 // No password is configured, so the "default" user accepts any password and every other user
-// name is refused, as Redis does without requirepass. Nothing changes unless all checks pass.
+// name is refused, as Redis does without requirepass. Like Redis 7.0, the options act in order
+// as they are read: a SETNAME before a failing option has already renamed the connection. The
+// protocol changes only when every option succeeded.
 void cmd_hello(ConnContext& ctx) {
   ArgList args = ctx.args;
   int64_t version = ctx.client.resp;
@@ -87,15 +92,16 @@ void cmd_hello(ConnContext& ctx) {
     if (*v < 2 || *v > 3) return ctx.rb.error("NOPROTO unsupported protocol version");
     version = *v;
   }
-  std::optional<std::string_view> user;
-  std::optional<std::string_view> name;
   for (size_t j = 2; j < args.size(); ++j) {
     size_t more = args.size() - 1 - j;
     if (base::iequals(args[j], "auth") && more >= 2) {
-      user = args[j + 1];  // the password is not checked: "default" has none
+      // The password is not checked: "default" has none.
+      if (args[j + 1] != "default") {
+        return ctx.rb.error("WRONGPASS invalid username-password pair or user is disabled.");
+      }
       j += 2;
     } else if (base::iequals(args[j], "setname") && more >= 1) {
-      name = args[j + 1];
+      if (!set_client_name(ctx.client, args[j + 1])) return ctx.rb.error(kErrBadClientName);
       j += 1;
     } else {
       std::string err = "ERR Syntax error in HELLO option '";
@@ -104,10 +110,6 @@ void cmd_hello(ConnContext& ctx) {
       return ctx.rb.error(err);
     }
   }
-  if (user && *user != "default") {
-    return ctx.rb.error("WRONGPASS invalid username-password pair or user is disabled.");
-  }
-  if (name && !set_client_name(ctx.client, *name)) return ctx.rb.error(kErrBadClientName);
 
   ctx.client.resp = static_cast<int>(version);
   ctx.rb.set_resp(ctx.client.resp);

@@ -4,17 +4,17 @@
 // The multi-key commands fan out: each part_* runs on a shard that owns some of the keys and
 // counts into its Partial; the coordinator sums the counts. The single-key cmd_* run on the
 // owning shard, call an op_* that works on the Db alone and write exactly one reply.
+#include <shardis/base/number_format.h>
+#include <shardis/server/command.h>
+#include <shardis/server/db.h>
+#include <shardis/server/registry.h>
+
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include <shardis/base/number_format.h>
-#include <shardis/server/command.h>
-#include <shardis/server/db.h>
-#include <shardis/server/registry.h>
 
 namespace shardis::server {
 namespace {
@@ -115,8 +115,12 @@ void expire_generic(ExecContext& ctx, bool seconds, std::string_view cmd) {
   ctx.rb.integer(op_expire(ctx.db, ctx.args[1], ms + now, flags) ? 1 : 0);
 }
 
-void cmd_expire(ExecContext& ctx) { expire_generic(ctx, true, "expire"); }
-void cmd_pexpire(ExecContext& ctx) { expire_generic(ctx, false, "pexpire"); }
+void cmd_expire(ExecContext& ctx) {
+  expire_generic(ctx, true, "expire");
+}
+void cmd_pexpire(ExecContext& ctx) {
+  expire_generic(ctx, false, "pexpire");
+}
 
 // ---- TTL / PTTL / PERSIST ----
 
@@ -135,7 +139,9 @@ void cmd_ttl(ExecContext& ctx) {
   ctx.rb.integer(ms < 0 ? ms : (ms + 500) / 1000);
 }
 
-void cmd_pttl(ExecContext& ctx) { ctx.rb.integer(op_pttl(ctx.db, ctx.args[1])); }
+void cmd_pttl(ExecContext& ctx) {
+  ctx.rb.integer(op_pttl(ctx.db, ctx.args[1]));
+}
 
 void cmd_persist(ExecContext& ctx) {
   bool changed = ctx.db.find(ctx.args[1]) != nullptr && ctx.db.persist(ctx.args[1]);
@@ -199,9 +205,8 @@ void register_keyspace_family(Registry& r) {
          .merge = Merge::kSumInteger,
          .acl = kAclKeyspace | kAclRead | kAclFast,
          .group = "generic",
-         .summary =
-             "Alters the last access time of a key(s). Returns the number of existing keys "
-             "specified.",
+         .summary = "Alters the last access time of a key(s). Returns the number of existing keys "
+                    "specified.",
          .since = "3.2.1",
          .complexity = "O(N) where N is the number of keys that will be touched."});
   r.add({.name = "type",

@@ -5,6 +5,11 @@
 // own shard's databases and the coordinator merges. Their arguments are checked once, on the
 // coordinator, before anything runs. CONFIG runs on the connection's shard and reads a fixed
 // table: Shardis has no runtime configuration to change.
+#include <shardis/base/number_format.h>
+#include <shardis/server/command.h>
+#include <shardis/server/db.h>
+#include <shardis/server/registry.h>
+
 #include <cstdint>
 #include <iterator>
 #include <span>
@@ -12,11 +17,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <shardis/base/number_format.h>
-#include <shardis/server/command.h>
-#include <shardis/server/db.h>
-#include <shardis/server/registry.h>
 
 namespace shardis::server {
 namespace {
@@ -37,7 +37,9 @@ std::string check_flush(ArgList args) {
   return std::string(kErrSyntax);
 }
 
-void part_flushdb(ExecContext& ctx, std::span<const uint32_t>, Partial&) { ctx.db.clear(); }
+void part_flushdb(ExecContext& ctx, std::span<const uint32_t>, Partial&) {
+  ctx.db.clear();
+}
 
 void part_flushall(ExecContext& ctx, std::span<const uint32_t>, Partial&) {
   ctx.store.flush_all();
@@ -45,7 +47,9 @@ void part_flushall(ExecContext& ctx, std::span<const uint32_t>, Partial&) {
 
 // ---- CONFIG ----
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool chars_equal(char a, char b, bool nocase) {
   return nocase ? ascii_lower(a) == ascii_lower(b) : a == b;

@@ -7,16 +7,16 @@
 //
 // Integers are stored as their decimal text; INCR and friends parse the stored text with the
 // same rules as Redis (base::parse_int64), so "007" or " 1" are not integers.
+#include <shardis/base/number_format.h>
+#include <shardis/server/command.h>
+#include <shardis/server/db.h>
+#include <shardis/server/registry.h>
+
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <shardis/base/number_format.h>
-#include <shardis/server/command.h>
-#include <shardis/server/db.h>
-#include <shardis/server/registry.h>
 
 namespace shardis::server {
 namespace {
@@ -67,7 +67,9 @@ void reply_optional_bulk(proto::ReplyBuilder& rb, const std::optional<std::strin
   }
 }
 
-Value string_value(std::string_view s) { return Value{ObjType::kString, std::string(s)}; }
+Value string_value(std::string_view s) {
+  return Value{ObjType::kString, std::string(s)};
+}
 
 // ---- Expiry arguments (SET EX/PX/EXAT/PXAT, SETEX, PSETEX) ----
 
@@ -264,8 +266,7 @@ void cmd_set(ExecContext& ctx) {
   if (expiry != ExpiryKind::kNone) {
     bool seconds = expiry == ExpiryKind::kEx || expiry == ExpiryKind::kExAt;
     bool relative = expiry == ExpiryKind::kEx || expiry == ExpiryKind::kPx;
-    ExpiryError e =
-        parse_expiry(expiry_arg, seconds, relative, ctx.db.now_ms(), &params.expire_at);
+    ExpiryError e = parse_expiry(expiry_arg, seconds, relative, ctx.db.now_ms(), &params.expire_at);
     if (reply_expiry_error(ctx.rb, e, "set")) return;
   }
   SetResult res = op_set(ctx.db, args[1], args[2], params);
@@ -290,8 +291,12 @@ void set_with_ttl(ExecContext& ctx, bool seconds, std::string_view cmd) {
   ctx.rb.ok();
 }
 
-void cmd_setex(ExecContext& ctx) { set_with_ttl(ctx, true, "setex"); }
-void cmd_psetex(ExecContext& ctx) { set_with_ttl(ctx, false, "psetex"); }
+void cmd_setex(ExecContext& ctx) {
+  set_with_ttl(ctx, true, "setex");
+}
+void cmd_psetex(ExecContext& ctx) {
+  set_with_ttl(ctx, false, "psetex");
+}
 
 void cmd_getset(ExecContext& ctx) {
   SetResult res = op_set(ctx.db, ctx.args[1], ctx.args[2], SetParams{.get = true});
@@ -340,8 +345,12 @@ void incr_by(ExecContext& ctx, int64_t delta) {
   ctx.rb.integer(res.value);
 }
 
-void cmd_incr(ExecContext& ctx) { incr_by(ctx, 1); }
-void cmd_decr(ExecContext& ctx) { incr_by(ctx, -1); }
+void cmd_incr(ExecContext& ctx) {
+  incr_by(ctx, 1);
+}
+void cmd_decr(ExecContext& ctx) {
+  incr_by(ctx, -1);
+}
 
 void cmd_incrby(ExecContext& ctx) {
   std::optional<int64_t> delta = base::parse_int64(ctx.args[2]);
