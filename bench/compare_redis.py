@@ -95,7 +95,7 @@ def fmt_ratio(a, b):
     return "%.2fx" % (a / b)
 
 
-def table(rows, have_shardis, have_ok):
+def table(rows, shardis_names, have_ok):
     out = ["| case | server | rps | p50 ms | p99 ms | CPU s / 1M req |",
            "| --- | --- | ---: | ---: | ---: | ---: |"]
     for case, results in rows:
@@ -111,12 +111,14 @@ def table(rows, have_shardis, have_ok):
         redis_r = results.get("redis")
         if redis_r:
             line("redis-server", redis_r)
-        if have_shardis and results.get("shardis"):
-            s = results["shardis"]
-            line("shardis", s)
+        for name in shardis_names:
+            s = results.get(name)
+            if not s:
+                continue
+            line(name, s)
             if redis_r:
-                out.append("|  | shardis / redis | %s | %s | %s | %s |"
-                           % (fmt_ratio(s["rps"], redis_r["rps"]),
+                out.append("|  | %s / redis | %s | %s | %s | %s |"
+                           % (name, fmt_ratio(s["rps"], redis_r["rps"]),
                               fmt_ratio(s["p50"], redis_r["p50"]),
                               fmt_ratio(s["p99"], redis_r["p99"]),
                               fmt_ratio(s["cpu_per_m"], redis_r["cpu_per_m"])))
@@ -143,6 +145,11 @@ def main():
     parser.add_argument("--server-cpu", type=int, default=0)
     parser.add_argument("--client-cpu", type=int, default=1)
     parser.add_argument("--no-pin", action="store_true", help="do not use taskset")
+    parser.add_argument("--shardis-arg", action="append", default=[],
+                        help="extra argument for the main shardis-server (repeatable)")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME=ARGS",
+                        help="also run shardis-server with these space-separated extra "
+                             "arguments, e.g. multishot='--recv-mode multishot' (repeatable)")
     args = parser.parse_args()
     if args.quick:
         args.seconds = min(args.seconds, 0.5)
@@ -162,8 +169,15 @@ def main():
         servers["redis"].start()
         if os.access(args.shardis, os.X_OK):
             servers["shardis"] = server_harness.shardis(args.shardis, cores=args.cores,
+                                                        extra_args=args.shardis_arg,
                                                         wrapper=wrapper)
             servers["shardis"].start()
+            for v in args.variant:
+                name, _, extra = v.partition("=")
+                key = "shardis " + name
+                servers[key] = server_harness.shardis(args.shardis, cores=args.cores,
+                                                      extra_args=extra.split(), wrapper=wrapper)
+                servers[key].start()
         else:
             log("note: %s not found; Shardis columns skipped" % args.shardis)
         if os.access(args.ok_server, os.X_OK):
@@ -190,7 +204,8 @@ def main():
 
         print("Server CPU %s, client CPU %s, Shardis/+OK server --cores %d, -r %d, -d %d.\n"
               % (args.server_cpu, args.client_cpu, args.cores, KEYSPACE, args.data_size))
-        print(table(rows, "shardis" in servers, "ok" in servers))
+        shardis_names = [n for n in servers if n.startswith("shardis")]
+        print(table(rows, shardis_names, "ok" in servers))
     finally:
         for srv in servers.values():
             srv.stop()

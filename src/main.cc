@@ -1,15 +1,14 @@
 // shardis-server: flags -> ServerConfig -> start the shards -> wait for SIGINT/SIGTERM.
+#include <shardis/base/log.h>
+#include <shardis/runtime/process.h>
+#include <shardis/server/registry.h>
+#include <shardis/server/shard_set.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <string>
 #include <thread>
-
-#include <shardis/base/log.h>
-#include <shardis/runtime/socket_util.h>
-#include <shardis/server/registry.h>
-#include <shardis/server/shard_set.h>
 
 #include "shardis_config.h"
 
@@ -25,21 +24,20 @@ int main(int argc, char** argv) {
   app.add_option("--bind", config.bind, "IPv4 address to listen on");
   app.add_option("--cores", cores, "Number of shards, one thread each (default: all online CPUs)")
       ->check(CLI::Range(1u, 1024u));
+  std::string recv_mode = "plain";
+  app.add_option("--recv-mode", recv_mode,
+                 "Socket receive: plain (one recv per read into the connection's buffer) or "
+                 "multishot (armed once, buffers from a per-shard pool)")
+      ->check(CLI::IsMember({"plain", "multishot"}));
   CLI11_PARSE(app, argc, argv);
+  config.options.recv_multishot = recv_mode == "multishot";
 
   if (cores == 0) cores = std::max(1u, std::thread::hardware_concurrency());
   config.port = static_cast<uint16_t>(port);
   config.shards = cores;
-  config.limits.ring_entries = SHARDIS_URING_ENTRIES;
+  config.options.ring_entries = SHARDIS_URING_ENTRIES;
 
-  // Signals are taken synchronously by this thread; shard threads inherit the blocked mask.
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGINT);
-  sigaddset(&sigs, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-  runtime::raise_fd_limit(65536);
+  runtime::prepare_process();
 
   server::Registry registry;
   server::register_all_families(registry);
@@ -51,9 +49,9 @@ int main(int argc, char** argv) {
   }
   SHARDIS_LOG_INFO("Shardis %s started: %u shards, listening on %s:%d, pid %d", SHARDIS_VERSION,
                    cores, config.bind.c_str(), port, static_cast<int>(getpid()));
-  int sig = 0;
-  sigwait(&sigs, &sig);
-  SHARDIS_LOG_INFO("received %s, finishing replies and stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  int sig = runtime::wait_for_stop_signal();
+  SHARDIS_LOG_INFO("received %s, finishing replies and stopping",
+                   sig == SIGINT ? "SIGINT" : "SIGTERM");
   shards.stop();
   SHARDIS_LOG_INFO("Shardis stopped");
   return 0;

@@ -12,6 +12,7 @@ set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
+bash tools/install-deps.sh || exit 1
 
 if [ -x /usr/bin/python3 ]; then py=/usr/bin/python3; else py=python3; fi
 

@@ -1,8 +1,7 @@
-#include <shardis/runtime/socket_util.h>
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <shardis/runtime/socket_util.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,8 +27,7 @@ int open_reuseport_listener(const std::string& bind_addr, uint16_t port, std::st
   int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
   if (::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0 ||
-      ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) < 0 ||
-      ::listen(fd, 4096) < 0) {
+      ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) < 0 || ::listen(fd, 4096) < 0) {
     *error = bind_addr + ":" + std::to_string(port) + ": " + std::strerror(errno);
     ::close(fd);
     return -1;

@@ -1,4 +1,5 @@
 #include <shardis/runtime/uring_engine.h>
+#include <sys/mman.h>
 
 #include <cerrno>
 #include <cstring>
@@ -24,7 +25,72 @@ UringEngine::UringEngine(unsigned entries) {
   }
 }
 
-UringEngine::~UringEngine() { io_uring_queue_exit(&ring_); }
+UringEngine::~UringEngine() {
+  io_uring_queue_exit(&ring_);
+  if (buf_ring_ != nullptr) ::munmap(buf_ring_, buf_ring_bytes_);
+  if (pool_ != nullptr) ::munmap(pool_, pool_bytes_);
+}
+
+bool UringEngine::setup_recv_pool(unsigned count, unsigned size, std::string* error) {
+  if (count == 0 || (count & (count - 1)) != 0 || count > 32768) {
+    *error = "receive pool size must be a power of two up to 32768";
+    return false;
+  }
+  buf_ring_bytes_ = size_t(count) * sizeof(io_uring_buf);
+  void* ring_mem = ::mmap(nullptr, buf_ring_bytes_, PROT_READ | PROT_WRITE,
+                          MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+  pool_bytes_ = size_t(count) * size;
+  void* pool_mem =
+      ::mmap(nullptr, pool_bytes_, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+  if (ring_mem == MAP_FAILED || pool_mem == MAP_FAILED) {
+    *error = std::string("receive pool: ") + std::strerror(errno);
+    if (ring_mem != MAP_FAILED) ::munmap(ring_mem, buf_ring_bytes_);
+    if (pool_mem != MAP_FAILED) ::munmap(pool_mem, pool_bytes_);
+    return false;
+  }
+  buf_ring_ = static_cast<io_uring_buf_ring*>(ring_mem);
+  pool_ = static_cast<char*>(pool_mem);
+  io_uring_buf_ring_init(buf_ring_);
+  io_uring_buf_reg reg{};
+  reg.ring_addr = reinterpret_cast<uint64_t>(buf_ring_);
+  reg.ring_entries = count;
+  reg.bgid = kPoolGroup;
+  int rc = io_uring_register_buf_ring(&ring_, &reg, 0);
+  if (rc < 0) {
+    *error = std::string("registering the receive pool: ") + std::strerror(-rc);
+    return false;
+  }
+  pool_count_ = count;
+  pool_buf_size_ = size;
+  int mask = io_uring_buf_ring_mask(count);
+  for (unsigned i = 0; i < count; ++i) {
+    io_uring_buf_ring_add(buf_ring_, pool_ + size_t(i) * size, size, static_cast<uint16_t>(i),
+                          mask, static_cast<int>(i));
+  }
+  io_uring_buf_ring_advance(buf_ring_, static_cast<int>(count));
+  return true;
+}
+
+void UringEngine::recv_multishot(int fd, uint64_t tag) {
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_recv_multishot(sqe, fd, nullptr, 0, 0);
+  sqe->flags |= IOSQE_BUFFER_SELECT;
+  sqe->buf_group = kPoolGroup;
+  io_uring_sqe_set_data64(sqe, tag);
+}
+
+void UringEngine::release_pool_buffer(int buffer) {
+  io_uring_buf_ring_add(buf_ring_, pool_ + size_t(buffer) * pool_buf_size_, pool_buf_size_,
+                        static_cast<uint16_t>(buffer), io_uring_buf_ring_mask(pool_count_), 0);
+  io_uring_buf_ring_advance(buf_ring_, 1);
+}
+
+void UringEngine::cancel(uint64_t tag) {
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_cancel64(sqe, tag, 0);
+  io_uring_sqe_set_data64(sqe, kIgnoreTag);
+  sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+}
 
 io_uring_sqe* UringEngine::next_sqe() {
   io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
@@ -100,7 +166,13 @@ int UringEngine::run_once(bool block, int timeout_ms, CompletionHandler& handler
     uint64_t tag = io_uring_cqe_get_data64(cqe);
     ++n;
     if (tag == kIgnoreTag) continue;
-    handler.on_completion(tag, cqe->res, (cqe->flags & IORING_CQE_F_MORE) != 0);
+    Completion c;
+    c.tag = tag;
+    c.res = cqe->res;
+    c.more = (cqe->flags & IORING_CQE_F_MORE) != 0;
+    if (cqe->flags & IORING_CQE_F_BUFFER)
+      c.buffer = static_cast<int>(cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+    handler.on_completion(c);
   }
   io_uring_cq_advance(&ring_, static_cast<unsigned>(n));
   return n;

@@ -9,7 +9,8 @@ std::vector<uint32_t> key_indices(const CommandSpec& spec, size_t argc) {
   if (!spec.has_keys || argc < 2) return out;
   int last = spec.keys.last >= 0 ? spec.keys.last : static_cast<int>(argc) + spec.keys.last;
   last = std::min(last, static_cast<int>(argc) - 1);
-  for (int i = spec.keys.first; i <= last; i += spec.keys.step) out.push_back(static_cast<uint32_t>(i));
+  for (int i = spec.keys.first; i <= last; i += spec.keys.step)
+    out.push_back(static_cast<uint32_t>(i));
   return out;
 }
 
@@ -22,7 +23,9 @@ std::string err_wrong_args(std::string_view cmd_name) {
 
 namespace {
 // printf's "%s" stops at a NUL byte; Redis formats these messages with it.
-std::string_view c_str_view(std::string_view s) { return s.substr(0, s.find('\0')); }
+std::string_view c_str_view(std::string_view s) {
+  return s.substr(0, s.find('\0'));
+}
 }  // namespace
 
 // Redis 7.0: "unknown command '%.128s', with args beginning with: " then "'%.*s' " per argument

@@ -1,10 +1,13 @@
 #include <shardis/server/connection.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace shardis::server {
 
-Connection::Connection(int fd, uint64_t id) : fd_(fd) { client.id = id; }
+Connection::Connection(int fd, uint64_t id) : fd_(fd) {
+  client.id = id;
+}
 
 void Connection::consume_input(size_t n) {
   in_begin_ += n;
@@ -33,6 +36,26 @@ char* Connection::recv_space(size_t* len) {
   }
   *len = in_cap_ - in_end_;
   return in_.get() + in_end_;
+}
+
+bool Connection::append_input(const char* data, size_t n) {
+  while (n > 0) {
+    size_t room = 0;
+    char* dst = recv_space(&room);
+    if (dst == nullptr) return false;
+    size_t k = std::min(room, n);
+    std::memcpy(dst, data, k);
+    in_end_ += k;
+    data += k;
+    n -= k;
+  }
+  return true;
+}
+
+void Connection::release_input() {
+  if (in_begin_ != in_end_) return;
+  in_.reset();
+  in_cap_ = in_begin_ = in_end_ = 0;
 }
 
 proto::ReplyBuffer& Connection::local_sink() {

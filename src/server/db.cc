@@ -1,5 +1,4 @@
 #include <shardis/server/db.h>
-
 #include <xxhash.h>
 
 namespace shardis::server {
@@ -78,7 +77,9 @@ bool Db::persist(std::string_view key) {
   return true;
 }
 
-void Db::clear() { map_.clear(); }
+void Db::clear() {
+  map_.clear();
+}
 
 ShardStore::ShardStore(const base::Clock& clock) : clock_(&clock) {
   dbs_.reserve(kNumDbs);

@@ -1,24 +1,29 @@
 #include <shardis/server/dispatcher.h>
+#include <shardis/server/local_exec.h>
+#include <shardis/server/routing.h>
 
 #include <atomic>
 #include <cassert>
 
-#include <shardis/server/local_exec.h>
-#include <shardis/server/routing.h>
-
 namespace shardis::server {
 
 namespace {
-constexpr std::string_view kErrCrossShard =
-    "CROSSSLOT Keys in request don't hash to the same slot";
+constexpr std::string_view kErrCrossShard = "CROSSSLOT Keys in request don't hash to the same slot";
 }  // namespace
 
 Dispatcher::Dispatcher(uint32_t self, Fabric& fabric, const Registry& registry,
                        const ServerInfo& info, ShardStore& store, runtime::IoEngine& engine,
                        ReplyListener& listener)
-    : self_(self), n_(fabric.shards()), fabric_(fabric), registry_(registry), info_(info),
-      store_(store), engine_(engine), listener_(listener),
-      credits_(fabric.shards(), fabric.credits_per_pair()), scratch_by_shard_(fabric.shards()),
+    : self_(self),
+      n_(fabric.shards()),
+      fabric_(fabric),
+      registry_(registry),
+      info_(info),
+      store_(store),
+      engine_(engine),
+      listener_(listener),
+      credits_(fabric.shards(), fabric.credits_per_pair()),
+      scratch_by_shard_(fabric.shards()),
       published_(fabric.shards(), false) {}
 
 bool Dispatcher::dispatch(Connection& c, ArgList args) {

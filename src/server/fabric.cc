@@ -3,7 +3,9 @@
 namespace shardis::server {
 
 Fabric::Fabric(uint32_t shards, size_t ring_capacity)
-    : n_(shards), capacity_(ring_capacity), wake_handle_(shards, -1),
+    : n_(shards),
+      capacity_(ring_capacity),
+      wake_handle_(shards, -1),
       state_(std::make_unique<ShardState[]>(shards)) {
   rings_.reserve(static_cast<size_t>(n_) * n_);
   for (uint32_t i = 0; i < n_ * n_; ++i) {

@@ -27,7 +27,8 @@ void run_command_here(const Registry& registry, const ServerInfo& server, ArgLis
                       ShardStore& store, ClientState& client, proto::ReplyBuilder& rb) {
   if (args.empty()) return;
   const CommandSpec* spec = registry.find(args[0]);
-  if (validate_command(spec, args, rb)) run_spec_here(*spec, registry, server, args, store, client, rb);
+  if (validate_command(spec, args, rb))
+    run_spec_here(*spec, registry, server, args, store, client, rb);
 }
 
 void run_spec_here(const CommandSpec& cmd, const Registry& registry, const ServerInfo& server,
@@ -83,7 +84,8 @@ void merge_partials(const CommandSpec& spec, std::span<const std::vector<uint32_
       for (uint32_t p = 0; p < parts.size(); ++p) {
         for (uint32_t i = 0; i < key_idx[p].size(); ++i) refs.push_back({key_idx[p][i], p, i});
       }
-      std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.argv < b.argv; });
+      std::sort(refs.begin(), refs.end(),
+                [](const Ref& a, const Ref& b) { return a.argv < b.argv; });
       rb.array(refs.size());
       for (const Ref& r : refs) {
         const auto& v = parts[r.part].values[r.pos];

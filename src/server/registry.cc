@@ -8,7 +8,9 @@ namespace shardis::server {
 namespace {
 constexpr size_t kMaxNameLen = 64;
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 }  // namespace
 
 void Registry::add(CommandSpec spec) {

@@ -1,5 +1,4 @@
 #include <shardis/server/routing.h>
-
 #include <xxhash.h>
 
 namespace shardis::server {

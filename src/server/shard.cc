@@ -1,5 +1,8 @@
+#include <shardis/base/clock.h>
+#include <shardis/base/log.h>
+#include <shardis/runtime/socket_util.h>
+#include <shardis/runtime/uring_engine.h>
 #include <shardis/server/shard.h>
-
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -8,21 +11,23 @@
 #include <cstring>
 #include <stdexcept>
 
-#include <shardis/base/clock.h>
-#include <shardis/base/log.h>
-#include <shardis/runtime/socket_util.h>
-#include <shardis/runtime/uring_engine.h>
-
 namespace shardis::server {
 
 namespace {
-int64_t mono_ms() { return base::SystemClock::instance().now_ms(); }
+int64_t mono_ms() {
+  return base::SystemClock::instance().now_ms();
+}
 }  // namespace
 
 Shard::Shard(uint32_t id, int listen_fd, Fabric& fabric, const Registry& registry,
-             const ServerInfo& info, const ShardLimits& limits)
-    : id_(id), listen_fd_(listen_fd), stop_fd_(::eventfd(0, EFD_CLOEXEC)), fabric_(fabric),
-      registry_(registry), info_(info), limits_(limits),
+             const ServerInfo& info, const ShardOptions& options)
+    : id_(id),
+      listen_fd_(listen_fd),
+      stop_fd_(::eventfd(0, EFD_CLOEXEC)),
+      fabric_(fabric),
+      registry_(registry),
+      info_(info),
+      opts_(options),
       store_(base::SystemClock::instance()) {}
 
 Shard::~Shard() {
@@ -36,12 +41,17 @@ Shard::~Shard() {
 
 bool Shard::init(std::string* error) {
   try {
-    engine_ = std::make_unique<runtime::UringEngine>(limits_.ring_entries);
+    engine_ = std::make_unique<runtime::UringEngine>(opts_.ring_entries);
   } catch (const std::exception& e) {
     *error = e.what();
     return false;
   }
-  dispatcher_ = std::make_unique<Dispatcher>(id_, fabric_, registry_, info_, store_, *engine_, *this);
+  if (opts_.recv_multishot &&
+      !engine_->setup_recv_pool(opts_.recv_pool_buffers, opts_.recv_pool_buffer_size, error)) {
+    return false;
+  }
+  dispatcher_ =
+      std::make_unique<Dispatcher>(id_, fabric_, registry_, info_, store_, *engine_, *this);
   fabric_.set_wake_handle(id_, engine_->wake_handle());
   return true;
 }
@@ -67,7 +77,7 @@ void Shard::run() {
     engine_->run_once(block, stopping_ ? 50 : -1, *this);
     fabric_.sleeping(id_).store(false, std::memory_order_relaxed);
 
-    bool left = dispatcher_->drain_incoming(limits_.incoming_budget);
+    bool left = dispatcher_->drain_incoming(opts_.incoming_budget);
     if (dispatcher_->take_credit_event() && !credit_waiters_.empty()) {
       std::vector<Connection*> waiters;
       waiters.swap(credit_waiters_);
@@ -85,7 +95,7 @@ void Shard::run() {
     submit_sends();
 
     if (stopping_) {
-      if (!reported_drained_ && mono_ms() - stop_started_ms_ > limits_.drain_deadline_ms) {
+      if (!reported_drained_ && mono_ms() - stop_started_ms_ > opts_.drain_deadline_ms) {
         for (Connection* c : std::vector<Connection*>(conns_)) {
           if (!c->closed) close_conn(*c);
         }
@@ -105,10 +115,11 @@ void Shard::run() {
   }
 }
 
-void Shard::on_completion(uint64_t tag, int res, bool more) {
+void Shard::on_completion(const runtime::Completion& comp) {
+  uint64_t tag = comp.tag;
   switch (tag) {
     case kAcceptTag:
-      on_accept(res, more);
+      on_accept(comp.res, comp.more);
       return;
     case Dispatcher::kWakeTag:
       return;
@@ -120,11 +131,10 @@ void Shard::on_completion(uint64_t tag, int res, bool more) {
   }
   auto* c = reinterpret_cast<Connection*>(tag & ~uint64_t{7});
   if ((tag & 7) == kOpRecv) {
-    c->recv_armed = false;
-    on_recv(*c, res);
+    on_recv(*c, comp);
   } else {
     c->send_inflight = false;
-    on_send(*c, res);
+    on_send(*c, comp.res);
   }
   maybe_free(*c);
 }
@@ -146,7 +156,30 @@ void Shard::on_accept(int res, bool more) {
   arm_recv(*c);
 }
 
-void Shard::on_recv(Connection& c, int res) {
+void Shard::on_recv(Connection& c, const runtime::Completion& comp) {
+  int res = comp.res;
+  if (!comp.more) {
+    c.recv_armed = false;
+    c.recv_cancelling = false;
+  }
+  if (comp.buffer >= 0) {
+    bool fits =
+        res <= 0 || c.append_input(engine_->pool_data(comp.buffer), static_cast<size_t>(res));
+    engine_->release_pool_buffer(comp.buffer);
+    if (!fits) {
+      SHARDIS_LOG_WARN("closing client id=%llu: query buffer reached %zu bytes",
+                       static_cast<unsigned long long>(c.client.id), Connection::kMaxQueryBuffer);
+      close_conn(c);
+      return;
+    }
+  } else if (res > 0) {
+    c.received(static_cast<size_t>(res));
+  }
+  if (res == -ECANCELED || res == -ENOBUFS) {
+    // Throttled on purpose, or the pool ran dry for a moment: re-armed when it may read again.
+    pump(c);
+    return;
+  }
   if (res <= 0) {
     // Peer closed or error: Redis frees such a client at once, unsent replies included. While
     // stopping, a 0 comes from our own shutdown(SHUT_RD) and the replies still go out.
@@ -154,7 +187,6 @@ void Shard::on_recv(Connection& c, int res) {
     if (!stopping_ || res < 0) close_conn(c);
     return;
   }
-  c.received(static_cast<size_t>(res));
   pump(c);
 }
 
@@ -176,8 +208,12 @@ void Shard::on_remote_reply(Connection& c) {
   if (!c.out.empty()) want_send(c);
 }
 
+bool Shard::throttled(const Connection& c) const {
+  return c.waiting_credits || c.client.close_after_reply || over_high_water(c);
+}
+
 bool Shard::over_high_water(const Connection& c) const {
-  return c.out.size() > limits_.out_high_water || c.pending.size() > limits_.max_pending_replies;
+  return c.out.size() > opts_.out_high_water || c.pending.size() > opts_.max_pending_replies;
 }
 
 void Shard::pump(Connection& c) {
@@ -188,6 +224,13 @@ void Shard::pump(Connection& c) {
     return;
   }
   if (!c.out.empty()) want_send(c);
+  if (opts_.recv_multishot) {
+    if (c.recv_armed && !c.recv_cancelling && throttled(c)) {
+      engine_->cancel(reinterpret_cast<uint64_t>(&c) | kOpRecv);
+      c.recv_cancelling = true;
+    }
+    if (c.unparsed().empty()) c.release_input();
+  }
   arm_recv(c);
 }
 
@@ -208,7 +251,7 @@ void Shard::process_input(Connection& c) {
       return;
     }
     const auto& args = c.parser.args();
-    if (limits_.reply_ok_only) {
+    if (opts_.reply_ok_only) {
       proto::ReplyBuilder(c.local_sink(), c.client.resp).ok();
     } else if (!dispatcher_->dispatch(c, args)) {
       c.parser.reset();
@@ -221,8 +264,10 @@ void Shard::process_input(Connection& c) {
 }
 
 void Shard::arm_recv(Connection& c) {
-  if (c.recv_armed || c.eof || c.closed || c.waiting_credits || stopping_ ||
-      c.client.close_after_reply || over_high_water(c)) {
+  if (c.recv_armed || c.eof || c.closed || stopping_ || throttled(c)) return;
+  if (opts_.recv_multishot) {
+    engine_->recv_multishot(c.fd(), reinterpret_cast<uint64_t>(&c) | kOpRecv);
+    c.recv_armed = true;
     return;
   }
   size_t len = 0;

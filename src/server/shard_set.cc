@@ -1,14 +1,12 @@
-#include <shardis/server/shard_set.h>
-
 #include <pthread.h>
 #include <sched.h>
+#include <shardis/base/log.h>
+#include <shardis/runtime/socket_util.h>
+#include <shardis/server/shard_set.h>
 
 #include <atomic>
 #include <latch>
 #include <memory>
-
-#include <shardis/base/log.h>
-#include <shardis/runtime/socket_util.h>
 
 namespace shardis::server {
 
@@ -30,13 +28,16 @@ std::vector<int> allowed_cpus() {
 }  // namespace
 
 ShardSet::ShardSet(ServerConfig config, const Registry& registry)
-    : config_(std::move(config)), registry_(registry),
+    : config_(std::move(config)),
+      registry_(registry),
       fabric_(config_.shards, config_.ring_capacity) {
   info_.shards = static_cast<int>(config_.shards);
   info_.port = config_.port;
 }
 
-ShardSet::~ShardSet() { stop(); }
+ShardSet::~ShardSet() {
+  stop();
+}
 
 bool ShardSet::start(std::string* error) {
   std::vector<int> fds;
@@ -50,7 +51,7 @@ bool ShardSet::start(std::string* error) {
   }
   for (uint32_t i = 0; i < config_.shards; ++i) {
     shards_.push_back(
-        std::make_unique<Shard>(i, fds[i], fabric_, registry_, info_, config_.limits));
+        std::make_unique<Shard>(i, fds[i], fabric_, registry_, info_, config_.options));
   }
   fabric_.init_drain_count();
 

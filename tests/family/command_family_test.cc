@@ -6,27 +6,25 @@
 #include <string>
 
 #include "support/family_harness.h"
+#include "support/resp_expect.h"
 
-using shardis::test::FamilyHarness;
-
+namespace shardis::test {
 namespace {
-
-std::string bulk(const std::string& s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
-}
-std::string wrong_args(const std::string& cmd) {
-  return "-ERR wrong number of arguments for '" + cmd + "' command\r\n";
-}
 
 // The begin_search and find_keys part of a key spec, RESP2.
 std::string range_spec2(int index, int lastkey, int step) {
-  return "$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n"
-         "$5\r\nindex\r\n:" +
-         std::to_string(index) +
-         "\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n"
-         "$7\r\nlastkey\r\n:" +
-         std::to_string(lastkey) + "\r\n$7\r\nkeystep\r\n:" + std::to_string(step) +
-         "\r\n$5\r\nlimit\r\n:0\r\n";
+  std::string out =
+      "$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n"
+      "$5\r\nindex\r\n";
+  out.append(integer(index));
+  out.append(
+      "$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n"
+      "$7\r\nlastkey\r\n");
+  out.append(integer(lastkey));
+  out.append("$7\r\nkeystep\r\n");
+  out.append(integer(step));
+  out.append("$5\r\nlimit\r\n:0\r\n");
+  return out;
 }
 
 const std::string kGetInfo2 =
@@ -74,8 +72,6 @@ const std::string kGetInfo3 =
 long long header_count(const std::string& reply) {
   return std::stoll(reply.substr(1, reply.find('\r') - 1));
 }
-
-}  // namespace
 
 TEST_CASE("COMMAND INFO matches redis-server") {
   FamilyHarness h;
@@ -129,7 +125,7 @@ TEST_CASE("COMMAND, COMMAND INFO without names, COMMAND COUNT and COMMAND LIST a
   std::string count = h.run({"COMMAND", "COUNT"});
   CHECK(all == info);
   CHECK(header_count(all) == header_count(list));
-  CHECK(count == ":" + std::to_string(header_count(list)) + "\r\n");
+  CHECK(count == integer(header_count(list)));
   CHECK(header_count(list) >= 36);
   CHECK(all.find(kGetInfo2) != std::string::npos);
   CHECK(all.find(kMsetInfo2) != std::string::npos);
@@ -229,3 +225,6 @@ TEST_CASE("COMMAND subcommand errors and HELP") {
   CHECK(help.find("+GETKEYS <full-command>\r\n") != std::string::npos);
   CHECK(help.find("+    Prints this help.\r\n") == help.size() - 24);
 }
+
+}  // namespace
+}  // namespace shardis::test

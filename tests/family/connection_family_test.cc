@@ -5,32 +5,22 @@
 #include <vector>
 
 #include "support/family_harness.h"
+#include "support/resp_expect.h"
 
-using shardis::test::FamilyHarness;
-
+namespace shardis::test {
 namespace {
 
-const std::string kOk = "+OK\r\n";
 const std::string kBadName =
     "-ERR Client names cannot contain spaces, newlines or special characters.\r\n";
 
-std::string bulk(const std::string& s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
-}
-std::string wrong_args(const std::string& cmd) {
-  return "-ERR wrong number of arguments for '" + cmd + "' command\r\n";
-}
-
 // The HELLO reply body after the map header, for client id 1.
 std::string hello_fields(int proto) {
-  return bulk("server") + bulk("redis") + bulk("version") + bulk("7.0.15") + bulk("proto") + ":" +
-         std::to_string(proto) + "\r\n" + bulk("id") + ":1\r\n" + bulk("mode") +
-         bulk("standalone") + bulk("role") + bulk("master") + bulk("modules") + "*0\r\n";
+  return bulk("server") + bulk("redis") + bulk("version") + bulk("7.0.15") + bulk("proto") +
+         integer(proto) + bulk("id") + integer(1) + bulk("mode") + bulk("standalone") +
+         bulk("role") + bulk("master") + bulk("modules") + "*0\r\n";
 }
 const std::string kHello2 = "*14\r\n" + hello_fields(2);
 const std::string kHello3 = "%7\r\n" + hello_fields(3);
-
-}  // namespace
 
 TEST_CASE("PING and ECHO") {
   FamilyHarness h;
@@ -196,3 +186,6 @@ TEST_CASE("CLIENT errors and HELP") {
         "+HELP\r\n"
         "+    Prints this help.\r\n");
 }
+
+}  // namespace
+}  // namespace shardis::test

@@ -5,29 +5,14 @@
 #include <vector>
 
 #include "support/family_harness.h"
+#include "support/resp_expect.h"
 
-using shardis::test::FamilyHarness;
-
+namespace shardis::test {
 namespace {
 
-const std::string kOk = "+OK\r\n";
-const std::string kNil = "$-1\r\n";
-const std::string kNotInt = "-ERR value is not an integer or out of range\r\n";
 const std::string kNxConflict =
     "-ERR NX and XX, GT or LT options at the same time are not compatible\r\n";
 const std::string kGtLtConflict = "-ERR GT and LT options at the same time are not compatible\r\n";
-
-std::string integer(long long v) {
-  return ":" + std::to_string(v) + "\r\n";
-}
-std::string wrong_args(const std::string& cmd) {
-  return "-ERR wrong number of arguments for '" + cmd + "' command\r\n";
-}
-std::string invalid_expire(const std::string& cmd) {
-  return "-ERR invalid expire time in '" + cmd + "' command\r\n";
-}
-
-}  // namespace
 
 TEST_CASE("DEL and UNLINK count each removed key once") {
   FamilyHarness h;
@@ -218,3 +203,6 @@ TEST_CASE("PERSIST") {
   CHECK(h.run({"TTL", "a", "b"}) == wrong_args("ttl"));
   CHECK(h.run({"PTTL"}) == wrong_args("pttl"));
 }
+
+}  // namespace
+}  // namespace shardis::test

@@ -4,22 +4,10 @@
 #include <string>
 
 #include "support/family_harness.h"
+#include "support/resp_expect.h"
 
-using shardis::test::FamilyHarness;
-
+namespace shardis::test {
 namespace {
-
-const std::string kOk = "+OK\r\n";
-const std::string kSyntax = "-ERR syntax error\r\n";
-
-std::string bulk(const std::string& s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
-}
-std::string integer(long long v) {
-  return ":" + std::to_string(v) + "\r\n";
-}
-
-}  // namespace
 
 TEST_CASE("DBSIZE counts the selected database") {
   FamilyHarness h;
@@ -143,3 +131,6 @@ TEST_CASE("CONFIG subcommand errors and HELP") {
         "+HELP\r\n"
         "+    Prints this help.\r\n");
 }
+
+}  // namespace
+}  // namespace shardis::test

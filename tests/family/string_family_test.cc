@@ -5,28 +5,12 @@
 #include <vector>
 
 #include "support/family_harness.h"
+#include "support/resp_expect.h"
 
-using shardis::test::FamilyHarness;
-
+namespace shardis::test {
 namespace {
 
-const std::string kOk = "+OK\r\n";
-const std::string kNil = "$-1\r\n";
-const std::string kSyntax = "-ERR syntax error\r\n";
-const std::string kNotInt = "-ERR value is not an integer or out of range\r\n";
 const std::string kOverflow = "-ERR increment or decrement would overflow\r\n";
-
-std::string bulk(const std::string& s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
-}
-std::string integer(long long v) {
-  return ":" + std::to_string(v) + "\r\n";
-}
-std::string invalid_expire(const std::string& cmd) {
-  return "-ERR invalid expire time in '" + cmd + "' command\r\n";
-}
-
-}  // namespace
 
 TEST_CASE("GET and SET basics") {
   FamilyHarness h;
@@ -341,3 +325,6 @@ TEST_CASE("INCR keeps the TTL") {
   CHECK(h.run({"INCR", "t"}) == integer(1));
   CHECK(h.run({"TTL", "t"}) == integer(-1));
 }
+
+}  // namespace
+}  // namespace shardis::test

@@ -350,13 +350,15 @@ def add_server_args(parser, default_cores=1):
                         help="--cores passed to shardis-server (ignored for redis)")
     parser.add_argument("--redis-server", default="redis-server",
                         help="reference redis-server binary (for differential checks)")
+    parser.add_argument("--server-arg", action="append", default=[],
+                        help="extra argument for shardis-server (repeatable)")
 
 
 def server_from_args(args, **kwargs):
     """The server under test chosen by --server/--cores."""
     if args.server in ("redis", "redis-server"):
         return redis(binary=args.redis_server, **kwargs)
-    return shardis(args.server, cores=args.cores, **kwargs)
+    return shardis(args.server, cores=args.cores, extra_args=args.server_arg, **kwargs)
 
 
 def reference_from_args(args, **kwargs):
@@ -366,7 +368,7 @@ def reference_from_args(args, **kwargs):
 def describe(args):
     if args.server in ("redis", "redis-server"):
         return "redis-server"
-    return "%s --cores %d" % (os.path.basename(args.server), args.cores)
+    return " ".join(["%s --cores %d" % (os.path.basename(args.server), args.cores)] + args.server_arg)
 
 
 class Checker:

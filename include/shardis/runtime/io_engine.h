@@ -11,15 +11,21 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace shardis::runtime {
+
+struct Completion {
+  uint64_t tag = 0;
+  int res = 0;        // result as the syscall would return it (negative errno on failure)
+  bool more = false;  // the operation stays armed (multishot) and will complete again
+  int buffer = -1;    // pool buffer holding the received bytes (recv_multishot), else -1
+};
 
 class CompletionHandler {
  public:
   virtual ~CompletionHandler() = default;
-  // res: result as the syscall would return it (negative errno on failure).
-  // more: the operation stays armed (multishot accept) and will complete again.
-  virtual void on_completion(uint64_t tag, int res, bool more) = 0;
+  virtual void on_completion(const Completion& c) = 0;
 };
 
 class IoEngine {
@@ -30,6 +36,17 @@ class IoEngine {
   virtual void accept_multishot(int listen_fd, uint64_t tag) = 0;
   // One receive into buf; completes with the byte count, 0 at EOF, or -errno.
   virtual void recv(int fd, void* buf, size_t len, uint64_t tag) = 0;
+
+  // Receive pool: `count` buffers of `size` bytes that the kernel fills as data arrives, so an
+  // idle connection pins no receive buffer. Returns false with *error if unavailable.
+  virtual bool setup_recv_pool(unsigned count, unsigned size, std::string* error) = 0;
+  // Receives repeatedly into pool buffers until cancelled, EOF, an error, or the pool runs dry
+  // (-ENOBUFS); each completion names its buffer, which the handler must release.
+  virtual void recv_multishot(int fd, uint64_t tag) = 0;
+  virtual const char* pool_data(int buffer) const = 0;
+  virtual void release_pool_buffer(int buffer) = 0;
+  // Cancels the operation tagged tag (it completes with -ECANCELED, or its own result).
+  virtual void cancel(uint64_t tag) = 0;
   // One vectored send; msg (and what it points to) must stay valid until it completes.
   virtual void sendmsg(int fd, const msghdr* msg, uint64_t tag) = 0;
   // One read (eventfd and similar).

@@ -3,10 +3,9 @@
 // The ring is set up single-issuer with deferred task work where the kernel allows it, so
 // completions are only processed inside run_once(), on the owning thread.
 #include <liburing.h>
+#include <shardis/runtime/io_engine.h>
 
 #include <string>
-
-#include <shardis/runtime/io_engine.h>
 
 namespace shardis::runtime {
 
@@ -20,6 +19,13 @@ class UringEngine final : public IoEngine {
 
   void accept_multishot(int listen_fd, uint64_t tag) override;
   void recv(int fd, void* buf, size_t len, uint64_t tag) override;
+  bool setup_recv_pool(unsigned count, unsigned size, std::string* error) override;
+  void recv_multishot(int fd, uint64_t tag) override;
+  const char* pool_data(int buffer) const override {
+    return pool_ + size_t(buffer) * pool_buf_size_;
+  }
+  void release_pool_buffer(int buffer) override;
+  void cancel(uint64_t tag) override;
   void sendmsg(int fd, const msghdr* msg, uint64_t tag) override;
   void read(int fd, void* buf, size_t len, uint64_t tag) override;
   void cancel_fd(int fd) override;
@@ -34,7 +40,15 @@ class UringEngine final : public IoEngine {
  private:
   io_uring_sqe* next_sqe();
 
+  static constexpr uint16_t kPoolGroup = 1;
+
   io_uring ring_{};
+  io_uring_buf_ring* buf_ring_ = nullptr;  // shared with the kernel
+  size_t buf_ring_bytes_ = 0;
+  char* pool_ = nullptr;
+  size_t pool_bytes_ = 0;
+  unsigned pool_count_ = 0;
+  unsigned pool_buf_size_ = 0;
 };
 
 }  // namespace shardis::runtime

@@ -10,15 +10,15 @@
 //                       of its keys; the coordinator merges the Partials (Merge) in argv order.
 //   Route::kAllShards   part() runs on every shard with no keys; the coordinator merges.
 // Handlers and parts never touch sockets or client state other than what they are given.
+#include <shardis/proto/reply_builder.h>
+#include <shardis/server/db.h>
+
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <shardis/proto/reply_builder.h>
-#include <shardis/server/db.h>
 
 namespace shardis::server {
 
@@ -119,15 +119,16 @@ using PartHandler = void (*)(ExecContext& ctx, std::span<const uint32_t> key_idx
 using ArgCheck = std::string (*)(ArgList args);
 
 struct CommandSpec {
-  std::string_view name;  // lower case, as COMMAND reports it; a string literal (the table keeps views)
-  int arity = 0;          // Redis convention: negative means "at least -arity"
+  std::string_view
+      name;       // lower case, as COMMAND reports it; a string literal (the table keeps views)
+  int arity = 0;  // Redis convention: negative means "at least -arity"
   uint32_t flags = 0;
   KeySpec keys{};
   Route route = Route::kKey;
-  Handler run = nullptr;            // kKey
-  ConnHandler run_conn = nullptr;   // kConnection
-  PartHandler part = nullptr;       // kKeysFanout, kAllShards
-  Merge merge = Merge::kNone;       // kKeysFanout, kAllShards
+  Handler run = nullptr;           // kKey
+  ConnHandler run_conn = nullptr;  // kConnection
+  PartHandler part = nullptr;      // kKeysFanout, kAllShards
+  Merge merge = Merge::kNone;      // kKeysFanout, kAllShards
   ArgCheck check = nullptr;
   uint32_t acl = 0;
   std::string_view group;       // COMMAND DOCS: "string", "generic", "connection", "server"
@@ -150,7 +151,8 @@ inline bool arity_ok(const CommandSpec& spec, size_t argc) {
 }
 
 // Exact Redis 7.0 error texts (without the leading "-").
-std::string err_wrong_args(std::string_view cmd_name);  // "ERR wrong number of arguments for 'get' command"
+std::string err_wrong_args(
+    std::string_view cmd_name);  // "ERR wrong number of arguments for 'get' command"
 std::string err_unknown_command(ArgList args);
 std::string err_unknown_subcommand(std::string_view sub, std::string_view cmd_upper);
 

@@ -3,6 +3,10 @@
 // shard's thread touches it. Holds the input buffer (bytes received, not yet parsed), the
 // parser, the client state, the output buffer, and the replies still being computed elsewhere
 // (pending), which keep request order: a reply enters `out` only when every earlier one has.
+#include <shardis/proto/reply_buffer.h>
+#include <shardis/proto/resp_parser.h>
+#include <shardis/server/command.h>
+#include <shardis/server/hop.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -11,11 +15,6 @@
 #include <deque>
 #include <memory>
 #include <string_view>
-
-#include <shardis/proto/reply_buffer.h>
-#include <shardis/proto/resp_parser.h>
-#include <shardis/server/command.h>
-#include <shardis/server/hop.h>
 
 namespace shardis::server {
 
@@ -39,6 +38,10 @@ class alignas(16) Connection {
   // pass kMaxQueryBuffer.
   char* recv_space(size_t* len);
   void received(size_t n) { in_end_ += n; }
+  // Appends received bytes; false if the query buffer would pass kMaxQueryBuffer.
+  bool append_input(const char* data, size_t n);
+  // Frees the input buffer; only when nothing is unparsed (an idle connection pins nothing).
+  void release_input();
 
   // Where the next reply goes: straight into `out` when nothing earlier is pending, else into a
   // new slot that is already complete.
@@ -59,13 +62,14 @@ class alignas(16) Connection {
 
   // I/O state, managed by the shard.
   bool recv_armed = false;
+  bool recv_cancelling = false;  // a multishot receive is being cancelled (throttling)
   bool send_inflight = false;
-  bool eof = false;           // peer closed, error, or server stopping: read no more
-  bool closed = false;        // fd closed; waiting for outstanding work before freeing
+  bool eof = false;     // peer closed, error, or server stopping: read no more
+  bool closed = false;  // fd closed; waiting for outstanding work before freeing
   bool waiting_credits = false;
   bool in_send_list = false;
   uint32_t hops_inflight = 0;
-  uint32_t shard_index = 0;   // position in the owning shard's connection list
+  uint32_t shard_index = 0;  // position in the owning shard's connection list
 
  private:
   int fd_;

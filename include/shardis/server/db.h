@@ -5,13 +5,13 @@
 //
 // Thread: only the owning shard's thread touches a Db. Expiry is lazy: find() erases and hides a
 // key whose time has passed, so handlers never see an expired key.
+#include <shardis/base/clock.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <shardis/base/clock.h>
 
 namespace shardis::server {
 

@@ -6,14 +6,14 @@
 //
 // Thread: one per shard, used only by that shard's thread. Hops are queued during the turn
 // and published once per loop turn by flush() ("hops are batched per pipeline").
-#include <cstdint>
-#include <vector>
-
 #include <shardis/runtime/io_engine.h>
 #include <shardis/server/command.h>
 #include <shardis/server/connection.h>
 #include <shardis/server/fabric.h>
 #include <shardis/server/registry.h>
+
+#include <cstdint>
+#include <vector>
 
 namespace shardis::server {
 

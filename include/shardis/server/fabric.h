@@ -12,13 +12,13 @@
 // Wake-up: a shard about to block sets its sleeping flag, fences, and re-checks its incoming
 // rings; a producer publishes, fences, and wakes the target if it sees the flag. One of the two
 // always sees the other's write.
+#include <shardis/runtime/spsc_queue.h>
+#include <shardis/server/hop.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
-
-#include <shardis/runtime/spsc_queue.h>
-#include <shardis/server/hop.h>
 
 namespace shardis::server {
 

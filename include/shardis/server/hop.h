@@ -9,13 +9,13 @@
 //     only its own parts[i] (or reply, for a single-target command). The queue's release/acquire
 //     pair orders those writes before the origin reads them.
 //   * conn and slot are origin-side pointers: only the origin thread dereferences them.
+#include <shardis/proto/reply_buffer.h>
+#include <shardis/server/command.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <shardis/proto/reply_buffer.h>
-#include <shardis/server/command.h>
 
 namespace shardis::server {
 
@@ -31,7 +31,7 @@ struct RemoteCommand {
   const CommandSpec* spec = nullptr;
   int db = 0;
   int resp = 2;
-  std::string arena;                  // argument bytes, never resized after args are set
+  std::string arena;                   // argument bytes, never resized after args are set
   std::vector<std::string_view> args;  // views into arena
 
   // One part per target shard; for Route::kKey there is exactly one and reply is used.

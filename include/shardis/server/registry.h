@@ -1,13 +1,13 @@
 #pragma once
 // Registry: the command table. Filled once at start-up by the family register functions, then
 // read-only and shared by every shard thread (no locking needed after start-up).
+#include <shardis/server/command.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <shardis/server/command.h>
 
 namespace shardis::server {
 

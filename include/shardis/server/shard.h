@@ -8,36 +8,42 @@
 // dispatch commands, finished sends) -> drain incoming hops (bounded) -> resume connections
 // that were waiting for credits -> flush hops (one publish per ring) -> one vectored send per
 // connection with output -> back to run_once.
-#include <atomic>
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <vector>
-
 #include <shardis/runtime/io_engine.h>
 #include <shardis/server/connection.h>
 #include <shardis/server/dispatcher.h>
 #include <shardis/server/fabric.h>
 #include <shardis/server/registry.h>
 
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
 namespace shardis::server {
 
-struct ShardLimits {
+struct ShardOptions {
   size_t out_high_water = 4 * 1024 * 1024;  // stop reading a client with this much unsent
-  size_t max_pending_replies = 16 * 1024;   // or with this many replies still being computed
+  size_t max_pending_replies = 128;         // or with this many replies still being computed
   size_t incoming_budget = 1024;            // hops taken from each ring per turn
   int drain_deadline_ms = 3000;             // on stop, then close clients that do not read
   unsigned ring_entries = 4096;
   // bench/ok-server only: answer +OK to every parsed command without dispatching it, which
   // measures the loop, parser and send path alone.
   bool reply_ok_only = false;
+  // Receive mode. Plain: one recv per connection into its own input buffer, re-armed after
+  // each read. Multishot: one armed receive per connection filling buffers from a per-shard
+  // pool; bytes are copied into the connection's input buffer, which is freed when empty.
+  bool recv_multishot = false;
+  unsigned recv_pool_buffers = 2048;  // power of two
+  unsigned recv_pool_buffer_size = 16384;
 };
 
 class Shard final : public runtime::CompletionHandler, public ReplyListener {
  public:
   // listen_fd is owned by the shard from now on. Construct on any thread; run() on its own.
   Shard(uint32_t id, int listen_fd, Fabric& fabric, const Registry& registry,
-        const ServerInfo& info, const ShardLimits& limits);
+        const ServerInfo& info, const ShardOptions& options);
   ~Shard() override;
 
   // Creates the engine on the calling thread (the shard's thread). Returns false with *error.
@@ -53,11 +59,12 @@ class Shard final : public runtime::CompletionHandler, public ReplyListener {
   static constexpr uint64_t kOpRecv = 1;
   static constexpr uint64_t kOpSend = 2;
 
-  void on_completion(uint64_t tag, int res, bool more) override;
+  void on_completion(const runtime::Completion& comp) override;
   void on_remote_reply(Connection& c) override;
 
   void on_accept(int res, bool more);
-  void on_recv(Connection& c, int res);
+  void on_recv(Connection& c, const runtime::Completion& comp);
+  bool throttled(const Connection& c) const;
   void on_send(Connection& c, int res);
   void pump(Connection& c);
   void process_input(Connection& c);
@@ -77,7 +84,7 @@ class Shard final : public runtime::CompletionHandler, public ReplyListener {
   Fabric& fabric_;
   const Registry& registry_;
   const ServerInfo& info_;
-  ShardLimits limits_;
+  ShardOptions opts_;
   ShardStore store_;
   std::unique_ptr<runtime::IoEngine> engine_;
   std::unique_ptr<Dispatcher> dispatcher_;

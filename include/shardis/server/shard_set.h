@@ -1,15 +1,15 @@
 #pragma once
 // ShardSet: the whole server. Owns the command table's users (one Shard per thread), the
 // fabric between them, and their threads. start() and stop() are called from the main thread.
+#include <shardis/server/fabric.h>
+#include <shardis/server/registry.h>
+#include <shardis/server/shard.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <shardis/server/fabric.h>
-#include <shardis/server/registry.h>
-#include <shardis/server/shard.h>
 
 namespace shardis::server {
 
@@ -18,7 +18,7 @@ struct ServerConfig {
   uint16_t port = 6379;
   uint32_t shards = 1;
   size_t ring_capacity = 4096;  // per ordered pair of shards
-  ShardLimits limits;
+  ShardOptions options;
 };
 
 class ShardSet {

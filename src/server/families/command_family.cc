@@ -6,17 +6,17 @@
 // start-up. What Redis reports beyond CommandSpec's fields (key-spec flags, tips, doc history)
 // comes from a small table here, keyed by command name; commands missing from it get flags
 // derived from their CommandSpec.
+#include <shardis/base/glob.h>
 #include <shardis/base/number_format.h>
 #include <shardis/server/command.h>
+#include <shardis/server/families/family_util.h>
 #include <shardis/server/registry.h>
 
 #include <array>
 #include <cstdint>
-#include <iterator>
 #include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace shardis::server {
@@ -272,80 +272,6 @@ void reply_docs(proto::ReplyBuilder& rb, const CommandSpec& spec) {
   }
 }
 
-// ---- Glob matching for COMMAND LIST FILTERBY PATTERN ----
-
-char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool chars_equal(char a, char b, bool nocase) {
-  return nocase ? ascii_lower(a) == ascii_lower(b) : a == b;
-}
-
-// Redis glob matching (stringmatchlen): '*', '?', '[...]' with '^' negation and 'a-z' ranges,
-// and '\' to take the next character literally.
-bool glob_match(std::string_view pat, std::string_view str, bool nocase) {
-  while (!pat.empty() && !str.empty()) {
-    switch (pat[0]) {
-      case '*': {
-        while (pat.size() > 1 && pat[1] == '*') pat.remove_prefix(1);
-        if (pat.size() == 1) return true;
-        for (size_t i = 0; i <= str.size(); ++i) {
-          if (glob_match(pat.substr(1), str.substr(i), nocase)) return true;
-        }
-        return false;
-      }
-      case '?':
-        str.remove_prefix(1);
-        break;
-      case '[': {
-        pat.remove_prefix(1);
-        bool negate = !pat.empty() && pat[0] == '^';
-        if (negate) pat.remove_prefix(1);
-        bool match = false;
-        // An unterminated set runs to the end of the pattern.
-        while (!pat.empty() && pat[0] != ']') {
-          if (pat[0] == '\\' && pat.size() >= 2) {
-            pat.remove_prefix(1);
-            if (pat[0] == str[0]) match = true;
-          } else if (pat.size() >= 3 && pat[1] == '-') {
-            char lo = pat[0];
-            char hi = pat[2];
-            if (lo > hi) std::swap(lo, hi);
-            char c = str[0];
-            if (nocase) {
-              lo = ascii_lower(lo);
-              hi = ascii_lower(hi);
-              c = ascii_lower(c);
-            }
-            if (c >= lo && c <= hi) match = true;
-            pat.remove_prefix(2);
-          } else if (chars_equal(pat[0], str[0], nocase)) {
-            match = true;
-          }
-          pat.remove_prefix(1);
-        }
-        if (negate) match = !match;
-        if (!match) return false;
-        str.remove_prefix(1);
-        // Step over the ']' (or nothing, for an unterminated set) before the common advance.
-        if (pat.empty()) return str.empty();
-        break;
-      }
-      case '\\':
-        if (pat.size() >= 2) pat.remove_prefix(1);
-        [[fallthrough]];
-      default:
-        if (!chars_equal(pat[0], str[0], nocase)) return false;
-        str.remove_prefix(1);
-        break;
-    }
-    pat.remove_prefix(1);
-  }
-  while (!pat.empty() && pat[0] == '*') pat.remove_prefix(1);
-  return pat.empty() && str.empty();
-}
-
 // ---- Subcommands ----
 
 void command_all(ConnContext& ctx) {
@@ -425,7 +351,7 @@ void command_list(ConnContext& ctx) {
         keep = (spec->acl & category) != 0;
         break;
       case Filter::kPattern:
-        keep = glob_match(args[4], spec->name, true);
+        keep = base::glob_match(args[4], spec->name, true);
         break;
     }
     if (keep) names.push_back(spec->name);
@@ -470,16 +396,8 @@ void command_help(ConnContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.rb.array(std::size(kHelp));
-  for (std::string_view l : kHelp) ctx.rb.simple(l);
+  reply_help(ctx.rb, kHelp);
 }
-
-struct Subcommand {
-  std::string_view name;      // as typed after COMMAND, matched case-insensitively
-  std::string_view fullname;  // for the wrong-number-of-arguments error
-  int arity;                  // counted from COMMAND itself, Redis convention
-  ConnHandler run;
-};
 
 void command_count(ConnContext& ctx) {
   ctx.rb.integer(static_cast<int64_t>(ctx.registry.all().size()));
@@ -493,16 +411,7 @@ constexpr Subcommand kSubcommands[] = {
 
 void cmd_command(ConnContext& ctx) {
   if (ctx.args.size() == 1) return command_all(ctx);
-  std::string_view sub = ctx.args[1];
-  for (const Subcommand& s : kSubcommands) {
-    if (!base::iequals(sub, s.name)) continue;
-    size_t argc = ctx.args.size();
-    bool ok =
-        s.arity >= 0 ? argc == static_cast<size_t>(s.arity) : argc >= static_cast<size_t>(-s.arity);
-    if (!ok) return ctx.rb.error(err_wrong_args(s.fullname));
-    return s.run(ctx);
-  }
-  ctx.rb.error(err_unknown_subcommand(sub, "COMMAND"));
+  run_subcommand(ctx, kSubcommands, "COMMAND");
 }
 
 }  // namespace

@@ -7,12 +7,12 @@
 #include <shardis/base/number_format.h>
 #include <shardis/server/command.h>
 #include <shardis/server/db.h>
+#include <shardis/server/families/family_util.h>
 #include <shardis/server/registry.h>
 
 #include <cstdint>
 #include <limits>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -21,16 +21,6 @@ namespace {
 
 constexpr std::string_view kErrBadClientName =
     "ERR Client names cannot contain spaces, newlines or special characters.";
-
-// Redis formats some arguments with "%s", which stops at a NUL byte.
-std::string_view c_str_view(std::string_view s) {
-  return s.substr(0, s.find('\0'));
-}
-
-void reply_help(proto::ReplyBuilder& rb, std::span<const std::string_view> lines) {
-  rb.array(lines.size());
-  for (std::string_view l : lines) rb.simple(l);
-}
 
 // Client names are printable ASCII without spaces ('!' to '~'), so CLIENT LIST stays parseable.
 bool valid_client_name(std::string_view name) {
@@ -131,40 +121,46 @@ void cmd_hello(ConnContext& ctx) {
   rb.array(0);
 }
 
-// CLIENT ID | GETNAME | SETNAME name | HELP
+// ---- CLIENT ID | GETNAME | SETNAME name | HELP ----
+
+void client_id(ConnContext& ctx) {
+  ctx.rb.integer(static_cast<int64_t>(ctx.client.id));
+}
+
+void client_getname(ConnContext& ctx) {
+  if (ctx.client.name.empty()) return ctx.rb.null();
+  ctx.rb.bulk(ctx.client.name);
+}
+
+void client_setname(ConnContext& ctx) {
+  if (!set_client_name(ctx.client, ctx.args[2])) return ctx.rb.error(kErrBadClientName);
+  ctx.rb.ok();
+}
+
+void client_help(ConnContext& ctx) {
+  static constexpr std::string_view kHelp[] = {
+      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "HELP",
+      "    Prints this help.",
+  };
+  reply_help(ctx.rb, kHelp);
+}
+
+constexpr Subcommand kClientSubcommands[] = {
+    {"id", "client|id", 2, client_id},
+    {"getname", "client|getname", 2, client_getname},
+    {"setname", "client|setname", 3, client_setname},
+    {"help", "client|help", 2, client_help},
+};
+
 void cmd_client(ConnContext& ctx) {
-  std::string_view sub = ctx.args[1];
-  size_t argc = ctx.args.size();
-  if (base::iequals(sub, "id")) {
-    if (argc != 2) return ctx.rb.error(err_wrong_args("client|id"));
-    return ctx.rb.integer(static_cast<int64_t>(ctx.client.id));
-  }
-  if (base::iequals(sub, "getname")) {
-    if (argc != 2) return ctx.rb.error(err_wrong_args("client|getname"));
-    if (ctx.client.name.empty()) return ctx.rb.null();
-    return ctx.rb.bulk(ctx.client.name);
-  }
-  if (base::iequals(sub, "setname")) {
-    if (argc != 3) return ctx.rb.error(err_wrong_args("client|setname"));
-    if (!set_client_name(ctx.client, ctx.args[2])) return ctx.rb.error(kErrBadClientName);
-    return ctx.rb.ok();
-  }
-  if (base::iequals(sub, "help")) {
-    if (argc != 2) return ctx.rb.error(err_wrong_args("client|help"));
-    static constexpr std::string_view kHelp[] = {
-        "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "GETNAME",
-        "    Return the name of the current connection.",
-        "ID",
-        "    Return the ID of the current connection.",
-        "SETNAME <name>",
-        "    Assign the name <name> to the current connection.",
-        "HELP",
-        "    Prints this help.",
-    };
-    return reply_help(ctx.rb, kHelp);
-  }
-  ctx.rb.error(err_unknown_subcommand(sub, "CLIENT"));
+  run_subcommand(ctx, kClientSubcommands, "CLIENT");
 }
 
 }  // namespace

@@ -7,10 +7,10 @@
 #include <shardis/base/number_format.h>
 #include <shardis/server/command.h>
 #include <shardis/server/db.h>
+#include <shardis/server/families/family_util.h>
 #include <shardis/server/registry.h>
 
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,9 +18,6 @@
 
 namespace shardis::server {
 namespace {
-
-constexpr int64_t kMaxInt64 = std::numeric_limits<int64_t>::max();
-constexpr int64_t kMinInt64 = std::numeric_limits<int64_t>::min();
 
 // ---- DEL / UNLINK / EXISTS / TOUCH ----
 
@@ -62,9 +59,8 @@ std::string parse_expire_flags(ArgList args, uint8_t* flags) {
     } else if (base::iequals(opt, "lt")) {
       *flags |= kExpireLt;
     } else {
-      // Redis formats the option with "%s", which stops at a NUL byte.
       std::string err = "ERR Unsupported option ";
-      err.append(opt.substr(0, opt.find('\0')));
+      err.append(c_str_view(opt));
       return err;
     }
   }
@@ -98,21 +94,9 @@ void expire_generic(ExecContext& ctx, bool seconds, std::string_view cmd) {
   if (!err.empty()) return ctx.rb.error(err);
   std::optional<int64_t> when = base::parse_int64(ctx.args[2]);
   if (!when) return ctx.rb.error(kErrNotInteger);
-  int64_t ms = *when;
-  bool valid = true;
-  if (seconds) {
-    valid = ms <= kMaxInt64 / 1000 && ms >= kMinInt64 / 1000;
-    if (valid) ms *= 1000;
-  }
-  int64_t now = ctx.db.now_ms();
-  if (valid && ms > kMaxInt64 - now) valid = false;
-  if (!valid) {
-    std::string msg = "ERR invalid expire time in '";
-    msg.append(cmd);
-    msg.append("' command");
-    return ctx.rb.error(msg);
-  }
-  ctx.rb.integer(op_expire(ctx.db, ctx.args[1], ms + now, flags) ? 1 : 0);
+  std::optional<int64_t> at = absolute_expire_ms(*when, seconds, ctx.db.now_ms());
+  if (!at) return ctx.rb.error(err_invalid_expire(cmd));
+  ctx.rb.integer(op_expire(ctx.db, ctx.args[1], *at, flags) ? 1 : 0);
 }
 
 void cmd_expire(ExecContext& ctx) {

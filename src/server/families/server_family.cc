@@ -5,9 +5,11 @@
 // own shard's databases and the coordinator merges. Their arguments are checked once, on the
 // coordinator, before anything runs. CONFIG runs on the connection's shard and reads a fixed
 // table: Shardis has no runtime configuration to change.
+#include <shardis/base/glob.h>
 #include <shardis/base/number_format.h>
 #include <shardis/server/command.h>
 #include <shardis/server/db.h>
+#include <shardis/server/families/family_util.h>
 #include <shardis/server/registry.h>
 
 #include <cstdint>
@@ -15,7 +17,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace shardis::server {
@@ -46,78 +47,6 @@ void part_flushall(ExecContext& ctx, std::span<const uint32_t>, Partial&) {
 }
 
 // ---- CONFIG ----
-
-char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool chars_equal(char a, char b, bool nocase) {
-  return nocase ? ascii_lower(a) == ascii_lower(b) : a == b;
-}
-
-// Redis glob matching (stringmatchlen): '*', '?', '[...]' with '^' negation and 'a-z' ranges,
-// and '\' to take the next character literally.
-bool glob_match(std::string_view pat, std::string_view str, bool nocase) {
-  while (!pat.empty() && !str.empty()) {
-    switch (pat[0]) {
-      case '*': {
-        while (pat.size() > 1 && pat[1] == '*') pat.remove_prefix(1);
-        if (pat.size() == 1) return true;
-        for (size_t i = 0; i <= str.size(); ++i) {
-          if (glob_match(pat.substr(1), str.substr(i), nocase)) return true;
-        }
-        return false;
-      }
-      case '?':
-        str.remove_prefix(1);
-        break;
-      case '[': {
-        pat.remove_prefix(1);
-        bool negate = !pat.empty() && pat[0] == '^';
-        if (negate) pat.remove_prefix(1);
-        bool match = false;
-        // An unterminated set runs to the end of the pattern.
-        while (!pat.empty() && pat[0] != ']') {
-          if (pat[0] == '\\' && pat.size() >= 2) {
-            pat.remove_prefix(1);
-            if (pat[0] == str[0]) match = true;
-          } else if (pat.size() >= 3 && pat[1] == '-') {
-            char lo = pat[0];
-            char hi = pat[2];
-            if (lo > hi) std::swap(lo, hi);
-            char c = str[0];
-            if (nocase) {
-              lo = ascii_lower(lo);
-              hi = ascii_lower(hi);
-              c = ascii_lower(c);
-            }
-            if (c >= lo && c <= hi) match = true;
-            pat.remove_prefix(2);
-          } else if (chars_equal(pat[0], str[0], nocase)) {
-            match = true;
-          }
-          pat.remove_prefix(1);
-        }
-        if (negate) match = !match;
-        if (!match) return false;
-        str.remove_prefix(1);
-        // Step over the ']' (or nothing, for an unterminated set) before the common advance.
-        if (pat.empty()) return str.empty();
-        break;
-      }
-      case '\\':
-        if (pat.size() >= 2) pat.remove_prefix(1);
-        [[fallthrough]];
-      default:
-        if (!chars_equal(pat[0], str[0], nocase)) return false;
-        str.remove_prefix(1);
-        break;
-    }
-    pat.remove_prefix(1);
-  }
-  while (!pat.empty() && pat[0] == '*') pat.remove_prefix(1);
-  return pat.empty() && str.empty();
-}
 
 struct ConfigParam {
   std::string_view name;
@@ -175,7 +104,7 @@ void config_get(ConnContext& ctx) {
     bool is_glob = pattern.find_first_of("[*?") != std::string_view::npos;
     for (size_t i = 0; i < kNumParams; ++i) {
       std::string_view name = kConfigParams[i].name;
-      bool hit = is_glob ? glob_match(pattern, name, true) : base::iequals(pattern, name);
+      bool hit = is_glob ? base::glob_match(pattern, name, true) : base::iequals(pattern, name);
       if (hit && !seen(i)) matches.push_back({i, is_glob ? name : pattern});
     }
   }
@@ -186,29 +115,24 @@ void config_get(ConnContext& ctx) {
   }
 }
 
-void reply_help(proto::ReplyBuilder& rb, std::span<const std::string_view> lines) {
-  rb.array(lines.size());
-  for (std::string_view l : lines) rb.simple(l);
+void config_help(ConnContext& ctx) {
+  static constexpr std::string_view kHelp[] = {
+      "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GET <pattern>",
+      "    Return parameters matching the glob-like <pattern> and their values.",
+      "HELP",
+      "    Prints this help.",
+  };
+  reply_help(ctx.rb, kHelp);
 }
 
+constexpr Subcommand kConfigSubcommands[] = {
+    {"get", "config|get", -3, config_get},
+    {"help", "config|help", 2, config_help},
+};
+
 void cmd_config(ConnContext& ctx) {
-  std::string_view sub = ctx.args[1];
-  if (base::iequals(sub, "get")) {
-    if (ctx.args.size() < 3) return ctx.rb.error(err_wrong_args("config|get"));
-    return config_get(ctx);
-  }
-  if (base::iequals(sub, "help")) {
-    if (ctx.args.size() != 2) return ctx.rb.error(err_wrong_args("config|help"));
-    static constexpr std::string_view kHelp[] = {
-        "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "GET <pattern>",
-        "    Return parameters matching the glob-like <pattern> and their values.",
-        "HELP",
-        "    Prints this help.",
-    };
-    return reply_help(ctx.rb, kHelp);
-  }
-  ctx.rb.error(err_unknown_subcommand(sub, "CONFIG"));
+  run_subcommand(ctx, kConfigSubcommands, "CONFIG");
 }
 
 }  // namespace

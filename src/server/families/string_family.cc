@@ -10,6 +10,7 @@
 #include <shardis/base/number_format.h>
 #include <shardis/server/command.h>
 #include <shardis/server/db.h>
+#include <shardis/server/families/family_util.h>
 #include <shardis/server/registry.h>
 
 #include <cstdint>
@@ -52,13 +53,6 @@ void reply_status_error(proto::ReplyBuilder& rb, OpStatus s) {
   }
 }
 
-std::string err_invalid_expire(std::string_view cmd) {
-  std::string s = "ERR invalid expire time in '";
-  s.append(cmd);
-  s.append("' command");
-  return s;
-}
-
 void reply_optional_bulk(proto::ReplyBuilder& rb, const std::optional<std::string>& v) {
   if (v) {
     rb.bulk(*v);
@@ -82,17 +76,10 @@ ExpiryError parse_expiry(std::string_view arg, bool seconds, bool relative, int6
                          int64_t* at_ms) {
   std::optional<int64_t> v = base::parse_int64(arg);
   if (!v) return ExpiryError::kNotInteger;
-  int64_t ms = *v;
-  if (ms <= 0) return ExpiryError::kInvalid;
-  if (seconds) {
-    if (ms > kMaxInt64 / 1000) return ExpiryError::kInvalid;
-    ms *= 1000;
-  }
-  if (relative) {
-    if (ms > kMaxInt64 - now) return ExpiryError::kInvalid;
-    ms += now;
-  }
-  *at_ms = ms;
+  if (*v <= 0) return ExpiryError::kInvalid;
+  std::optional<int64_t> at = absolute_expire_ms(*v, seconds, relative ? now : 0);
+  if (!at) return ExpiryError::kInvalid;
+  *at_ms = *at;
   return ExpiryError::kNone;
 }
 

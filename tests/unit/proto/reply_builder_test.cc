@@ -85,7 +85,8 @@ TEST_CASE("bulk strings") {
   for (size_t n : {255, 256, 257, 511, 512, 513, 16 * 1024, 100'000}) {
     CAPTURE(n);
     const std::string v(n, 'v');
-    const std::string want = "$" + std::to_string(n) + "\r\n" + v + "\r\n";
+    std::string want = "$";
+    want.append(std::to_string(n)).append("\r\n").append(v).append("\r\n");
     check_both([&](ReplyBuilder& rb) { rb.bulk(v); }, want, want);
   }
 }
@@ -176,12 +177,12 @@ TEST_CASE("many replies in one buffer cross block boundaries intact") {
   std::string want;
   for (int i = 0; i < 5000; ++i) {
     rb.integer(i * 7919 - 100000);
-    want += ":" + std::to_string(i * 7919 - 100000) + "\r\n";
+    want.append(":").append(std::to_string(i * 7919 - 100000)).append("\r\n");
     const std::string v(static_cast<size_t>(i % 300), static_cast<char>('a' + i % 26));
     rb.bulk(v);
-    want += "$" + std::to_string(v.size()) + "\r\n" + v + "\r\n";
+    want.append("$").append(std::to_string(v.size())).append("\r\n").append(v).append("\r\n");
     rb.array(static_cast<size_t>(i));
-    want += "*" + std::to_string(i) + "\r\n";
+    want.append("*").append(std::to_string(i)).append("\r\n");
   }
   CHECK(buf.size() == want.size());
   CHECK(buf.to_string() == want);

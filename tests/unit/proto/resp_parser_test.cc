@@ -121,8 +121,11 @@ void expect_need_more(std::string_view input, size_t leftover,
 }
 
 std::string multibulk(const Command& args) {
-  std::string s = "*" + std::to_string(args.size()) + "\r\n";
-  for (const auto& a : args) s += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
+  std::string s = "*";
+  s.append(std::to_string(args.size())).append("\r\n");
+  for (const auto& a : args) {
+    s.append("$").append(std::to_string(a.size())).append("\r\n").append(a).append("\r\n");
+  }
   return s;
 }
 
@@ -454,7 +457,7 @@ TEST_CASE("random requests in random pieces") {
         for (size_t i = 0; i < len; ++i) {
           arg.push_back(as_inline ? static_cast<char>('a' + rnd(26)) : static_cast<char>(rng()));
         }
-        if (as_inline && arg.empty()) arg = "z";
+        if (as_inline && arg.empty()) arg.push_back('z');
         cmd.push_back(arg);
       }
       if (as_inline) {
