@@ -37,8 +37,8 @@ bool UringEngine::setup_recv_pool(unsigned count, unsigned size, std::string* er
     return false;
   }
   buf_ring_bytes_ = size_t(count) * sizeof(io_uring_buf);
-  void* ring_mem = ::mmap(nullptr, buf_ring_bytes_, PROT_READ | PROT_WRITE,
-                          MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+  void* ring_mem =
+      ::mmap(nullptr, buf_ring_bytes_, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
   pool_bytes_ = size_t(count) * size;
   void* pool_mem =
       ::mmap(nullptr, pool_bytes_, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
@@ -64,8 +64,8 @@ bool UringEngine::setup_recv_pool(unsigned count, unsigned size, std::string* er
   pool_buf_size_ = size;
   int mask = io_uring_buf_ring_mask(count);
   for (unsigned i = 0; i < count; ++i) {
-    io_uring_buf_ring_add(buf_ring_, pool_ + size_t(i) * size, size, static_cast<uint16_t>(i),
-                          mask, static_cast<int>(i));
+    io_uring_buf_ring_add(buf_ring_, pool_ + size_t(i) * size, size, static_cast<uint16_t>(i), mask,
+                          static_cast<int>(i));
   }
   io_uring_buf_ring_advance(buf_ring_, static_cast<int>(count));
   return true;

@@ -1,15 +1,15 @@
 #pragma once
 // In-process command runner for family tests: one shard, a manual clock, the full registry.
 // run({"SET","k","v"}) returns the exact RESP bytes the server would send ("+OK\r\n").
-#include <initializer_list>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include <shardis/base/clock.h>
 #include <shardis/server/command.h>
 #include <shardis/server/db.h>
 #include <shardis/server/registry.h>
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace shardis::test {
 

@@ -14,10 +14,10 @@
 //   verbatim    RESP2 bulk of text     RESP3 "=<len+4>\r\n<fmt>:<text>\r\n"
 //   error(msg)  "-<msg>\r\n" where msg is the whole text, e.g. "ERR syntax error" or
 //               "WRONGTYPE Operation ..."; any '\r' or '\n' inside msg becomes ' ' as in Redis.
+#include <shardis/proto/reply_buffer.h>
+
 #include <cstdint>
 #include <string_view>
-
-#include <shardis/proto/reply_buffer.h>
 
 namespace shardis::proto {
 
@@ -30,11 +30,11 @@ class ReplyBuilder {
   ReplyBuffer& buffer() { return *out_; }
   void retarget(ReplyBuffer& out) { out_ = &out; }
 
-  void ok();                          // "+OK\r\n"
-  void simple(std::string_view s);    // "+s\r\n"
-  void error(std::string_view msg);   // "-msg\r\n"
-  void integer(int64_t v);            // ":v\r\n"
-  void bulk(std::string_view s);      // "$len\r\ns\r\n"
+  void ok();                         // "+OK\r\n"
+  void simple(std::string_view s);   // "+s\r\n"
+  void error(std::string_view msg);  // "-msg\r\n"
+  void integer(int64_t v);           // ":v\r\n"
+  void bulk(std::string_view s);     // "$len\r\ns\r\n"
   void null();
   void null_array();
   void array(size_t n);

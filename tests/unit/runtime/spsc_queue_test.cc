@@ -1,10 +1,9 @@
 #include <doctest/doctest.h>
+#include <shardis/runtime/spsc_queue.h>
 
 #include <cstdint>
 #include <thread>
 #include <vector>
-
-#include <shardis/runtime/spsc_queue.h>
 
 using shardis::runtime::SpscQueue;
 

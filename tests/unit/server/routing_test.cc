@@ -1,19 +1,18 @@
 #include <doctest/doctest.h>
+#include <shardis/server/routing.h>
 
 #include <string>
 #include <vector>
-
-#include <shardis/server/routing.h>
 
 using shardis::server::hash_slice;
 using shardis::server::shard_of;
 
 TEST_CASE("routing: hash tags follow Redis Cluster rules") {
   CHECK(hash_slice("user:{42}:name") == "42");
-  CHECK(hash_slice("{a}{b}") == "a");          // first tag only
-  CHECK(hash_slice("{}x") == "{}x");           // empty tag: whole key
-  CHECK(hash_slice("x{}{a}") == "x{}{a}");     // first '{' has an empty tag: whole key
-  CHECK(hash_slice("foo{bar") == "foo{bar");   // unclosed
+  CHECK(hash_slice("{a}{b}") == "a");         // first tag only
+  CHECK(hash_slice("{}x") == "{}x");          // empty tag: whole key
+  CHECK(hash_slice("x{}{a}") == "x{}{a}");    // first '{' has an empty tag: whole key
+  CHECK(hash_slice("foo{bar") == "foo{bar");  // unclosed
   CHECK(hash_slice("foo}bar{") == "foo}bar{");
   CHECK(hash_slice("a{b}c}") == "b");
   CHECK(hash_slice(std::string("k\0{z}", 6)) == "z");
