@@ -74,7 +74,9 @@ void Shard::run() {
       std::atomic_thread_fence(std::memory_order_seq_cst);
       if (dispatcher_->incoming_nonempty()) block = false;
     }
-    engine_->run_once(block, stopping_ ? 50 : -1, *this);
+    // While stopping, or while accept is paused after an error, wake up periodically.
+    int timeout_ms = (stopping_ || !accept_armed_) ? 50 : -1;
+    engine_->run_once(block, timeout_ms, *this);
     fabric_.sleeping(id_).store(false, std::memory_order_relaxed);
 
     bool left = dispatcher_->drain_incoming(opts_.incoming_budget);
@@ -87,7 +89,7 @@ void Shard::run() {
         maybe_free(*c);
       }
     }
-    if (!accept_armed_ && !stopping_) {
+    if (!accept_armed_ && !stopping_ && mono_ms() >= accept_retry_at_ms_) {
       engine_->accept_multishot(listen_fd_, kAcceptTag);
       accept_armed_ = true;
     }
@@ -142,7 +144,11 @@ void Shard::on_completion(const runtime::Completion& comp) {
 void Shard::on_accept(int res, bool more) {
   if (!more) accept_armed_ = false;
   if (res < 0) {
-    if (res != -ECANCELED) SHARDIS_LOG_WARN("accept: %s", std::strerror(-res));
+    if (res != -ECANCELED) {
+      // Out of descriptors or memory: retry in a moment rather than spin on the error.
+      SHARDIS_LOG_WARN("accept: %s; retrying in %d ms", std::strerror(-res), kAcceptRetryMs);
+      accept_retry_at_ms_ = mono_ms() + kAcceptRetryMs;
+    }
     return;
   }
   if (stopping_) {

@@ -93,6 +93,8 @@ class Shard final : public runtime::CompletionHandler, public ReplyListener {
   std::vector<Connection*> send_list_;
   std::vector<Connection*> credit_waiters_;
   bool accept_armed_ = false;
+  static constexpr int kAcceptRetryMs = 100;
+  int64_t accept_retry_at_ms_ = 0;
   bool stopping_ = false;
   bool reported_drained_ = false;
   int64_t stop_started_ms_ = 0;
