@@ -2,7 +2,7 @@
 # Builds and runs every test.
 #
 #   build/       release, warnings on: all suites (unit, family, e2e)
-#   build-asan/  debug + address,undefined sanitizers: unit and family suites
+#   build-asan/  debug + address,undefined sanitizers: unit, family and e2e suites (not 'load')
 #
 # The last line printed is "N passed, N failed", summed over both builds.
 # Meson-level results are counted, except that a doctest executable counts
@@ -57,7 +57,7 @@ run_build build release \
 
 run_build build-asan asan \
   -Dsanitizers=address,undefined -Dbuildtype=debug -Dbench=false -- \
-  --suite unit --suite family
+  --suite unit --suite family --suite e2e
 
 summary=$("$py" - "$root/build" "$root/build-asan" <<'EOF'
 import json, os, re, sys

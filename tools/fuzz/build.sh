@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets into build-fuzz/: resp_parser_fuzz and reply_buffer_fuzz.
+# Needs clang++ (14 preferred) with its libFuzzer runtime (Debian: libclang-rt-14-dev).
+# CXX=... overrides the compiler.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+cxx=${CXX:-}
+if [ -z "$cxx" ]; then
+  for c in clang++-14 clang++; do
+    if command -v "$c" >/dev/null 2>&1; then cxx=$c; break; fi
+  done
+fi
+if [ -z "$cxx" ]; then
+  echo "build.sh: clang++ not found; install the Debian package clang-14" >&2
+  exit 1
+fi
+
+out=build-fuzz
+mkdir -p "$out"
+
+# Is the libFuzzer runtime there? (clang ships it separately on Debian.)
+probe=$out/.probe
+printf 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }\n' \
+  >"$probe.cc"
+if ! "$cxx" -fsanitize=fuzzer "$probe.cc" -o "$probe" >/dev/null 2>&1; then
+  ver=$("$cxx" -dumpversion | cut -d. -f1)
+  echo "build.sh: $cxx cannot link -fsanitize=fuzzer: its libFuzzer runtime" \
+       "(libclang_rt.fuzzer) is missing; install the Debian package libclang-rt-$ver-dev" >&2
+  rm -f "$probe.cc" "$probe"
+  exit 1
+fi
+rm -f "$probe.cc" "$probe"
+
+flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
+       -fno-sanitize-recover=all -Wall -Wextra -Iinclude)
+base_srcs=(src/base/*.cc)
+proto_srcs=(src/proto/*.cc)
+
+for name in resp_parser_fuzz reply_buffer_fuzz; do
+  echo "== $cxx -> $out/$name"
+  "$cxx" "${flags[@]}" "tools/fuzz/$name.cc" "${proto_srcs[@]}" "${base_srcs[@]}" -o "$out/$name"
+done
