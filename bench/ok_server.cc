@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   app.add_option("--port", port, "TCP port")->check(CLI::Range(1, 65535));
   app.add_option("--bind", config.bind, "IPv4 address");
   app.add_option("--cores", cores, "Number of shards")->check(CLI::Range(1u, 1024u));
-  std::string recv_mode = "plain";
+  std::string recv_mode = "multishot";
   app.add_option("--recv-mode", recv_mode,
                  "Socket receive: plain (one recv per read into the connection's buffer) or "
                  "multishot (armed once, buffers from a per-shard pool)")

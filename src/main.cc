@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   app.add_option("--bind", config.bind, "IPv4 address to listen on");
   app.add_option("--cores", cores, "Number of shards, one thread each (default: all online CPUs)")
       ->check(CLI::Range(1u, 1024u));
-  std::string recv_mode = "plain";
+  std::string recv_mode = "multishot";
   app.add_option("--recv-mode", recv_mode,
                  "Socket receive: plain (one recv per read into the connection's buffer) or "
                  "multishot (armed once, buffers from a per-shard pool)")

@@ -31,10 +31,10 @@ struct ShardOptions {
   // bench/ok-server only: answer +OK to every parsed command without dispatching it, which
   // measures the loop, parser and send path alone.
   bool reply_ok_only = false;
-  // Receive mode. Plain: one recv per connection into its own input buffer, re-armed after
-  // each read. Multishot: one armed receive per connection filling buffers from a per-shard
+  // Receive mode. Multishot: one armed receive per connection filling buffers from a per-shard
   // pool; bytes are copied into the connection's input buffer, which is freed when empty.
-  bool recv_multishot = false;
+  // Plain: one recv per connection into its own input buffer, re-armed after each read.
+  bool recv_multishot = true;
   unsigned recv_pool_buffers = 2048;  // power of two
   unsigned recv_pool_buffer_size = 16384;
 };
