@@ -16,17 +16,22 @@ if [ -z "$cxx" ]; then
   exit 1
 fi
 
+if ! "$cxx" --version 2>/dev/null | grep -q clang; then
+  echo "build.sh: $cxx is not clang; libFuzzer needs clang++ (Debian package clang-14)" >&2
+  exit 1
+fi
+
 out=build-fuzz
 mkdir -p "$out"
 
-# Is the libFuzzer runtime there? (clang ships it separately on Debian.)
+# Are the libFuzzer and sanitizer runtimes there? (Debian ships them apart from clang.)
 probe=$out/.probe
-printf 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }\n' \
-  >"$probe.cc"
-if ! "$cxx" -fsanitize=fuzzer "$probe.cc" -o "$probe" >/dev/null 2>&1; then
+echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { return 0; }' >"$probe.cc"
+if ! "$cxx" -fsanitize=fuzzer,address,undefined "$probe.cc" -o "$probe" >/dev/null 2>&1; then
   ver=$("$cxx" -dumpversion | cut -d. -f1)
-  echo "build.sh: $cxx cannot link -fsanitize=fuzzer: its libFuzzer runtime" \
-       "(libclang_rt.fuzzer) is missing; install the Debian package libclang-rt-$ver-dev" >&2
+  echo "build.sh: $cxx cannot link -fsanitize=fuzzer,address,undefined: its runtimes" \
+       "(libclang_rt.fuzzer, libclang_rt.asan) are missing;" \
+       "install the Debian package libclang-rt-$ver-dev" >&2
   rm -f "$probe.cc" "$probe"
   exit 1
 fi

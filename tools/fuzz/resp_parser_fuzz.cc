@@ -39,9 +39,9 @@ using Status = RespParser::Status;
   std::abort();
 }
 
-#define FUZZ_CHECK(cond)                          \
-  do {                                            \
-    if (!(cond)) violated(#cond, __LINE__);       \
+#define FUZZ_CHECK(cond)                    \
+  do {                                      \
+    if (!(cond)) violated(#cond, __LINE__); \
   } while (0)
 
 // ---- allocation accounting -------------------------------------------------------------------
@@ -180,9 +180,7 @@ class Connection {
     }
   }
 
-  void check_capacity() {
-    FUZZ_CHECK(parser_.args().capacity() <= 2 * max_args_);
-  }
+  void check_capacity() { FUZZ_CHECK(parser_.args().capacity() <= 2 * max_args_); }
 
   void drain() {
     for (;;) {
