@@ -4,9 +4,15 @@
 The clients send long pipelines of random commands over keys spread across every shard, mostly
 multi-key commands whose keys live on different shards (MGET, MSET, DEL, UNLINK, EXISTS, TOUCH
 with 2 to 20 keys, repeats included), mixed with single-key string and expiry commands, SELECT
-between databases and HELLO 3 / HELLO 2 switches. Some of them send bursts far larger than the
-cross-shard credit window or stop reading for a while; all replies must still come back
-complete and in order.
+between databases and HELLO 3 / HELLO 2 switches. Besides the ordinary clients:
+  * client 0, every --burst-every seconds, sends one pipeline of --burst (12,000+) multi-key
+    commands at once and does not read for a while;
+  * at the same moment --storm-clients extra connections each send 400-800 multi-key commands,
+    together more requests per ordered pair of shards than the credit window (2048) admits;
+  * every 8th client now and then writes a value of 64-128 KiB, pipelines hundreds of reads of
+    it among other commands and stops reading for up to 2 s: tens of MiB of replies, past the
+    server's output bound.
+All replies must still come back complete, correct and in order.
 
 Contract:
   * Each client owns a private key set (in several databases). Only it writes those keys, so
@@ -30,7 +36,7 @@ saves that client's whole pipeline and the bytes it received.
 
 Usage:
   /usr/bin/python3 tools/shard_stress.py --seconds 60 --cores 4
-  /usr/bin/python3 tools/shard_stress.py --server-arg=--recv-mode --server-arg=multishot
+  /usr/bin/python3 tools/shard_stress.py --server-arg=--recv-mode --server-arg=plain
   /usr/bin/python3 tools/shard_stress.py --port 6379     # an already running server; FLUSHALLs it
   /usr/bin/python3 tools/shard_stress.py --server redis  # check the model against redis-server
 """
@@ -111,6 +117,16 @@ def show_command(args, limit=300):
     return short(text, limit)
 
 
+def cumulative(weights):
+    """(edges, functions, total) for picking among (weight, function, ...) entries."""
+    edges, fns, total = [], [], 0.0
+    for entry in weights:
+        total += entry[0]
+        edges.append(total)
+        fns.append(entry[1])
+    return edges, fns, total
+
+
 def decode_integer(raw):
     if raw[:1] != b":":
         return None
@@ -135,18 +151,26 @@ class Run:
         self.sent = 0             # commands written
         self.checked = 0          # replies compared with the model
         self.bursts = 0
+        self.storm_pipelines = 0
         self.pauses = 0
         self.hello_switches = 0
         self.selects = 0
         self.burst_epoch = 0
+        self.burst_event = asyncio.Event()   # replaced by a fresh one each time it is set
         # (db, counter key) -> sum of every INCRBY issued so far, by any client.
         self.counter_totals = {}
         self.counter_names = [b"ctr:%d" % i for i in range(args.counters)]
         self.ttl_floor_s = max(3600, int(args.seconds) * 4 + 600)
 
+    def wake(self):
+        """Wakes every client waiting for the next burst."""
+        event, self.burst_event = self.burst_event, asyncio.Event()
+        event.set()
+
     def fail(self, line):
         self.failures.append(line)
         self.stop = True
+        self.wake()
         if len(self.failures) <= 20:
             print(line, flush=True)
         elif len(self.failures) == 21:
@@ -174,37 +198,32 @@ class Client:
             else:
                 self.keys.append(b"c%d:k%d" % (cid, i))
         self.hot = self.keys[:HOT_KEYS]
+        # Holds a big value now and then; it is one of the keys (random commands may hit it).
+        self.big_key = b"c%d:big" % cid
+        self.keys.append(self.big_key)
         self.dbs = {db: {} for db in DBS}   # db -> key -> [value, ttl ms set or None]
         self.db = 0
         self.data = self.dbs[0]
         self.proto = 2
         self.nil = b"$-1\r\n"
         self.counter_seen = {}               # (db, counter) -> last reply seen here
-        self.slow_reader = cid % 8 == 3
-        self.storm = cid % 4 == 1
+        # Roles: client 0 sends the big burst; every 8th client now and then stops reading;
+        # storm clients (numbered after the others) only act, all together, at each burst.
+        self.storm = cid >= run.args.clients
         self.burster = cid == 0
+        self.slow_reader = cid % 8 == 3 and not self.storm
         self.epoch_seen = 0
+        self.pipe_state = (0, 2)             # (db, protocol) where the current pipeline starts
         self.sock = None
         self.buf = bytearray()
         self.pipelines = 0
         self.commands = 0
-        total = 0.0
-        self.table = []
-        self.multi_table = []
-        for weight, fn, multi in self._weights():
-            total += weight
-            self.table.append((total, fn))
-        self.table_total = total
-        total = 0.0
-        for weight, fn, multi in self._weights():
-            if multi:
-                total += weight
-                self.multi_table.append((total, fn))
-        self.multi_total = total
-        self.table_edges = [e for e, _ in self.table]
-        self.multi_edges = [e for e, _ in self.multi_table]
+        weights = self._weights()
+        self.table = cumulative(weights)
+        self.multi_table = cumulative([w for w in weights if w[2]])
 
     def _weights(self):
+        """(weight, generator, multi-key) for every kind of command."""
         return [
             # Multi-key commands, split across shards by the server.
             (20, self.c_mget, True),
@@ -246,7 +265,7 @@ class Client:
         rng = self.rng
         n = rng.randint(2, 20)
         pool = self.hot if rng.random() < 0.5 else self.keys
-        ks = [rng.choice(pool) for _ in range(n)]
+        ks = rng.choices(pool, k=n)
         if rng.random() < 0.3:
             for _ in range(rng.randint(1, 3)):
                 ks[rng.randrange(n)] = ks[rng.randrange(n)]
@@ -561,16 +580,33 @@ class Client:
 
     # ---- pipelines -------------------------------------------------------------------------
 
+    def pick(self, table):
+        edges, fns, total = table
+        return fns[bisect.bisect_right(edges, self.rng.random() * total)]
+
     def make_pipeline(self, n, multi_only=False):
+        self.pipe_state = (self.db, self.proto)
+        table = self.multi_table if multi_only else self.table
+        return [self.pick(table)() for _ in range(n)]
+
+    def big_read_pipeline(self, n):
+        """An ordinary pipeline with a big value written first and then read again and again
+        among the other commands: megabytes of replies, more than the server's output bound
+        plus the socket buffers, while this client does not read. No SELECT in it, so that
+        every GET of the big key finds it (unless a random command in between changed it)."""
+        self.pipe_state = (self.db, self.proto)
         rng = self.rng
-        if multi_only:
-            table, edges, total = self.multi_table, self.multi_edges, self.multi_total
-        else:
-            table, edges, total = self.table, self.table_edges, self.table_total
-        cmds = []
-        for _ in range(n):
-            fn = table[bisect.bisect_right(edges, rng.random() * total)][1]
-            cmds.append(fn())
+        k = self.big_key
+        v = rng.randbytes(rng.randint(64 * 1024, 128 * 1024))
+        self.data[k] = [v, None]
+        cmds = [([self.name(b"SET"), k, v], OK)]
+        while len(cmds) <= n:
+            if rng.random() < 0.4:
+                cmds.append(([self.name(b"GET"), k], self.value_reply(self.data.get(k))))
+                continue
+            fn = self.pick(self.table)
+            if fn != self.c_select:
+                cmds.append(fn())
         return cmds
 
     async def connect(self, port):
@@ -599,19 +635,20 @@ class Client:
             data = await asyncio.wait_for(loop.sock_recv(self.sock, 1 << 18),
                                           self.run.args.reply_timeout)
         except asyncio.TimeoutError:
-            raise HangError("no bytes for %.0f s while waiting for %s"
-                            % (self.run.args.reply_timeout, what)) from None
+            raise HangError("no bytes for %.0f s while waiting for %s; unparsed bytes: %s"
+                            % (self.run.args.reply_timeout, what, short(self.buf, 200))) from None
         if not data:
             raise ClosedError("server closed the connection while %s was awaited" % what)
         self.buf += data
 
-    async def exchange(self, cmds, pause=0.0, dump_tag=""):
+    async def exchange(self, cmds, pause=0.0, dump_tag="", payload=None):
         """Sends the pipeline (concurrently with reading, so a huge one cannot deadlock on
         full socket buffers), optionally waits `pause` seconds before reading, then checks
         every reply in order. Returns False after a mismatch."""
         run = self.run
         loop = asyncio.get_running_loop()
-        payload = b"".join(encode(args) for args, _ in cmds)
+        if payload is None:
+            payload = b"".join(encode(args) for args, _ in cmds)
         sender = asyncio.ensure_future(loop.sock_sendall(self.sock, payload))
         run.sent += len(cmds)
         self.pipelines += 1
@@ -654,7 +691,8 @@ class Client:
                     pos = 0
                     await self.recv_more(self.describe_wait(cmds, i))
                     continue
-                self.report_mismatch(cmds, i, want, bytes(buf[pos:end]), "", payload, dump_tag)
+                self.report_mismatch(cmds, i, want, bytes(buf[pos:end]), "", payload,
+                                     bytes(buf[pos:]), dump_tag)
                 return False
             end = resp_wire.reply_end(buf, pos)
             if end is None:
@@ -665,7 +703,8 @@ class Client:
             raw = bytes(buf[pos:end])
             problem = want(raw)
             if problem:
-                self.report_mismatch(cmds, i, None, raw, problem, payload, dump_tag)
+                self.report_mismatch(cmds, i, None, raw, problem, payload, bytes(buf[pos:]),
+                                     dump_tag)
                 return False
             pos = end
             i += 1
@@ -675,16 +714,22 @@ class Client:
         return True
 
     def describe_wait(self, cmds, i):
-        return "reply %d of %d (%s) on client %d" % (i + 1, len(cmds), show_command(cmds[i][0], 120),
-                                                      self.cid)
+        return "reply %d of %d (%s)" % (i + 1, len(cmds), show_command(cmds[i][0], 120))
 
-    def report_mismatch(self, cmds, i, want, got, problem, payload, dump_tag):
+    def report_mismatch(self, cmds, i, want, got, problem, payload, received, dump_tag):
         run = self.run
         run.mismatches += 1
         run.checked += i
+        db, proto = self.pipe_state
+        for earlier_args, earlier_want in cmds[:i]:
+            name = earlier_args[0].upper()
+            if name == b"SELECT" and earlier_want == OK:
+                db = int(earlier_args[1])
+            elif name == b"HELLO":
+                proto = int(earlier_args[1])
         lines = ["MISMATCH client %d (db %d, RESP%d), pipeline %d%s, command %d of %d "
                  "(client command #%d)"
-                 % (self.cid, self.db, self.proto, self.pipelines, dump_tag, i + 1, len(cmds),
+                 % (self.cid, db, proto, self.pipelines, dump_tag, i + 1, len(cmds),
                     self.commands + i + 1)]
         lines.append("  command:  %s" % show_command(cmds[i][0]))
         lines.append("  bytes:    %s" % short(encode(cmds[i][0]), 400))
@@ -707,7 +752,7 @@ class Client:
             with open(stem + ".sent", "wb") as f:
                 f.write(payload)
             with open(stem + ".received", "wb") as f:
-                f.write(bytes(self.buf))
+                f.write(received)
             lines.append("  pipeline bytes in %s.sent, bytes received (from this reply on) in "
                          "%s.received" % (stem, stem))
         run.fail("\n".join(lines))
@@ -715,6 +760,7 @@ class Client:
     async def verify_all(self):
         """Reads back every private key in every database and compares with the model."""
         for db in DBS:
+            self.pipe_state = (self.db, self.proto)
             cmds = [([b"SELECT", b"%d" % db], OK)]
             self.db = db
             self.data = self.dbs[db]
@@ -736,28 +782,46 @@ class Client:
         self.run.fail("client %d: bytes after the reply to QUIT: %s" % (self.cid, short(self.buf)))
         return False
 
+    async def storm_loop(self):
+        """Waits for each burst, then sends one deep pipeline of multi-key commands at the same
+        moment as every other storm client: together they hold more requests to each shard
+        than the credit window allows. The pipeline is built and encoded (and the model updated)
+        while waiting, so that building it does not spread the sends out; the last one goes out when
+        the run ends, so the model never holds commands that were not sent."""
+        run = self.run
+        while True:
+            cmds = self.make_pipeline(self.rng.randint(400, 800), multi_only=True)
+            payload = b"".join(encode(args) for args, _ in cmds)
+            while run.running() and run.burst_epoch <= self.epoch_seen:
+                await run.burst_event.wait()
+            if run.failures:
+                return False
+            self.epoch_seen = run.burst_epoch
+            run.storm_pipelines += 1
+            if not await self.exchange(cmds, dump_tag=" (storm)", payload=payload):
+                return False
+            if not run.running():
+                return True
+
     async def main(self, port):
         run = self.run
         args = run.args
         rng = self.rng
         try:
             await self.connect(port)
-            while run.running():
-                if run.burst_epoch > self.epoch_seen and (self.burster or self.storm):
+            if self.storm and not await self.storm_loop():
+                return
+            while run.running() and not self.storm:
+                if run.burst_epoch > self.epoch_seen and self.burster:
+                    # Far more cross-shard requests at once than the credit window, and not
+                    # read for a while.
                     self.epoch_seen = run.burst_epoch
-                    if self.burster:
-                        # Far more cross-shard requests at once than the credit window, and
-                        # not read for a while.
-                        n = args.burst + rng.randrange(args.burst // 4 + 1)
-                        run.bursts += 1
-                        ok = await self.exchange(self.make_pipeline(n, multi_only=True),
-                                                 pause=rng.uniform(0.5, 2.0),
-                                                 dump_tag=" (burst)")
-                    else:
-                        ok = await self.exchange(self.make_pipeline(
-                            rng.randint(1000, 2000), multi_only=True), dump_tag=" (storm)")
+                    n = args.burst + rng.randrange(args.burst // 4 + 1)
+                    run.bursts += 1
+                    ok = await self.exchange(self.make_pipeline(n, multi_only=True),
+                                             pause=rng.uniform(0.5, 2.0), dump_tag=" (burst)")
                 elif self.slow_reader and rng.random() < 0.1:
-                    ok = await self.exchange(self.make_pipeline(args.pipeline * 20),
+                    ok = await self.exchange(self.big_read_pipeline(args.pipeline * 20),
                                              pause=rng.uniform(0.3, 2.0), dump_tag=" (slow reader)")
                 else:
                     n = args.pipeline if rng.random() < 0.9 else rng.randint(1, args.pipeline)
@@ -788,14 +852,17 @@ class ClosedError(Exception):
 
 
 async def drive(run, port, srv):
-    clients = [Client(run, cid) for cid in range(run.args.clients)]
+    clients = [Client(run, cid) for cid in range(run.args.clients + run.args.storm_clients)]
 
     async def bursts():
         # The first burst early, so that even a short run has one.
         await asyncio.sleep(min(1.0, run.args.seconds / 4))
         while run.running():
             run.burst_epoch += 1
-            await asyncio.sleep(run.args.burst_every)
+            run.wake()
+            await asyncio.sleep(max(0.0, min(run.args.burst_every,
+                                             run.deadline - time.monotonic() + 0.01)))
+        run.wake()   # the storm clients send their last pipeline now
 
     async def watch():
         last_print = time.monotonic()
@@ -896,13 +963,16 @@ def parse_args(argv):
                              "'redis' for redis-server (a check of this script's model)")
     parser.add_argument("--server-arg", action="append", default=[],
                         help="extra argument for the server (repeatable), e.g. "
-                             "--server-arg=--recv-mode --server-arg=multishot")
+                             "--server-arg=--recv-mode --server-arg=plain")
     parser.add_argument("--port", type=int, default=None,
                         help="use the server already listening on 127.0.0.1:PORT instead of "
                              "starting one (it is FLUSHALLed first and not stopped)")
     parser.add_argument("--counters", type=int, default=16, help="shared counter keys (default 16)")
     parser.add_argument("--burst", type=int, default=12000,
                         help="commands in the big single pipeline (default 12000, up to 25%% more)")
+    parser.add_argument("--storm-clients", type=int, default=96,
+                        help="extra connections that, at each burst, all send 400-800 "
+                             "multi-key commands at once (default 96)")
     parser.add_argument("--burst-every", type=float, default=10.0,
                         help="seconds between bursts (default 10; the first comes after 1 s)")
     parser.add_argument("--reply-timeout", type=float, default=30.0,
@@ -963,7 +1033,8 @@ def main(argv=None):
                 stop_status = srv.stop()
                 stop_seconds = time.monotonic() - t0
                 if stop_status != 0 or stop_seconds > STOP_TIMEOUT:
-                    run.fail("SHUTDOWN: status %s %.1f s after SIGTERM (expected 0 within %.0f s)\n%s"
+                    run.fail("SHUTDOWN: status %s %.1f s after SIGTERM (expected 0 within %.0f s)"
+                             "\n%s"
                              % (stop_status, stop_seconds, STOP_TIMEOUT, srv.log_tail()))
             elif not any(f.startswith("CRASH") for f in run.failures):
                 run.fail("CRASH: the server exited with status %s\n%s"
@@ -973,14 +1044,19 @@ def main(argv=None):
             srv.stop()
 
     rate = run.checked / elapsed if elapsed > 0 else 0.0
-    shutdown = ("exit %s after %.2f s" % (stop_status, stop_seconds) if stop_seconds is not None
-                else "not stopped here")
+    if stop_seconds is not None:
+        shutdown = "exit %s %.2f s after SIGTERM" % (stop_status, stop_seconds)
+    elif srv is not None:
+        shutdown = "died (status %s)" % srv.proc.returncode
+    else:
+        shutdown = "left running"
     verdict = "FAIL" if run.failures else "PASS"
     print("shard_stress %s: seed %d, %s: %d commands sent, %d replies checked, %.0f commands/s, "
-          "%d mismatches, %d hangs, %d bursts, %d paused reads, %d HELLO switches, "
-          "%d SELECTs, server %s"
+          "%d mismatches, %d hangs, %d bursts, %d storm pipelines, %d paused reads, "
+          "%d HELLO switches, %d SELECTs, server %s"
           % (verdict, seed, target, run.sent, run.checked, rate, run.mismatches, run.hangs,
-             run.bursts, run.pauses, run.hello_switches, run.selects, shutdown), flush=True)
+             run.bursts, run.storm_pipelines, run.pauses, run.hello_switches, run.selects,
+             shutdown), flush=True)
     if run.failures:
         print("%d problem(s); replay with --seed %d and the same flags" % (len(run.failures), seed),
               flush=True)
