@@ -20,11 +20,10 @@ import server_harness  # noqa: E402
 
 
 def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS for pid %d" % pid)
+    kib = server_harness.rss_kib(pid)
+    if kib < 0:
+        raise RuntimeError("no VmRSS for pid %d" % pid)
+    return kib
 
 
 def measure(server, clients):

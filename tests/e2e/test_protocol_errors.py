@@ -119,14 +119,8 @@ def describe(out, closed):
 
 
 def rss_mb(pid):
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return -1.0
+    kib = server_harness.rss_kib(pid)
+    return kib / 1024.0 if kib >= 0 else -1.0
 
 
 def responsive(port):

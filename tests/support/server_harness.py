@@ -46,6 +46,18 @@ _live_servers = []
 _handlers_installed = False
 
 
+def rss_kib(pid):
+    """Resident set size of a process in KiB (VmRSS), or -1 if it cannot be read."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return -1
+
+
 def raise_fd_limit(wanted=16384):
     """Raises RLIMIT_NOFILE (soft, and hard when allowed) toward `wanted`.
     Children started afterwards inherit it. Returns the soft limit in force."""
