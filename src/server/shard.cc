@@ -9,13 +9,18 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 
 namespace shardis::server {
 
 namespace {
+// Deadlines (drain, accept back-off) use the monotonic clock: wall-clock steps must not move
+// them. TTLs use base::Clock, which is wall time as in Redis.
 int64_t mono_ms() {
-  return base::SystemClock::instance().now_ms();
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
 }
 }  // namespace
 
