@@ -1,93 +1,488 @@
+#include <shardis/base/number_format.h>
 #include <shardis/server/db.h>
 #include <xxhash.h>
 
+#include <chrono>
+
 namespace shardis::server {
+
+namespace {
+
+// The table hashes with its own seed: routing hashes the same bytes (unseeded) to pick the
+// shard, so reusing that hash would leave every shard using only a fraction of its buckets.
+constexpr uint64_t kTableSeed = 0x9e3779b97f4a7c15ull;
+
+// Bytes a heap string costs beyond its pointer: the std::string and its buffer.
+size_t raw_bytes(const std::string* s) {
+  size_t heap = s->capacity() > 15 ? s->capacity() + 1 : 0;
+  return sizeof(std::string) + heap;
+}
+
+// The value an existing entry holds, as an EntryValue that can rebuild it. Views point into e.
+core::EntryValue value_of(const core::Entry* e) {
+  switch (e->kind()) {
+    case core::ValueKind::kInt: {
+      core::EntryValue v = core::EntryValue::of_int(e->int_value());
+      v.private_copy = e->private_copy();
+      return v;
+    }
+    case core::ValueKind::kEmb:
+      return core::EntryValue::of_emb(e->emb());
+    case core::ValueKind::kRaw:
+    case core::ValueKind::kObject:
+      return core::EntryValue::of_ptr(e->kind(), e->ptr());
+  }
+  return {};
+}
+
+uint64_t next_random(uint64_t x) {
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  return x;
+}
+
+}  // namespace
 
 const char* type_name(ObjType t) {
   switch (t) {
     case ObjType::kString:
       return "string";
+    case ObjType::kList:
+      return "list";
+    case ObjType::kHash:
+      return "hash";
+    case ObjType::kSet:
+      return "set";
+    case ObjType::kZSet:
+      return "zset";
   }
   return "none";
 }
 
-size_t Db::Hash::operator()(std::string_view s) const noexcept {
-  return static_cast<size_t>(XXH3_64bits(s.data(), s.size()));
+uint64_t EntryTraits::hash(std::string_view key) {
+  return XXH3_64bits_withSeed(key.data(), key.size(), kTableSeed);
 }
 
-Value* Db::find(std::string_view key) {
-  auto it = map_.find(key);
-  if (it == map_.end()) return nullptr;
-  if (expired(it->second)) {
-    map_.erase(it);
+Db::~Db() {
+  clear();
+}
+
+// ---- Reads ----
+
+core::Entry** Db::lookup(std::string_view key, uint64_t h) {
+  core::Entry** slot = table_.find(key, h);
+  if (slot == nullptr) return nullptr;
+  if (is_expired(*slot)) {
+    erase_slot(key, h);
     return nullptr;
   }
-  return &it->second.value;
+  return slot;
 }
 
-Value& Db::find_or_insert(std::string_view key, bool* inserted) {
-  auto it = map_.find(key);
-  if (it != map_.end() && expired(it->second)) {
-    map_.erase(it);
-    it = map_.end();
-  }
-  if (inserted) *inserted = it == map_.end();
-  if (it == map_.end()) it = map_.emplace(std::string(key), Entry{}).first;
-  return it->second.value;
+bool Db::is_expired(const core::Entry* e) const {
+  return e->has_ttl() && ttl_.when(e->ttl_index()) <= now_ms();
 }
 
-Value& Db::overwrite(std::string_view key, Value v) {
-  auto it = map_.find(key);
-  if (it == map_.end()) {
-    it = map_.emplace(std::string(key), Entry{std::move(v), -1}).first;
-  } else {
-    it->second.value = std::move(v);
-    it->second.expire_at = -1;
+const core::Entry* Db::find(std::string_view key) {
+  core::Entry** slot = lookup(key);
+  if (slot == nullptr) return nullptr;
+  (*slot)->set_clock(shared_->access_clock);
+  return *slot;
+}
+
+const core::Entry* Db::peek(std::string_view key) {
+  core::Entry** slot = lookup(key);
+  return slot == nullptr ? nullptr : *slot;
+}
+
+std::string_view Db::string_of(const core::Entry* e, std::string& scratch) {
+  switch (e->kind()) {
+    case core::ValueKind::kInt:
+      scratch.resize(24);
+      scratch.resize(base::format_int64(e->int_value(), scratch.data()));
+      return scratch;
+    case core::ValueKind::kEmb:
+      return e->emb();
+    case core::ValueKind::kRaw:
+      return *e->raw();
+    case core::ValueKind::kObject:
+      break;
   }
-  return it->second.value;
+  return {};
+}
+
+size_t Db::string_len(const core::Entry* e) {
+  switch (e->kind()) {
+    case core::ValueKind::kInt: {
+      char buf[24];
+      return base::format_int64(e->int_value(), buf);
+    }
+    case core::ValueKind::kEmb:
+      return e->emb().size();
+    case core::ValueKind::kRaw:
+      return e->raw()->size();
+    case core::ValueKind::kObject:
+      break;
+  }
+  return 0;
+}
+
+const char* Db::encoding_name(const core::Entry* e) {
+  switch (e->kind()) {
+    case core::ValueKind::kInt:
+      return "int";
+    case core::ValueKind::kEmb:
+      return "embstr";
+    case core::ValueKind::kRaw:
+      return "raw";
+    case core::ValueKind::kObject:
+      break;
+  }
+  return "unknown";
+}
+
+bool Db::is_shared_integer(const core::Entry* e) {
+  constexpr int64_t kSharedIntegers = 10000;  // Redis's OBJ_SHARED_INTEGERS
+  return e->type() == static_cast<uint8_t>(ObjType::kString) &&
+         e->kind() == core::ValueKind::kInt && !e->private_copy() && e->int_value() >= 0 &&
+         e->int_value() < kSharedIntegers;
+}
+
+int64_t Db::idle_seconds(const core::Entry* e) const {
+  return static_cast<uint16_t>(shared_->access_clock - e->clock());
+}
+
+size_t Db::memory_usage(const core::Entry* e) const {
+  size_t n = core::Slab::block_size(e->bytes());
+  // The entry's share of its bucket: 64 bytes for 7 slots.
+  n += 64 / 7;
+  if (e->kind() == core::ValueKind::kRaw) n += raw_bytes(e->raw());
+  if (e->has_ttl()) n += sizeof(Heap::Node);
+  return n;
+}
+
+// ---- Writes ----
+
+core::EntryValue Db::encode_string(std::string_view value, bool allow_int, std::string** raw_out) {
+  *raw_out = nullptr;
+  // Redis's tryObjectEncoding: a canonical integer of up to 20 characters is stored as one.
+  if (allow_int && value.size() <= 20) {
+    if (std::optional<int64_t> v = base::parse_int64(value)) return core::EntryValue::of_int(*v);
+  }
+  if (value.size() <= core::Entry::kMaxEmbLen) return core::EntryValue::of_emb(value);
+  *raw_out = new std::string(value);
+  return core::EntryValue::of_ptr(core::ValueKind::kRaw, *raw_out);
+}
+
+void Db::insert_new(std::string_view key, uint64_t h, uint8_t type, const core::EntryValue& v) {
+  core::Entry* e = core::Entry::create(shared_->slab, type, key, false, v, shared_->access_clock);
+  table_.insert(e, h);
+}
+
+core::Entry* Db::replace_value(core::Entry** slot, const core::EntryValue& v, uint8_t type) {
+  core::Entry* old = *slot;
+  bool ttl = old->has_ttl();
+  core::Entry* e =
+      core::Entry::create(shared_->slab, type, old->key(), ttl, v, shared_->access_clock);
+  if (ttl) {
+    e->set_ttl_index(old->ttl_index());
+    ttl_.rebind(e->ttl_index(), e);
+  }
+  core::Entry::free_block(shared_->slab, old);
+  *slot = e;
+  return e;
+}
+
+void Db::store_string(std::string_view key, const core::EntryValue& v, bool keep_ttl) {
+  uint64_t h = EntryTraits::hash(key);
+  core::Entry** slot = lookup(key, h);
+  if (slot == nullptr) {
+    insert_new(key, h, static_cast<uint8_t>(ObjType::kString), v);
+    return;
+  }
+  if (!keep_ttl) drop_ttl(slot);
+  free_payload(*slot);
+  replace_value(slot, v, static_cast<uint8_t>(ObjType::kString));
+}
+
+void Db::set_string(std::string_view key, std::string_view value, bool keep_ttl) {
+  std::string* raw = nullptr;
+  store_string(key, encode_string(value, true, &raw), keep_ttl);
+}
+
+void Db::set_string_keep_ttl(std::string_view key, std::string_view value) {
+  std::string* raw = nullptr;
+  store_string(key, encode_string(value, false, &raw), true);
+}
+
+void Db::set_int(std::string_view key, int64_t value) {
+  uint64_t h = EntryTraits::hash(key);
+  core::EntryValue v = core::EntryValue::of_int(value);
+  core::Entry** slot = lookup(key, h);
+  if (slot == nullptr) {
+    insert_new(key, h, static_cast<uint8_t>(ObjType::kString), v);
+    return;
+  }
+  free_payload(*slot);
+  replace_value(slot, v, static_cast<uint8_t>(ObjType::kString));
+}
+
+std::string* Db::mutable_string(std::string_view key, bool create) {
+  uint64_t h = EntryTraits::hash(key);
+  core::Entry** slot = lookup(key, h);
+  if (slot == nullptr) {
+    if (!create) return nullptr;
+    auto* s = new std::string();
+    insert_new(key, h, static_cast<uint8_t>(ObjType::kString),
+               core::EntryValue::of_ptr(core::ValueKind::kRaw, s));
+    return s;
+  }
+  core::Entry* e = *slot;
+  if (e->kind() == core::ValueKind::kRaw) return e->raw();
+  std::string scratch;
+  auto* s = new std::string(string_of(e, scratch));
+  replace_value(slot, core::EntryValue::of_ptr(core::ValueKind::kRaw, s), e->type());
+  return s;
+}
+
+void Db::free_payload(core::Entry* e) {
+  if (e->kind() == core::ValueKind::kRaw) {
+    delete e->raw();
+    e->set_ptr(nullptr);
+  }
+  // kObject payloads belong to the collection types; none exist yet.
+}
+
+void Db::destroy(core::Entry* e) {
+  if (e->has_ttl()) ttl_.remove(e->ttl_index());
+  free_payload(e);
+  core::Entry::free_block(shared_->slab, e);
+}
+
+void Db::erase_slot(std::string_view key, uint64_t h) {
+  core::Entry* e = table_.erase(key, h);
+  if (e != nullptr) destroy(e);
 }
 
 bool Db::erase(std::string_view key) {
-  auto it = map_.find(key);
-  if (it == map_.end()) return false;
-  bool live = !expired(it->second);
-  map_.erase(it);
-  return live;
-}
-
-int64_t Db::expire_at(std::string_view key) const {
-  auto it = map_.find(key);
-  return it == map_.end() ? -1 : it->second.expire_at;
-}
-
-void Db::set_expire_at(std::string_view key, int64_t when_ms) {
-  auto it = map_.find(key);
-  if (it == map_.end()) return;
-  if (when_ms <= now_ms()) {
-    map_.erase(it);
-    return;
-  }
-  it->second.expire_at = when_ms;
-}
-
-bool Db::persist(std::string_view key) {
-  auto it = map_.find(key);
-  if (it == map_.end() || it->second.expire_at < 0) return false;
-  it->second.expire_at = -1;
+  uint64_t h = EntryTraits::hash(key);
+  if (lookup(key, h) == nullptr) return false;
+  erase_slot(key, h);
   return true;
 }
 
-void Db::clear() {
-  map_.clear();
+// ---- TTL ----
+
+void Db::drop_ttl(core::Entry** slot) {
+  core::Entry* old = *slot;
+  if (!old->has_ttl()) return;
+  ttl_.remove(old->ttl_index());
+  *slot = core::Entry::rebuild(shared_->slab, old, false, value_of(old));
 }
 
-ShardStore::ShardStore(const base::Clock& clock) : clock_(&clock) {
+void Db::add_ttl(core::Entry** slot, int64_t when_ms) {
+  core::Entry* old = *slot;
+  if (old->has_ttl()) {
+    ttl_.update(old->ttl_index(), when_ms);
+    return;
+  }
+  core::Entry* e = core::Entry::rebuild(shared_->slab, old, true, value_of(old));
+  *slot = e;
+  ttl_.push(when_ms, e);
+}
+
+int64_t Db::expire_at(std::string_view key) {
+  core::Entry** slot = lookup(key);
+  if (slot == nullptr || !(*slot)->has_ttl()) return -1;
+  return ttl_.when((*slot)->ttl_index());
+}
+
+void Db::set_expire_at(std::string_view key, int64_t when_ms) {
+  uint64_t h = EntryTraits::hash(key);
+  core::Entry** slot = lookup(key, h);
+  if (slot == nullptr) return;
+  if (when_ms <= now_ms()) {
+    erase_slot(key, h);
+    return;
+  }
+  add_ttl(slot, when_ms);
+}
+
+bool Db::persist(std::string_view key) {
+  core::Entry** slot = lookup(key);
+  if (slot == nullptr || !(*slot)->has_ttl()) return false;
+  drop_ttl(slot);
+  return true;
+}
+
+// ---- Moving keys ----
+
+Db::RenameResult Db::rename(std::string_view from, std::string_view to, bool nx) {
+  uint64_t hf = EntryTraits::hash(from);
+  if (lookup(from, hf) == nullptr) return RenameResult::kNoSuchKey;
+  if (from == to) return nx ? RenameResult::kTargetExists : RenameResult::kOk;
+  uint64_t ht = EntryTraits::hash(to);
+  if (lookup(to, ht) != nullptr) {
+    if (nx) return RenameResult::kTargetExists;
+    erase_slot(to, ht);
+  }
+  // Expiring or erasing `to` may have moved `from`'s slot: take the entry by key.
+  core::Entry* old = table_.erase(from, hf);
+  bool ttl = old->has_ttl();
+  core::Entry* e =
+      core::Entry::create(shared_->slab, old->type(), to, ttl, value_of(old), old->clock());
+  if (ttl) {
+    e->set_ttl_index(old->ttl_index());
+    ttl_.rebind(e->ttl_index(), e);
+  }
+  core::Entry::free_block(shared_->slab, old);
+  table_.insert(e, ht);
+  return RenameResult::kOk;
+}
+
+Db::RenameResult Db::copy_to(Db& dst, std::string_view from, std::string_view to, bool replace) {
+  uint64_t hf = EntryTraits::hash(from);
+  if (lookup(from, hf) == nullptr) return RenameResult::kNoSuchKey;
+  uint64_t ht = EntryTraits::hash(to);
+  if (dst.lookup(to, ht) != nullptr) {
+    if (!replace) return RenameResult::kTargetExists;
+    dst.erase_slot(to, ht);
+  }
+  // Erasing in dst (possibly this Db) may have moved the source's slot: look it up again.
+  const core::Entry* src = *table_.find(from, hf);
+  core::EntryValue v = value_of(src);
+  if (src->kind() == core::ValueKind::kRaw) {
+    v.ptr = new std::string(*src->raw());
+  }
+  v.private_copy = true;  // Redis's COPY duplicates even a shared integer
+  int64_t when = src->has_ttl() ? ttl_.when(src->ttl_index()) : -1;
+  core::Entry* e = core::Entry::create(dst.shared_->slab, src->type(), to, when >= 0, v,
+                                       dst.shared_->access_clock);
+  core::Entry** slot = dst.table_.insert(e, ht);
+  if (when >= 0) dst.ttl_.push(when, *slot);
+  return RenameResult::kOk;
+}
+
+Db::RenameResult Db::move_to(Db& dst, std::string_view key) {
+  uint64_t h = EntryTraits::hash(key);
+  if (lookup(key, h) == nullptr) return RenameResult::kNoSuchKey;
+  if (dst.lookup(key, h) != nullptr) return RenameResult::kTargetExists;
+  core::Entry* e = table_.erase(key, h);
+  int64_t when = -1;
+  if (e->has_ttl()) {
+    when = ttl_.when(e->ttl_index());
+    ttl_.remove(e->ttl_index());
+  }
+  dst.table_.insert(e, h);
+  if (when >= 0) dst.ttl_.push(when, e);
+  return RenameResult::kOk;
+}
+
+void Db::swap(Db& other) noexcept {
+  std::swap(table_, other.table_);
+  ttl_.swap(other.ttl_);
+}
+
+// ---- Whole keyspace ----
+
+void Db::clear() {
+  table_.clear([this](core::Entry* e) {
+    free_payload(e);
+    core::Entry::free_block(shared_->slab, e);
+  });
+  ttl_.clear();
+}
+
+const core::Entry* Db::random(uint64_t rnd) {
+  // As Redis's dbRandomKey: retry past expired keys, a bounded number of times.
+  for (int tries = 0; tries < 100; ++tries) {
+    core::Entry* e = table_.random(rnd);
+    if (e == nullptr) return nullptr;
+    if (!is_expired(e)) return e;
+    std::string key(e->key());
+    erase_slot(key, EntryTraits::hash(key));
+    rnd = next_random(rnd + 0x9e3779b97f4a7c15ull);
+  }
+  return nullptr;
+}
+
+size_t Db::expire_some(int64_t now_ms, size_t max_keys) {
+  size_t n = 0;
+  while (n < max_keys && !ttl_.empty() && ttl_.top().when <= now_ms) {
+    core::Entry* e = ttl_.top().handle;
+    std::string_view key = e->key();
+    core::Entry* removed = table_.erase(key, EntryTraits::hash(key));
+    destroy(removed);
+    ++n;
+  }
+  return n;
+}
+
+int64_t Db::ttl_remaining_sum(int64_t now_ms) const {
+  int64_t sum = 0;
+  for (uint32_t i = 0; i < ttl_.size(); ++i) {
+    int64_t left = ttl_.when(i) - now_ms;
+    if (left > 0) sum += left;
+  }
+  return sum;
+}
+
+// ---- ShardStore ----
+
+ShardStore::ShardStore(const base::Clock& clock, uint32_t shard_id, uint32_t shards)
+    : shared_(std::make_unique<DbShared>(clock)), shard_id_(shard_id), shards_(shards) {
   dbs_.reserve(kNumDbs);
-  for (int i = 0; i < kNumDbs; ++i) dbs_.emplace_back(clock);
+  for (int i = 0; i < kNumDbs; ++i) dbs_.emplace_back(*shared_);
+  refresh_clock();
 }
 
 void ShardStore::flush_all() {
   for (auto& d : dbs_) d.clear();
+}
+
+void ShardStore::refresh_clock() {
+  shared_->access_clock = static_cast<uint16_t>(shared_->clock->now_ms() / 1000);
+}
+
+bool ShardStore::on_turn(size_t max_keys, int64_t budget_us) {
+  refresh_clock();
+  constexpr size_t kRehashBucketsPerTurn = 64;
+  for (auto& d : dbs_) d.rehash_step(kRehashBucketsPerTurn);
+
+  constexpr size_t kSlice = 64;  // keys between clock reads
+  auto start = std::chrono::steady_clock::now();
+  int64_t now = shared_->clock->now_ms();
+  size_t done = 0;
+  int idle_dbs = 0;
+  while (done < max_keys && idle_dbs < kNumDbs) {
+    size_t n = dbs_[expire_cursor_].expire_some(now, std::min(kSlice, max_keys - done));
+    done += n;
+    if (n < kSlice) {
+      ++idle_dbs;
+      expire_cursor_ = (expire_cursor_ + 1) % kNumDbs;
+    } else {
+      idle_dbs = 0;
+      auto spent = std::chrono::steady_clock::now() - start;
+      if (std::chrono::duration_cast<std::chrono::microseconds>(spent).count() >= budget_us) {
+        break;
+      }
+    }
+  }
+  for (auto& d : dbs_) {
+    int64_t next = d.next_expiry();
+    if (next >= 0 && next <= now) return true;
+  }
+  return false;
+}
+
+int64_t ShardStore::next_expiry() const {
+  int64_t best = -1;
+  for (const auto& d : dbs_) {
+    int64_t n = d.next_expiry();
+    if (n >= 0 && (best < 0 || n < best)) best = n;
+  }
+  return best;
 }
 
 }  // namespace shardis::server

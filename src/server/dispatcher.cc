@@ -45,6 +45,7 @@ bool Dispatcher::dispatch(Connection& c, ArgList args) {
 
 bool Dispatcher::route_key(Connection& c, const CommandSpec& spec, ArgList args) {
   uint32_t owner = self_;
+  if (spec.pick_shard != nullptr) owner = spec.pick_shard(args, n_);
   if (spec.has_keys) {
     int argc = static_cast<int>(args.size());
     int last = spec.keys.last >= 0 ? spec.keys.last : argc + spec.keys.last;
@@ -165,7 +166,7 @@ void Dispatcher::complete_response(const Hop& hop) {
     cmd->slot->buf = std::move(cmd->reply);
   } else {
     proto::ReplyBuilder rb(cmd->slot->buf, cmd->resp);
-    merge_partials(*cmd->spec, cmd->key_idx, cmd->parts, rb);
+    merge_partials(*cmd->spec, cmd->args, cmd->key_idx, cmd->parts, rb);
   }
   cmd->slot->done = true;
   --c.hops_inflight;

@@ -1,8 +1,17 @@
 #include <shardis/server/local_exec.h>
 
 #include <algorithm>
+#include <random>
 
 namespace shardis::server {
+
+namespace {
+// Per-thread generator: merges run on whichever shard coordinates the command.
+size_t random_index(size_t n) {
+  thread_local std::mt19937_64 gen{std::random_device{}()};
+  return static_cast<size_t>(gen() % n);
+}
+}  // namespace
 
 bool validate_command(const CommandSpec* spec, ArgList args, proto::ReplyBuilder& rb) {
   if (spec == nullptr) {
@@ -52,18 +61,45 @@ void run_spec_here(const CommandSpec& cmd, const Registry& registry, const Serve
       Partial part;
       ExecContext ctx{args, store, store.db(client.db), rb};
       spec->part(ctx, idx, part);
-      merge_partials(*spec, std::span<const std::vector<uint32_t>>(&idx, 1),
+      merge_partials(*spec, args, std::span<const std::vector<uint32_t>>(&idx, 1),
                      std::span<Partial>(&part, 1), rb);
       return;
     }
   }
 }
 
-void merge_partials(const CommandSpec& spec, std::span<const std::vector<uint32_t>> key_idx,
-                    std::span<Partial> parts, proto::ReplyBuilder& rb) {
+void merge_partials(const CommandSpec& spec, ArgList args,
+                    std::span<const std::vector<uint32_t>> key_idx, std::span<Partial> parts,
+                    proto::ReplyBuilder& rb) {
   switch (spec.merge) {
     case Merge::kNone:
       return;
+    case Merge::kCustom:
+      spec.merge_fn(args, parts, rb);
+      return;
+    case Merge::kConcat: {
+      size_t n = 0;
+      for (const Partial& p : parts) n += p.values.size();
+      rb.array(n);
+      for (const Partial& p : parts) {
+        for (const auto& v : p.values) rb.bulk(*v);
+      }
+      return;
+    }
+    case Merge::kRandomOne: {
+      std::vector<const std::string*> present;
+      for (const Partial& p : parts) {
+        for (const auto& v : p.values) {
+          if (v) present.push_back(&*v);
+        }
+      }
+      if (present.empty()) {
+        rb.null();
+      } else {
+        rb.bulk(*present[random_index(present.size())]);
+      }
+      return;
+    }
     case Merge::kOk:
       rb.ok();
       return;

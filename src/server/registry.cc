@@ -44,6 +44,9 @@ void register_all_families(Registry& r) {
   register_command_family(r);
   register_string_family(r);
   register_keyspace_family(r);
+  register_keyspace_scan_family(r);
+  register_bitmap_family(r);
+  register_info_family(r);
 }
 
 }  // namespace shardis::server

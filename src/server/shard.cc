@@ -33,7 +33,7 @@ Shard::Shard(uint32_t id, int listen_fd, Fabric& fabric, const Registry& registr
       registry_(registry),
       info_(info),
       opts_(options),
-      store_(base::SystemClock::instance()) {}
+      store_(base::SystemClock::instance(), id, fabric.shards()) {}
 
 Shard::~Shard() {
   for (Connection* c : conns_) {
@@ -79,8 +79,10 @@ void Shard::run() {
       std::atomic_thread_fence(std::memory_order_seq_cst);
       if (dispatcher_->incoming_nonempty()) block = false;
     }
-    // While stopping, or while accept is paused after an error, wake up periodically.
+    // While stopping, or while accept is paused after an error, wake up periodically; while
+    // keys have a TTL, wake up for the next expiry (or every expire_idle_wake_ms at most).
     int timeout_ms = (stopping_ || !accept_armed_) ? 50 : -1;
+    if (block) timeout_ms = merge_timeout(timeout_ms, expiry_wait_ms());
     engine_->run_once(block, timeout_ms, *this);
     fabric_.sleeping(id_).store(false, std::memory_order_relaxed);
 
@@ -98,6 +100,7 @@ void Shard::run() {
       engine_->accept_multishot(listen_fd_, kAcceptTag);
       accept_armed_ = true;
     }
+    bool expiry_left = store_.on_turn(opts_.expire_keys_per_turn, opts_.expire_budget_us);
     dispatcher_->flush();
     submit_sends();
 
@@ -118,8 +121,22 @@ void Shard::run() {
       }
       if (reported_drained_ && fabric_.all_drained() && !dispatcher_->incoming_nonempty()) break;
     }
-    block = !left;
+    block = !left && !expiry_left;
   }
+}
+
+int Shard::expiry_wait_ms() const {
+  int64_t next = store_.next_expiry();
+  if (next < 0) return -1;
+  int64_t wait = next - store_.clock().now_ms();
+  if (wait < 1) wait = 1;
+  return static_cast<int>(std::min<int64_t>(wait, opts_.expire_idle_wake_ms));
+}
+
+int Shard::merge_timeout(int a, int b) {
+  if (a < 0) return b;
+  if (b < 0) return a;
+  return std::min(a, b);
 }
 
 void Shard::on_completion(const runtime::Completion& comp) {

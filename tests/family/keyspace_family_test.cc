@@ -13,6 +13,15 @@ namespace {
 const std::string kNxConflict =
     "-ERR NX and XX, GT or LT options at the same time are not compatible\r\n";
 const std::string kGtLtConflict = "-ERR GT and LT options at the same time are not compatible\r\n";
+const std::string kNoSuchKey = "-ERR no such key\r\n";
+const std::string kSameObject = "-ERR source and destination objects are the same\r\n";
+const std::string kDbRange = "-ERR DB index is out of range\r\n";
+const std::string kIntRange =
+    "-ERR value is out of range, value must between -2147483648 and 2147483647\r\n";
+const std::string kRespNull3 = "_\r\n";
+// The harness clock starts at 1,700,000,000,000 ms.
+constexpr long long kNowMs = 1'700'000'000'000;
+constexpr long long kNowS = kNowMs / 1000;
 
 TEST_CASE("DEL and UNLINK count each removed key once") {
   FamilyHarness h;
@@ -48,6 +57,35 @@ TEST_CASE("expired keys are gone for every keyspace command") {
   CHECK(h.run({"DEL", "k"}) == integer(0));
   CHECK(h.run({"PERSIST", "k"}) == integer(0));
   CHECK(h.run({"EXPIRE", "k", "10"}) == integer(0));
+  CHECK(h.run({"PEXPIREAT", "k", "99999999999999"}) == integer(0));
+  CHECK(h.run({"EXPIRETIME", "k"}) == integer(-2));
+  CHECK(h.run({"PEXPIRETIME", "k"}) == integer(-2));
+  CHECK(h.run({"RENAME", "k", "k2"}) == kNoSuchKey);
+  CHECK(h.run({"RENAMENX", "k", "k2"}) == kNoSuchKey);
+  CHECK(h.run({"COPY", "k", "k2"}) == integer(0));
+  CHECK(h.run({"MOVE", "k", "1"}) == integer(0));
+  CHECK(h.run({"OBJECT", "ENCODING", "k"}) == kNil);
+  CHECK(h.run({"MEMORY", "USAGE", "k"}) == kNil);
+  CHECK(h.run({"TOUCH", "k"}) == integer(0));
+}
+
+TEST_CASE("an expired key does not block RENAMENX, COPY or MOVE targets") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "src", "1"}) == kOk);
+  CHECK(h.run({"SET", "dst", "old", "PX", "10"}) == kOk);
+  CHECK(h.run({"SELECT", "1"}) == kOk);
+  CHECK(h.run({"SET", "dst", "x", "PX", "10"}) == kOk);
+  CHECK(h.run({"SELECT", "0"}) == kOk);
+  h.clock().advance_ms(10);
+  CHECK(h.run({"COPY", "src", "dst"}) == integer(1));
+  CHECK(h.run({"DEL", "dst"}) == integer(1));
+  CHECK(h.run({"SET", "dst", "old", "PX", "10"}) == kOk);
+  h.clock().advance_ms(10);
+  CHECK(h.run({"RENAMENX", "src", "dst"}) == integer(1));
+  CHECK(h.run({"MOVE", "dst", "1"}) == integer(1));
+  CHECK(h.run({"SELECT", "1"}) == kOk);
+  CHECK(h.run({"GET", "dst"}) == bulk("1"));
+  CHECK(h.run({"DBSIZE"}) == integer(1));
 }
 
 TEST_CASE("binary keys") {
@@ -202,6 +240,373 @@ TEST_CASE("PERSIST") {
   CHECK(h.run({"TTL"}) == wrong_args("ttl"));
   CHECK(h.run({"TTL", "a", "b"}) == wrong_args("ttl"));
   CHECK(h.run({"PTTL"}) == wrong_args("pttl"));
+}
+
+TEST_CASE("EXISTS and TYPE do not count as an access; TOUCH does") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "k", "v"}) == kOk);
+  h.clock().advance_ms(5000);
+  h.store().refresh_clock();
+  CHECK(h.run({"EXISTS", "k"}) == integer(1));
+  CHECK(h.run({"TYPE", "k"}) == "+string\r\n");
+  CHECK(h.run({"TTL", "k"}) == integer(-1));
+  CHECK(h.run({"OBJECT", "IDLETIME", "k"}) == integer(5));
+  CHECK(h.run({"TOUCH", "k"}) == integer(1));
+  CHECK(h.run({"OBJECT", "IDLETIME", "k"}) == integer(0));
+}
+
+TEST_CASE("EXPIREAT and PEXPIREAT") {
+  FamilyHarness h;
+  const std::string in10s = std::to_string(kNowS + 10);
+  const std::string in1500ms = std::to_string(kNowMs + 1500);
+  CHECK(h.run({"EXPIREAT", "k", in10s}) == integer(0));
+  CHECK(h.run({"SET", "k", "v"}) == kOk);
+  CHECK(h.run({"EXPIREAT", "k", in10s}) == integer(1));
+  CHECK(h.run({"TTL", "k"}) == integer(10));
+  CHECK(h.run({"EXPIRETIME", "k"}) == integer(kNowS + 10));
+  CHECK(h.run({"PEXPIREAT", "k", in1500ms}) == integer(1));
+  CHECK(h.run({"PTTL", "k"}) == integer(1500));
+  CHECK(h.run({"PEXPIRETIME", "k"}) == integer(kNowMs + 1500));
+  h.clock().advance_ms(1500);
+  CHECK(h.run({"EXISTS", "k"}) == integer(0));
+  // A time not in the future deletes the key, the present included.
+  CHECK(h.run({"SET", "k", "v"}) == kOk);
+  CHECK(h.run({"PEXPIREAT", "k", std::to_string(kNowMs + 1500)}) == integer(1));
+  CHECK(h.run({"EXISTS", "k"}) == integer(0));
+  CHECK(h.run({"SET", "k", "v"}) == kOk);
+  CHECK(h.run({"EXPIREAT", "k", "100"}) == integer(1));
+  CHECK(h.run({"EXISTS", "k"}) == integer(0));
+  CHECK(h.run({"SET", "k", "v"}) == kOk);
+  CHECK(h.run({"PEXPIREAT", "k", "-5"}) == integer(1));
+  CHECK(h.run({"EXISTS", "k"}) == integer(0));
+}
+
+TEST_CASE("EXPIREAT and PEXPIREAT options and errors") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "k", "v"}) == kOk);
+  CHECK(h.run({"EXPIREAT", "k", "99999999999", "XX"}) == integer(0));
+  CHECK(h.run({"EXPIREAT", "k", "99999999999", "NX"}) == integer(1));
+  CHECK(h.run({"EXPIREAT", "k", "99999999998", "GT"}) == integer(0));
+  CHECK(h.run({"EXPIREAT", "k", "99999999999", "LT"}) == integer(0));
+  CHECK(h.run({"EXPIREAT", "k", "99999999990", "lt"}) == integer(1));
+  CHECK(h.run({"EXPIRETIME", "k"}) == integer(99999999990));
+  CHECK(h.run({"PEXPIREAT", "k", "99999999990001", "gt"}) == integer(1));
+  CHECK(h.run({"PEXPIRETIME", "k"}) == integer(99999999990001));
+  CHECK(h.run({"EXPIREAT", "k", "0", "NX", "XX"}) == kNxConflict);
+  CHECK(h.run({"PEXPIREAT", "k", "0", "GT", "LT"}) == kGtLtConflict);
+  CHECK(h.run({"EXPIREAT", "k", "10", "foo"}) == "-ERR Unsupported option foo\r\n");
+  CHECK(h.run({"EXPIREAT", "k", "abc"}) == kNotInt);
+  CHECK(h.run({"PEXPIREAT", "k", "1.5"}) == kNotInt);
+  CHECK(h.run({"EXPIREAT", "k", "9223372036854775807"}) == invalid_expire("expireat"));
+  CHECK(h.run({"EXPIREAT", "k", "-9223372036854776"}) == invalid_expire("expireat"));
+  // In ms there is no addition, so the whole int64 range is accepted.
+  CHECK(h.run({"PEXPIREAT", "k", "9223372036854775807"}) == integer(1));
+  CHECK(h.run({"PEXPIRETIME", "k"}) == integer(9223372036854775807LL));
+  CHECK(h.run({"EXPIREAT", "k", "9223372036854775"}) == integer(1));
+  CHECK(h.run({"PEXPIRETIME", "k"}) == integer(9223372036854775000LL));
+  CHECK(h.run({"EXPIREAT", "k"}) == wrong_args("expireat"));
+  CHECK(h.run({"PEXPIREAT", "k"}) == wrong_args("pexpireat"));
+  CHECK(h.run({"EXPIREAT"}) == wrong_args("expireat"));
+}
+
+TEST_CASE("EXPIRETIME and PEXPIRETIME") {
+  FamilyHarness h;
+  CHECK(h.run({"EXPIRETIME", "k"}) == integer(-2));
+  CHECK(h.run({"PEXPIRETIME", "k"}) == integer(-2));
+  CHECK(h.run({"SET", "k", "v"}) == kOk);
+  CHECK(h.run({"EXPIRETIME", "k"}) == integer(-1));
+  CHECK(h.run({"PEXPIRETIME", "k"}) == integer(-1));
+  // EXPIRETIME rounds to the nearest second, as TTL does.
+  CHECK(h.run({"PEXPIREAT", "k", "99999999999499"}) == integer(1));
+  CHECK(h.run({"EXPIRETIME", "k"}) == integer(99999999999));
+  CHECK(h.run({"PEXPIREAT", "k", "99999999999500"}) == integer(1));
+  CHECK(h.run({"EXPIRETIME", "k"}) == integer(100000000000));
+  // Near INT64_MAX the rounding does not wrap (redis-server 7.0.15 replies the same).
+  CHECK(h.run({"PEXPIREAT", "k", "9223372036854775806"}) == integer(1));
+  CHECK(h.run({"EXPIRETIME", "k"}) == integer(9223372036854776LL));
+  CHECK(h.run({"PEXPIRETIME", "k"}) == integer(9223372036854775806LL));
+  // The time left does not change it.
+  CHECK(h.run({"EXPIRE", "k", "100"}) == integer(1));
+  h.clock().advance_ms(40000);
+  CHECK(h.run({"EXPIRETIME", "k"}) == integer(kNowS + 100));
+  CHECK(h.run({"TTL", "k"}) == integer(60));
+  CHECK(h.run({"PERSIST", "k"}) == integer(1));
+  CHECK(h.run({"EXPIRETIME", "k"}) == integer(-1));
+  CHECK(h.run({"EXPIRETIME"}) == wrong_args("expiretime"));
+  CHECK(h.run({"EXPIRETIME", "a", "b"}) == wrong_args("expiretime"));
+  CHECK(h.run({"PEXPIRETIME"}) == wrong_args("pexpiretime"));
+}
+
+TEST_CASE("RENAME") {
+  FamilyHarness h;
+  CHECK(h.run({"RENAME", "a", "b"}) == kNoSuchKey);
+  CHECK(h.run({"RENAME", "a", "a"}) == kNoSuchKey);
+  CHECK(h.run({"SET", "a", "1"}) == kOk);
+  // Renaming a key to itself is allowed in 7.0 and changes nothing.
+  CHECK(h.run({"RENAME", "a", "a"}) == kOk);
+  CHECK(h.run({"GET", "a"}) == bulk("1"));
+  CHECK(h.run({"EXPIRE", "a", "100"}) == integer(1));
+  CHECK(h.run({"RENAME", "a", "b"}) == kOk);
+  CHECK(h.run({"EXISTS", "a"}) == integer(0));
+  CHECK(h.run({"GET", "b"}) == bulk("1"));
+  CHECK(h.run({"TTL", "b"}) == integer(100));
+  // Overwrites the target, its TTL included.
+  CHECK(h.run({"SET", "c", "2"}) == kOk);
+  CHECK(h.run({"RENAME", "c", "b"}) == kOk);
+  CHECK(h.run({"GET", "b"}) == bulk("2"));
+  CHECK(h.run({"TTL", "b"}) == integer(-1));
+  CHECK(h.run({"RENAME", "a"}) == wrong_args("rename"));
+  CHECK(h.run({"RENAME", "a", "b", "c"}) == wrong_args("rename"));
+}
+
+TEST_CASE("RENAMENX") {
+  FamilyHarness h;
+  CHECK(h.run({"RENAMENX", "a", "b"}) == kNoSuchKey);
+  CHECK(h.run({"RENAMENX", "a", "a"}) == kNoSuchKey);
+  CHECK(h.run({"SET", "a", "1"}) == kOk);
+  CHECK(h.run({"RENAMENX", "a", "a"}) == integer(0));
+  CHECK(h.run({"SET", "b", "2"}) == kOk);
+  CHECK(h.run({"RENAMENX", "a", "b"}) == integer(0));
+  CHECK(h.run({"GET", "b"}) == bulk("2"));
+  CHECK(h.run({"PEXPIRE", "a", "5000"}) == integer(1));
+  CHECK(h.run({"RENAMENX", "a", "c"}) == integer(1));
+  CHECK(h.run({"EXISTS", "a"}) == integer(0));
+  CHECK(h.run({"GET", "c"}) == bulk("1"));
+  CHECK(h.run({"PTTL", "c"}) == integer(5000));
+  h.clock().advance_ms(5000);
+  CHECK(h.run({"EXISTS", "c"}) == integer(0));
+  CHECK(h.run({"RENAMENX", "a"}) == wrong_args("renamenx"));
+  CHECK(h.run({"RENAMENX", "a", "b", "c"}) == wrong_args("renamenx"));
+}
+
+TEST_CASE("COPY in the same database") {
+  FamilyHarness h;
+  CHECK(h.run({"COPY", "x", "y"}) == integer(0));
+  CHECK(h.run({"COPY", "x", "x"}) == kSameObject);
+  CHECK(h.run({"SET", "a", "hello", "EX", "100"}) == kOk);
+  CHECK(h.run({"COPY", "a", "a"}) == kSameObject);
+  CHECK(h.run({"COPY", "a", "b"}) == integer(1));
+  CHECK(h.run({"GET", "b"}) == bulk("hello"));
+  CHECK(h.run({"TTL", "b"}) == integer(100));
+  // The copy is independent of the source.
+  CHECK(h.run({"APPEND", "b", "!"}) == integer(6));
+  CHECK(h.run({"GET", "a"}) == bulk("hello"));
+  CHECK(h.run({"COPY", "a", "b"}) == integer(0));
+  CHECK(h.run({"GET", "b"}) == bulk("hello!"));
+  CHECK(h.run({"COPY", "a", "b", "REPLACE"}) == integer(1));
+  CHECK(h.run({"GET", "b"}) == bulk("hello"));
+  CHECK(h.run({"COPY", "a", "b", "replace", "REPLACE"}) == integer(1));
+  // An int and a raw string copy with their encodings.
+  CHECK(h.run({"SET", "n", "123"}) == kOk);
+  CHECK(h.run({"COPY", "n", "n2"}) == integer(1));
+  CHECK(h.run({"OBJECT", "ENCODING", "n2"}) == bulk("int"));
+  CHECK(h.run({"INCR", "n2"}) == integer(124));
+  CHECK(h.run({"GET", "n"}) == bulk("123"));
+  const std::string big(100, 'x');
+  CHECK(h.run({"SET", "r", big}) == kOk);
+  CHECK(h.run({"COPY", "r", "r2"}) == integer(1));
+  CHECK(h.run({"GET", "r2"}) == bulk(big));
+  CHECK(h.run({"DEL", "r"}) == integer(1));
+  CHECK(h.run({"GET", "r2"}) == bulk(big));
+}
+
+TEST_CASE("COPY to another database") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "a", "1"}) == kOk);
+  CHECK(h.run({"COPY", "a", "a", "DB", "0"}) == kSameObject);
+  CHECK(h.run({"COPY", "a", "a", "db", "1"}) == integer(1));
+  CHECK(h.run({"COPY", "a", "a", "db", "1"}) == integer(0));
+  CHECK(h.run({"COPY", "a", "a", "db", "1", "replace"}) == integer(1));
+  // The last DB option wins.
+  CHECK(h.run({"COPY", "a", "b", "DB", "1", "DB", "2"}) == integer(1));
+  CHECK(h.run({"SELECT", "1"}) == kOk);
+  CHECK(h.run({"KEYS", "*"}) == "*1\r\n" + bulk("a"));
+  CHECK(h.run({"SELECT", "2"}) == kOk);
+  CHECK(h.run({"GET", "b"}) == bulk("1"));
+  // From the selected database, not database 0.
+  CHECK(h.run({"COPY", "b", "c", "DB", "0"}) == integer(1));
+  CHECK(h.run({"SELECT", "0"}) == kOk);
+  CHECK(h.run({"GET", "c"}) == bulk("1"));
+}
+
+TEST_CASE("COPY argument errors") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "a", "1"}) == kOk);
+  CHECK(h.run({"COPY"}) == wrong_args("copy"));
+  CHECK(h.run({"COPY", "a"}) == wrong_args("copy"));
+  CHECK(h.run({"COPY", "a", "b", "DB"}) == kSyntax);
+  CHECK(h.run({"COPY", "a", "b", "foo"}) == kSyntax);
+  CHECK(h.run({"COPY", "a", "b", "DB", "16"}) == kDbRange);
+  CHECK(h.run({"COPY", "a", "b", "DB", "-1"}) == kDbRange);
+  CHECK(h.run({"COPY", "a", "b", "DB", "abc"}) == kNotInt);
+  CHECK(h.run({"COPY", "a", "b", "DB", "01"}) == kNotInt);
+  CHECK(h.run({"COPY", "a", "b", "DB", "99999999999"}) == kIntRange);
+  // Options are checked in order, and before the same-key check.
+  CHECK(h.run({"COPY", "x", "x", "DB", "16"}) == kDbRange);
+  CHECK(h.run({"COPY", "x", "d", "DB", "16", "foo"}) == kDbRange);
+  CHECK(h.run({"COPY", "x", "d", "foo", "DB", "16"}) == kSyntax);
+  CHECK(h.run({"EXISTS", "b"}) == integer(0));
+}
+
+TEST_CASE("MOVE") {
+  FamilyHarness h;
+  CHECK(h.run({"MOVE", "a", "1"}) == integer(0));
+  CHECK(h.run({"SET", "a", "1", "EX", "100"}) == kOk);
+  CHECK(h.run({"MOVE", "a", "0"}) == kSameObject);
+  CHECK(h.run({"MOVE", "x", "0"}) == kSameObject);
+  CHECK(h.run({"MOVE", "a", "16"}) == kDbRange);
+  CHECK(h.run({"MOVE", "a", "-1"}) == kDbRange);
+  CHECK(h.run({"MOVE", "x", "16"}) == kDbRange);
+  CHECK(h.run({"MOVE", "a", "abc"}) == kNotInt);
+  CHECK(h.run({"MOVE", "a", "99999999999"}) == kIntRange);
+  CHECK(h.run({"MOVE", "a", "1"}) == integer(1));
+  CHECK(h.run({"EXISTS", "a"}) == integer(0));
+  CHECK(h.run({"SELECT", "1"}) == kOk);
+  CHECK(h.run({"GET", "a"}) == bulk("1"));
+  CHECK(h.run({"TTL", "a"}) == integer(100));
+  // The target database already has the key: nothing moves.
+  CHECK(h.run({"SET", "b", "db1"}) == kOk);
+  CHECK(h.run({"SELECT", "0"}) == kOk);
+  CHECK(h.run({"SET", "b", "db0"}) == kOk);
+  CHECK(h.run({"MOVE", "b", "1"}) == integer(0));
+  CHECK(h.run({"GET", "b"}) == bulk("db0"));
+  CHECK(h.run({"MOVE", "a"}) == wrong_args("move"));
+  CHECK(h.run({"MOVE", "a", "1", "2"}) == wrong_args("move"));
+  // The moved key keeps expiring in its new database.
+  h.clock().advance_ms(100000);
+  CHECK(h.run({"SELECT", "1"}) == kOk);
+  CHECK(h.run({"EXISTS", "a"}) == integer(0));
+}
+
+TEST_CASE("OBJECT ENCODING") {
+  FamilyHarness h;
+  CHECK(h.run({"OBJECT", "ENCODING", "k"}) == kNil);
+  CHECK(h.run({"SET", "i", "12345"}) == kOk);
+  CHECK(h.run({"OBJECT", "ENCODING", "i"}) == bulk("int"));
+  CHECK(h.run({"SET", "e", "hello"}) == kOk);
+  CHECK(h.run({"object", "encoding", "e"}) == bulk("embstr"));
+  CHECK(h.run({"SET", "r", std::string(45, 'x')}) == kOk);
+  CHECK(h.run({"OBJECT", "Encoding", "r"}) == bulk("raw"));
+  CHECK(h.run({"APPEND", "e", "!"}) == integer(6));
+  CHECK(h.run({"OBJECT", "ENCODING", "e"}) == bulk("raw"));
+  h.client().resp = 3;
+  CHECK(h.run({"OBJECT", "ENCODING", "k"}) == kRespNull3);
+}
+
+TEST_CASE("OBJECT REFCOUNT: the shared integers 0..9999 read INT_MAX") {
+  FamilyHarness h;
+  CHECK(h.run({"OBJECT", "REFCOUNT", "k"}) == kNil);
+  CHECK(h.run({"MSET", "a", "0", "b", "9999", "c", "10000", "d", "-1", "e", "hello"}) == kOk);
+  CHECK(h.run({"OBJECT", "REFCOUNT", "a"}) == integer(2147483647));
+  CHECK(h.run({"OBJECT", "REFCOUNT", "b"}) == integer(2147483647));
+  CHECK(h.run({"OBJECT", "REFCOUNT", "c"}) == integer(1));
+  CHECK(h.run({"OBJECT", "REFCOUNT", "d"}) == integer(1));
+  CHECK(h.run({"OBJECT", "REFCOUNT", "e"}) == integer(1));
+  CHECK(h.run({"INCR", "b"}) == integer(10000));
+  CHECK(h.run({"OBJECT", "REFCOUNT", "b"}) == integer(1));
+  CHECK(h.run({"INCR", "a"}) == integer(1));
+  CHECK(h.run({"OBJECT", "REFCOUNT", "a"}) == integer(2147483647));
+  CHECK(h.run({"SET", "t", "1", "EX", "100"}) == kOk);
+  CHECK(h.run({"OBJECT", "REFCOUNT", "t"}) == integer(2147483647));
+  CHECK(h.run({"APPEND", "t", "2"}) == integer(2));
+  CHECK(h.run({"OBJECT", "REFCOUNT", "t"}) == integer(1));
+  // A COPY of a shared integer is a private object, and stays one through EXPIRE, RENAME and MOVE.
+  CHECK(h.run({"SET", "s", "5"}) == kOk);
+  CHECK(h.run({"COPY", "s", "s2"}) == integer(1));
+  CHECK(h.run({"OBJECT", "REFCOUNT", "s2"}) == integer(1));
+  CHECK(h.run({"EXPIRE", "s2", "100"}) == integer(1));
+  CHECK(h.run({"RENAME", "s2", "s3"}) == kOk);
+  CHECK(h.run({"OBJECT", "REFCOUNT", "s3"}) == integer(1));
+  CHECK(h.run({"MOVE", "s3", "1"}) == integer(1));
+  CHECK(h.run({"SELECT", "1"}) == kOk);
+  CHECK(h.run({"OBJECT", "REFCOUNT", "s3"}) == integer(1));
+  CHECK(h.run({"INCRBY", "s3", "0"}) == integer(5));
+  CHECK(h.run({"OBJECT", "REFCOUNT", "s3"}) == integer(2147483647));
+  h.client().resp = 3;
+  CHECK(h.run({"OBJECT", "REFCOUNT", "k"}) == kRespNull3);
+}
+
+TEST_CASE("OBJECT IDLETIME and FREQ") {
+  FamilyHarness h;
+  CHECK(h.run({"OBJECT", "IDLETIME", "k"}) == kNil);
+  CHECK(h.run({"OBJECT", "FREQ", "k"}) == kNil);
+  CHECK(h.run({"SET", "k", "v"}) == kOk);
+  CHECK(h.run({"OBJECT", "IDLETIME", "k"}) == integer(0));
+  h.clock().advance_ms(3000);
+  h.store().refresh_clock();
+  CHECK(h.run({"OBJECT", "IDLETIME", "k"}) == integer(3));
+  // OBJECT itself does not count as an access; GET does.
+  CHECK(h.run({"OBJECT", "IDLETIME", "k"}) == integer(3));
+  CHECK(h.run({"GET", "k"}) == bulk("v"));
+  CHECK(h.run({"OBJECT", "IDLETIME", "k"}) == integer(0));
+  CHECK(h.run({"OBJECT", "FREQ", "k"}) ==
+        "-ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+        "that when switching between policies at runtime LRU and LFU data will take some time to "
+        "adjust.\r\n");
+}
+
+TEST_CASE("OBJECT HELP and subcommand errors") {
+  FamilyHarness h;
+  CHECK(h.run({"OBJECT", "HELP"}) ==
+        "*15\r\n"
+        "+OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+        "+ENCODING <key>\r\n"
+        "+    Return the kind of internal representation used in order to store the value\r\n"
+        "+    associated with a <key>.\r\n"
+        "+FREQ <key>\r\n"
+        "+    Return the access frequency index of the <key>. The returned integer is\r\n"
+        "+    proportional to the logarithm of the recent access frequency of the key.\r\n"
+        "+IDLETIME <key>\r\n"
+        "+    Return the idle time of the <key>, that is the approximated number of\r\n"
+        "+    seconds elapsed since the last access to the key.\r\n"
+        "+REFCOUNT <key>\r\n"
+        "+    Return the number of references of the value associated with the specified\r\n"
+        "+    <key>.\r\n"
+        "+HELP\r\n"
+        "+    Prints this help.\r\n");
+  CHECK(h.run({"OBJECT"}) == wrong_args("object"));
+  CHECK(h.run({"OBJECT", "HELP", "x"}) == wrong_args("object|help"));
+  CHECK(h.run({"OBJECT", "ENCODING"}) == wrong_args("object|encoding"));
+  CHECK(h.run({"OBJECT", "ENCODING", "a", "b"}) == wrong_args("object|encoding"));
+  CHECK(h.run({"OBJECT", "REFCOUNT"}) == wrong_args("object|refcount"));
+  CHECK(h.run({"OBJECT", "IDLETIME"}) == wrong_args("object|idletime"));
+  CHECK(h.run({"OBJECT", "FREQ", "a", "b"}) == wrong_args("object|freq"));
+  CHECK(h.run({"OBJECT", "foo"}) == "-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n");
+  CHECK(h.run({"OBJECT", "foo", "bar"}) == "-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n");
+}
+
+TEST_CASE("MEMORY USAGE") {
+  FamilyHarness h;
+  CHECK(h.run({"MEMORY", "USAGE", "k"}) == kNil);
+  CHECK(h.run({"SET", "small", "v"}) == kOk);
+  CHECK(h.run({"SET", "big", std::string(1000, 'x')}) == kOk);
+  std::string small = h.run({"MEMORY", "USAGE", "small"});
+  std::string big = h.run({"MEMORY", "USAGE", "big"});
+  REQUIRE(small.size() > 3);
+  REQUIRE(big.size() > 3);
+  CHECK(small[0] == ':');
+  long long s = std::stoll(small.substr(1));
+  long long b = std::stoll(big.substr(1));
+  CHECK(s > 0);
+  CHECK(b >= s + 1000);
+  // SAMPLES is accepted (the figure is exact, not sampled).
+  CHECK(h.run({"MEMORY", "USAGE", "small", "SAMPLES", "0"}) == small);
+  CHECK(h.run({"memory", "usage", "small", "samples", "5", "SAMPLES", "6"}) == small);
+  // Options are checked even for a missing key.
+  CHECK(h.run({"MEMORY", "USAGE", "k", "SAMPLES"}) == kSyntax);
+  CHECK(h.run({"MEMORY", "USAGE", "k", "SAMPLES", "-1"}) == kSyntax);
+  CHECK(h.run({"MEMORY", "USAGE", "k", "SAMPLES", "abc"}) == kNotInt);
+  CHECK(h.run({"MEMORY", "USAGE", "k", "foo"}) == kSyntax);
+  CHECK(h.run({"MEMORY", "USAGE"}) == wrong_args("memory|usage"));
+  CHECK(h.run({"MEMORY"}) == wrong_args("memory"));
+  CHECK(h.run({"MEMORY", "HELP", "x"}) == wrong_args("memory|help"));
+  CHECK(h.run({"MEMORY", "foo"}) == "-ERR unknown subcommand 'foo'. Try MEMORY HELP.\r\n");
+  CHECK(h.run({"MEMORY", "HELP"})
+            .rfind("*6\r\n+MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+                   "+USAGE <key> [SAMPLES <count>]\r\n",
+                   0) == 0);
+  h.client().resp = 3;
+  CHECK(h.run({"MEMORY", "USAGE", "k"}) == kRespNull3);
 }
 
 }  // namespace

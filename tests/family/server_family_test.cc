@@ -65,6 +65,62 @@ TEST_CASE("FLUSHDB and FLUSHALL argument errors change nothing") {
   CHECK(h.run({"DBSIZE"}) == integer(1));
 }
 
+TEST_CASE("SWAPDB exchanges two databases for every client") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "a", "db0"}) == kOk);
+  CHECK(h.run({"SET", "t", "x", "EX", "100"}) == kOk);
+  CHECK(h.run({"SELECT", "1"}) == kOk);
+  CHECK(h.run({"SET", "b", "db1"}) == kOk);
+  CHECK(h.run({"SWAPDB", "0", "1"}) == kOk);
+  // The client on database 1 now sees what database 0 held, TTLs included.
+  CHECK(h.run({"GET", "a"}) == bulk("db0"));
+  CHECK(h.run({"TTL", "t"}) == integer(100));
+  CHECK(h.run({"EXISTS", "b"}) == integer(0));
+  CHECK(h.run({"DBSIZE"}) == integer(2));
+  CHECK(h.run({"SELECT", "0"}) == kOk);
+  CHECK(h.run({"GET", "b"}) == bulk("db1"));
+  CHECK(h.run({"DBSIZE"}) == integer(1));
+  // Swapping a database with itself changes nothing.
+  CHECK(h.run({"SWAPDB", "0", "0"}) == kOk);
+  CHECK(h.run({"GET", "b"}) == bulk("db1"));
+  // With an empty database.
+  CHECK(h.run({"SWAPDB", "0", "15"}) == kOk);
+  CHECK(h.run({"DBSIZE"}) == integer(0));
+  CHECK(h.run({"SELECT", "15"}) == kOk);
+  CHECK(h.run({"GET", "b"}) == bulk("db1"));
+  // Keys keep expiring after the swap.
+  h.clock().advance_ms(100000);
+  CHECK(h.run({"SELECT", "1"}) == kOk);
+  CHECK(h.run({"EXISTS", "t"}) == integer(0));
+  CHECK(h.run({"GET", "a"}) == bulk("db0"));
+}
+
+TEST_CASE("SWAPDB argument errors") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "a", "1"}) == kOk);
+  CHECK(h.run({"SWAPDB"}) == "-ERR wrong number of arguments for 'swapdb' command\r\n");
+  CHECK(h.run({"SWAPDB", "0"}) == "-ERR wrong number of arguments for 'swapdb' command\r\n");
+  CHECK(h.run({"SWAPDB", "0", "1", "2"}) ==
+        "-ERR wrong number of arguments for 'swapdb' command\r\n");
+  const std::string range = "-ERR DB index is out of range\r\n";
+  const std::string first = "-ERR invalid first DB index\r\n";
+  const std::string second = "-ERR invalid second DB index\r\n";
+  CHECK(h.run({"SWAPDB", "0", "16"}) == range);
+  CHECK(h.run({"SWAPDB", "16", "0"}) == range);
+  CHECK(h.run({"SWAPDB", "-1", "0"}) == range);
+  CHECK(h.run({"SWAPDB", "a", "0"}) == first);
+  CHECK(h.run({"SWAPDB", "0", "a"}) == second);
+  CHECK(h.run({"SWAPDB", "a", "b"}) == first);
+  CHECK(h.run({"SWAPDB", "99999999999", "0"}) == first);
+  CHECK(h.run({"SWAPDB", "0", "99999999999"}) == second);
+  // Both indices are parsed before the range check.
+  CHECK(h.run({"SWAPDB", "16", "a"}) == second);
+  CHECK(h.run({"SWAPDB", "1.5", "0"}) == first);
+  CHECK(h.run({"SWAPDB", " 1", "0"}) == first);
+  CHECK(h.run({"SWAPDB", "01", "0"}) == first);
+  CHECK(h.run({"GET", "a"}) == bulk("1"));
+}
+
 TEST_CASE("CONFIG GET") {
   FamilyHarness h;
   CHECK(h.run({"CONFIG", "GET", "save"}) == "*2\r\n" + bulk("save") + bulk(""));

@@ -326,5 +326,374 @@ TEST_CASE("INCR keeps the TTL") {
   CHECK(h.run({"TTL", "t"}) == integer(-1));
 }
 
+TEST_CASE("GETRANGE and SUBSTR") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "k", "hello"}) == kOk);
+  CHECK(h.run({"GETRANGE", "k", "0", "-1"}) == bulk("hello"));
+  CHECK(h.run({"GETRANGE", "k", "-100", "-1"}) == bulk("hello"));
+  CHECK(h.run({"GETRANGE", "k", "2", "100"}) == bulk("llo"));
+  CHECK(h.run({"GETRANGE", "k", "-1", "-2"}) == bulk(""));
+  CHECK(h.run({"GETRANGE", "k", "3", "1"}) == bulk(""));
+  CHECK(h.run({"GETRANGE", "k", "9223372036854775807", "9223372036854775807"}) == bulk(""));
+  CHECK(h.run({"GETRANGE", "k", "-9223372036854775808", "-9223372036854775808"}) == bulk("h"));
+  CHECK(h.run({"SUBSTR", "k", "1", "-2"}) == bulk("ell"));
+  // A missing key reads as the empty string; the indexes are checked before the key.
+  CHECK(h.run({"GETRANGE", "nokey", "0", "-1"}) == bulk(""));
+  CHECK(h.run({"GETRANGE", "nokey", "a", "b"}) == kNotInt);
+  CHECK(h.run({"GETRANGE", "k", "0", "9223372036854775808"}) == kNotInt);
+  CHECK(h.run({"GETRANGE", "k", "a", "1"}) == kNotInt);
+  CHECK(h.run({"GETRANGE", "k", "1", "b"}) == kNotInt);
+  CHECK(h.run({"SET", "e", ""}) == kOk);
+  CHECK(h.run({"GETRANGE", "e", "0", "-1"}) == bulk(""));
+  CHECK(h.run({"GETRANGE", "e", "-1", "0"}) == bulk(""));
+  CHECK(h.run({"SUBSTR", "k", "0"}) == wrong_args("substr"));
+  CHECK(h.run({"GETRANGE", "k", "0", "1", "2"}) == wrong_args("getrange"));
+  // Binary values and int-encoded values.
+  const std::string bin("a\0b\r\nc", 6);
+  CHECK(h.run(std::vector<std::string>{"SET", "b", bin}) == kOk);
+  CHECK(h.run({"GETRANGE", "b", "1", "4"}) == bulk(std::string("\0b\r\n", 4)));
+  CHECK(h.run({"SET", "n", "12345"}) == kOk);
+  CHECK(h.run({"GETRANGE", "n", "1", "2"}) == bulk("23"));
+  CHECK(h.run({"SUBSTR", "n", "1", "-1"}) == bulk("2345"));
+  CHECK(h.run({"SET", "n", "7"}) == kOk);
+  CHECK(h.run({"GETRANGE", "n", "-1", "-1"}) == bulk("7"));
+  CHECK(h.run({"GETRANGE", "n", "5", "10"}) == bulk(""));
+  h.client().resp = 3;
+  CHECK(h.run({"GETRANGE", "nokey", "0", "-1"}) == bulk(""));
+}
+
+TEST_CASE("SETRANGE") {
+  FamilyHarness h;
+  CHECK(h.run({"SETRANGE", "k", "0", "hello"}) == integer(5));
+  CHECK(h.run({"SETRANGE", "k", "7", "xy"}) == integer(9));
+  CHECK(h.run({"GET", "k"}) == bulk(std::string("hello\0\0xy", 9)));
+  CHECK(h.run({"SETRANGE", "k", "1", "EL"}) == integer(9));
+  CHECK(h.run({"GET", "k"}) == bulk(std::string("hELlo\0\0xy", 9)));
+  CHECK(h.run({"SETRANGE", "k", "-1", "x"}) == error("ERR offset is out of range"));
+  CHECK(h.run({"SETRANGE", "k", "a", "x"}) == kNotInt);
+  CHECK(h.run({"SETRANGE", "k", "9223372036854775808", "x"}) == kNotInt);
+  // An empty value writes nothing: 0 for a missing key (which is not created), else the length.
+  CHECK(h.run({"SETRANGE", "nokey", "100", ""}) == integer(0));
+  CHECK(h.run({"EXISTS", "nokey"}) == integer(0));
+  CHECK(h.run({"SETRANGE", "nokey", "-1", ""}) == error("ERR offset is out of range"));
+  CHECK(h.run({"SETRANGE", "nokey", "99999999999", ""}) == integer(0));
+  CHECK(h.run({"SETRANGE", "k", "99999999999", ""}) == integer(9));
+  // The result may not pass 512MB.
+  const std::string too_large =
+      error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+  CHECK(h.run({"SETRANGE", "k", "536870912", "x"}) == too_large);
+  CHECK(h.run({"SETRANGE", "nokey2", "536870912", "x"}) == too_large);
+  CHECK(h.run({"SETRANGE", "k", "9223372036854775807", "x"}) == too_large);
+  CHECK(h.run({"SETRANGE", "k", "536870911", "xy"}) == too_large);
+  CHECK(h.run({"EXISTS", "nokey2"}) == integer(0));
+  CHECK(h.run({"SETRANGE", "k"}) == wrong_args("setrange"));
+  // Binary-safe, zero padding on a new key.
+  CHECK(h.run(std::vector<std::string>{"SETRANGE", "b", "1", std::string("a\0\r\n", 4)}) ==
+        integer(5));
+  CHECK(h.run({"GET", "b"}) == bulk(std::string("\0a\0\r\n", 5)));
+  // The TTL is kept.
+  CHECK(h.run({"SET", "t", "v", "EX", "100"}) == kOk);
+  CHECK(h.run({"SETRANGE", "t", "2", "zz"}) == integer(4));
+  CHECK(h.run({"TTL", "t"}) == integer(100));
+  CHECK(h.run({"GET", "t"}) == bulk(std::string("v\0zz", 4)));
+}
+
+TEST_CASE("Encodings do not change what the commands see") {
+  FamilyHarness h;
+  // SETRANGE on an int-encoded value edits its text; INCR reads the edited text.
+  CHECK(h.run({"SET", "n", "123"}) == kOk);
+  CHECK(h.run({"SETRANGE", "n", "1", "9"}) == integer(3));
+  CHECK(h.run({"GET", "n"}) == bulk("193"));
+  CHECK(h.run({"OBJECT", "ENCODING", "n"}) == bulk("raw"));
+  CHECK(h.run({"INCR", "n"}) == integer(194));
+  CHECK(h.run({"OBJECT", "ENCODING", "n"}) == bulk("int"));
+  CHECK(h.run({"SET", "n", "123"}) == kOk);
+  CHECK(h.run({"SETRANGE", "n", "0", "4"}) == integer(3));
+  CHECK(h.run({"INCR", "n"}) == integer(424));
+  CHECK(h.run({"GET", "n"}) == bulk("424"));
+  // APPEND on an int-encoded value, even of nothing, makes it raw.
+  CHECK(h.run({"SET", "n", "123"}) == kOk);
+  CHECK(h.run({"APPEND", "n", ""}) == integer(3));
+  CHECK(h.run({"OBJECT", "ENCODING", "n"}) == bulk("raw"));
+  CHECK(h.run({"SET", "n", "123"}) == kOk);
+  CHECK(h.run({"APPEND", "n", "4"}) == integer(4));
+  CHECK(h.run({"OBJECT", "ENCODING", "n"}) == bulk("raw"));
+  CHECK(h.run({"GET", "n"}) == bulk("1234"));
+  CHECK(h.run({"INCR", "n"}) == integer(1235));
+  CHECK(h.run({"OBJECT", "ENCODING", "n"}) == bulk("int"));
+  // A new key from SETRANGE is raw; MSETNX encodes as SET does; GETEX leaves the encoding.
+  CHECK(h.run({"SETRANGE", "new", "3", "abc"}) == integer(6));
+  CHECK(h.run({"OBJECT", "ENCODING", "new"}) == bulk("raw"));
+  CHECK(h.run({"MSETNX", "a", "10", "b", "xyz"}) == integer(1));
+  CHECK(h.run({"OBJECT", "ENCODING", "a"}) == bulk("int"));
+  CHECK(h.run({"OBJECT", "ENCODING", "b"}) == bulk("embstr"));
+  CHECK(h.run({"GETEX", "a", "PERSIST"}) == bulk("10"));
+  CHECK(h.run({"OBJECT", "ENCODING", "a"}) == bulk("int"));
+  // INCRBYFLOAT reads an int-encoded value.
+  CHECK(h.run({"INCRBYFLOAT", "a", "0.5"}) == bulk("10.5"));
+  CHECK(h.run({"SET", "m", "12345"}) == kOk);
+  CHECK(h.run({"LCS", "m", "a"}) == bulk("15"));
+}
+
+TEST_CASE("INCRBYFLOAT") {
+  FamilyHarness h;
+  CHECK(h.run({"INCRBYFLOAT", "f", "1.5"}) == bulk("1.5"));
+  CHECK(h.run({"INCRBYFLOAT", "f", "1.5"}) == bulk("3"));
+  CHECK(h.run({"INCRBYFLOAT", "f", "0.1"}) == bulk("3.1"));
+  CHECK(h.run({"INCRBYFLOAT", "f", "-3.1"}) == bulk("0"));
+  CHECK(h.run({"INCRBYFLOAT", "f", "1e10"}) == bulk("10000000000"));
+  CHECK(h.run({"INCRBYFLOAT", "f", "5.0e3"}) == bulk("10000005000"));
+  CHECK(h.run({"INCRBYFLOAT", "f", "0x10"}) == bulk("10000005016"));
+  CHECK(h.run({"GET", "f"}) == bulk("10000005016"));
+  CHECK(h.run({"INCRBYFLOAT", "x", "1."}) == bulk("1"));
+  CHECK(h.run({"INCRBYFLOAT", "x", ".5"}) == bulk("1.5"));
+  CHECK(h.run({"INCRBYFLOAT", "x", "+5"}) == bulk("6.5"));
+  CHECK(h.run({"SET", "h", "0.1"}) == kOk);
+  CHECK(h.run({"INCRBYFLOAT", "h", "0.2"}) == bulk("0.3"));
+  CHECK(h.run({"SET", "h", "1e5"}) == kOk);
+  CHECK(h.run({"INCRBYFLOAT", "h", "0"}) == bulk("100000"));
+  CHECK(h.run({"SET", "h", "-0"}) == kOk);
+  CHECK(h.run({"INCRBYFLOAT", "h", "0"}) == bulk("0"));
+  CHECK(h.run({"INCRBYFLOAT", "z", "-0.0"}) == bulk("0"));
+  CHECK(h.run({"INCRBYFLOAT", "z", "1e-20"}) == bulk("0"));
+  CHECK(h.run({"INCRBYFLOAT", "z", "1.23456789012345678901"}) == bulk("1.23456789012345679"));
+  CHECK(h.run({"SET", "big", "1"}) == kOk);
+  CHECK(h.run({"INCRBYFLOAT", "big", "10"}) == bulk("11"));
+  CHECK(h.run({"INCRBYFLOAT", "big", "1e-17"}) == bulk("11.00000000000000001"));
+  CHECK(h.run({"SET", "big", "9223372036854775807"}) == kOk);
+  CHECK(h.run({"INCRBYFLOAT", "big", "1"}) == bulk("9223372036854775808"));
+  CHECK(h.run({"INCRBYFLOAT", "b2", "123456789012345678901234567890"}) ==
+        bulk("123456789012345678899921813504"));
+  CHECK(h.run({"INCRBYFLOAT", "g", "1e308"}) ==
+        bulk("99999999999999999996685879655845645660560099847415567207797047994921734868838061"
+             "87210012692188853932044674722505401322315213474959396058359742081443019641876795"
+             "91000196031907786631096045071066679391533957889389145605435630612683649016186302"
+             "17086589253444881623791300855757318142424510452728255046343928578048"));
+  CHECK(h.run({"STRLEN", "g"}) == integer(308));
+}
+
+TEST_CASE("INCRBYFLOAT errors") {
+  FamilyHarness h;
+  const std::string not_float = error("ERR value is not a valid float");
+  const std::string nan_inf = error("ERR increment would produce NaN or Infinity");
+  CHECK(h.run({"INCRBYFLOAT", "f", "abc"}) == not_float);
+  CHECK(h.run({"INCRBYFLOAT", "f", ""}) == not_float);
+  CHECK(h.run({"INCRBYFLOAT", "f", " 1"}) == not_float);
+  CHECK(h.run({"INCRBYFLOAT", "f", "1 "}) == not_float);
+  CHECK(h.run({"INCRBYFLOAT", "f", "nan"}) == not_float);
+  CHECK(h.run({"INCRBYFLOAT", "f", "5e"}) == not_float);
+  CHECK(h.run({"INCRBYFLOAT", "f", "1e4933"}) == not_float);
+  CHECK(h.run(std::vector<std::string>{"INCRBYFLOAT", "f", std::string("1\0", 2)}) == not_float);
+  CHECK(h.run({"INCRBYFLOAT", "f", "inf"}) == nan_inf);
+  CHECK(h.run({"INCRBYFLOAT", "f", "-inf"}) == nan_inf);
+  CHECK(h.run({"INCRBYFLOAT", "f", "infinity"}) == nan_inf);
+  CHECK(h.run({"EXISTS", "f"}) == integer(0));
+  // The stored value is checked first.
+  CHECK(h.run({"SET", "s", "abc"}) == kOk);
+  CHECK(h.run({"INCRBYFLOAT", "s", "1"}) == not_float);
+  CHECK(h.run({"INCRBYFLOAT", "s", "abc"}) == not_float);
+  CHECK(h.run({"SET", "s", " 1"}) == kOk);
+  CHECK(h.run({"INCRBYFLOAT", "s", "1"}) == not_float);
+  CHECK(h.run({"SET", "s", "inf"}) == kOk);
+  CHECK(h.run({"INCRBYFLOAT", "s", "1"}) == nan_inf);
+  CHECK(h.run({"SET", "g", "1e308"}) == kOk);
+  CHECK(h.run({"INCRBYFLOAT", "g", "1e308"}) ==
+        bulk("19999999999999999999337175931169129132112019969483113441559409598984346973767612"
+             "37442002538437770786408934944501080264463042694991879211671948416288603928375359"
+             "18200039206381557326219209014213335878306791577877829121087126122536729803237260"
+             "434173178506889763247582601711514636284849020905456510092687857156096"));
+  CHECK(h.run({"INCRBYFLOAT", "f"}) == wrong_args("incrbyfloat"));
+  CHECK(h.run({"INCRBYFLOAT", "f", "1", "2"}) == wrong_args("incrbyfloat"));
+}
+
+TEST_CASE("INCRBYFLOAT keeps the TTL") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "t", "5", "EX", "100"}) == kOk);
+  h.clock().advance_ms(1000);
+  CHECK(h.run({"INCRBYFLOAT", "t", "1.5"}) == bulk("6.5"));
+  CHECK(h.run({"TTL", "t"}) == integer(99));
+  h.clock().advance_ms(99000);
+  CHECK(h.run({"INCRBYFLOAT", "t", "1.5"}) == bulk("1.5"));
+  CHECK(h.run({"TTL", "t"}) == integer(-1));
+}
+
+TEST_CASE("GETEX") {
+  FamilyHarness h;
+  CHECK(h.run({"GETEX", "nokey"}) == kNil);
+  CHECK(h.run({"SET", "t", "v", "EX", "100"}) == kOk);
+  CHECK(h.run({"GETEX", "t"}) == bulk("v"));
+  CHECK(h.run({"TTL", "t"}) == integer(100));
+  CHECK(h.run({"GETEX", "t", "EX", "50"}) == bulk("v"));
+  CHECK(h.run({"TTL", "t"}) == integer(50));
+  CHECK(h.run({"GETEX", "t", "PX", "20000"}) == bulk("v"));
+  CHECK(h.run({"PTTL", "t"}) == integer(20000));
+  CHECK(h.run({"GETEX", "t", "PERSIST"}) == bulk("v"));
+  CHECK(h.run({"TTL", "t"}) == integer(-1));
+  CHECK(h.run({"GETEX", "t", "PERSIST", "PERSIST"}) == bulk("v"));
+  // The last of repeated options wins.
+  CHECK(h.run({"GETEX", "t", "EX", "10", "EX", "20"}) == bulk("v"));
+  CHECK(h.run({"TTL", "t"}) == integer(20));
+  // An absolute time already past returns the value and deletes the key.
+  CHECK(h.run({"SET", "k", "abc"}) == kOk);
+  CHECK(h.run({"GETEX", "k", "EXAT", "1"}) == bulk("abc"));
+  CHECK(h.run({"EXISTS", "k"}) == integer(0));
+  CHECK(h.run({"SET", "k", "abc"}) == kOk);
+  CHECK(h.run({"GETEX", "k", "PXAT", "1"}) == bulk("abc"));
+  CHECK(h.run({"GET", "k"}) == kNil);
+  // Int-encoded values read as their text.
+  CHECK(h.run({"SET", "n", "123"}) == kOk);
+  CHECK(h.run({"GETEX", "n", "EX", "100"}) == bulk("123"));
+  CHECK(h.run({"TTL", "n"}) == integer(100));
+  const std::string bin("\0\r\n", 3);
+  CHECK(h.run(std::vector<std::string>{"SET", "b", bin}) == kOk);
+  CHECK(h.run({"GETEX", "b"}) == bulk(bin));
+  CHECK(h.run({"GETEX"}) == wrong_args("getex"));
+}
+
+TEST_CASE("GETEX EXAT and PXAT on the clock") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "t", "v"}) == kOk);
+  const long long now = h.clock().now_ms();
+  CHECK(h.run({"GETEX", "t", "EXAT", std::to_string(now / 1000 + 30)}) == bulk("v"));
+  CHECK(h.run({"TTL", "t"}) == integer(30));
+  CHECK(h.run({"GETEX", "t", "pxat", std::to_string(now + 2500)}) == bulk("v"));
+  CHECK(h.run({"PTTL", "t"}) == integer(2500));
+  h.clock().advance_ms(1000);
+  CHECK(h.run({"GETEX", "t", "PX", "500"}) == bulk("v"));
+  h.clock().advance_ms(499);
+  CHECK(h.run({"GETEX", "t"}) == bulk("v"));
+  h.clock().advance_ms(1);
+  CHECK(h.run({"GETEX", "t"}) == kNil);
+  CHECK(h.run({"EXISTS", "t"}) == integer(0));
+}
+
+TEST_CASE("GETEX errors") {
+  FamilyHarness h;
+  // Options are checked before the key; the expiry value only for an existing key.
+  CHECK(h.run({"GETEX", "nokey", "FOO"}) == kSyntax);
+  CHECK(h.run({"GETEX", "nokey", "EX"}) == kSyntax);
+  CHECK(h.run({"GETEX", "nokey", "PERSIST", "EX", "10"}) == kSyntax);
+  CHECK(h.run({"GETEX", "nokey", "EX", "10"}) == kNil);
+  CHECK(h.run({"GETEX", "nokey", "EX", "abc"}) == kNil);
+  CHECK(h.run({"GETEX", "nokey", "EX", "-1"}) == kNil);
+  CHECK(h.run({"SET", "t", "v"}) == kOk);
+  CHECK(h.run({"GETEX", "t", "EX", "10", "PX", "20"}) == kSyntax);
+  CHECK(h.run({"GETEX", "t", "EX", "10", "PERSIST"}) == kSyntax);
+  CHECK(h.run({"GETEX", "t", "ex", "10", "persist"}) == kSyntax);
+  CHECK(h.run({"GETEX", "t", "PERSIST", "EX", "10"}) == kSyntax);
+  CHECK(h.run({"GETEX", "t", "KEEPTTL"}) == kSyntax);
+  CHECK(h.run({"GETEX", "t", "NX"}) == kSyntax);
+  CHECK(h.run({"GETEX", "t", "GET"}) == kSyntax);
+  CHECK(h.run({"GETEX", "t", "EX", "abc"}) == kNotInt);
+  CHECK(h.run({"GETEX", "t", "EX", "1.5"}) == kNotInt);
+  CHECK(h.run({"GETEX", "t", "EX", "0"}) == invalid_expire("getex"));
+  CHECK(h.run({"GETEX", "t", "EX", "-5"}) == invalid_expire("getex"));
+  CHECK(h.run({"GETEX", "t", "EX", "9223372036854775807"}) == invalid_expire("getex"));
+  CHECK(h.run({"GETEX", "t", "EX", "9223372036854775"}) == invalid_expire("getex"));
+  CHECK(h.run({"GETEX", "t", "PX", "9223372036854775807"}) == invalid_expire("getex"));
+  CHECK(h.run({"GETEX", "t", "EXAT", "9223372036854775807"}) == invalid_expire("getex"));
+  CHECK(h.run({"TTL", "t"}) == integer(-1));
+  CHECK(h.run({"GETEX", "t", "EXAT", "9223372036854775"}) == bulk("v"));
+  CHECK(h.run({"GETEX", "t", "PXAT", "9223372036854775807"}) == bulk("v"));
+  h.client().resp = 3;
+  CHECK(h.run({"GETEX", "nokey"}) == "_\r\n");
+}
+
+TEST_CASE("MSETNX") {
+  FamilyHarness h;
+  CHECK(h.run({"MSETNX", "a", "1", "b", "2"}) == integer(1));
+  CHECK(h.run({"MSETNX", "a", "1", "c", "3"}) == integer(0));
+  CHECK(h.run({"EXISTS", "c"}) == integer(0));
+  // A key named twice takes its last value.
+  CHECK(h.run({"MSETNX", "c", "1", "c", "2"}) == integer(1));
+  CHECK(h.run({"GET", "c"}) == bulk("2"));
+  CHECK(h.run({"MGET", "a", "b"}) == "*2\r\n" + bulk("1") + bulk("2"));
+  CHECK(h.run({"MSETNX", "a"}) == wrong_args("msetnx"));
+  CHECK(h.run({"MSETNX", "a", "1", "b"}) == wrong_args("msetnx"));
+  CHECK(h.run({"MSETNX"}) == wrong_args("msetnx"));
+  const std::string bin("x\0\r\n", 4);
+  CHECK(h.run(std::vector<std::string>{"MSETNX", bin, bin}) == integer(1));
+  CHECK(h.run(std::vector<std::string>{"GET", bin}) == bulk(bin));
+}
+
+TEST_CASE("MSETNX ignores expired keys and sets no TTL") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "t", "v", "PX", "100"}) == kOk);
+  h.clock().advance_ms(100);
+  CHECK(h.run({"MSETNX", "t", "w", "u", "x"}) == integer(1));
+  CHECK(h.run({"GET", "t"}) == bulk("w"));
+  CHECK(h.run({"TTL", "t"}) == integer(-1));
+}
+
+TEST_CASE("LCS") {
+  FamilyHarness h;
+  CHECK(h.run({"MSET", "key1", "ohmytext", "key2", "mynewtext"}) == kOk);
+  CHECK(h.run({"LCS", "key1", "key2"}) == bulk("mytext"));
+  CHECK(h.run({"LCS", "key1", "key2", "LEN"}) == integer(6));
+  CHECK(h.run({"LCS", "key1", "key2", "LEN", "WITHMATCHLEN"}) == integer(6));
+  CHECK(h.run({"LCS", "key1", "key2", "MINMATCHLEN", "3"}) == bulk("mytext"));
+  const std::string idx =
+      "*4\r\n$7\r\nmatches\r\n*2\r\n*2\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n*2\r\n*2\r\n:2\r\n:"
+      "3\r\n*2\r\n:0\r\n:1\r\n$3\r\nlen\r\n:6\r\n";
+  CHECK(h.run({"LCS", "key1", "key2", "IDX"}) == idx);
+  CHECK(h.run({"LCS", "key1", "key2", "idx", "minmatchlen", "-5"}) == idx);
+  CHECK(
+      h.run({"LCS", "key1", "key2", "IDX", "MINMATCHLEN", "4", "WITHMATCHLEN"}) ==
+      "*4\r\n$7\r\nmatches\r\n*1\r\n*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n$3\r\nlen\r\n:"
+      "6\r\n");
+  CHECK(h.run({"LCS", "key1", "key2", "IDX", "WITHMATCHLEN"}) ==
+        "*4\r\n$7\r\nmatches\r\n*2\r\n*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n*3\r\n*2\r\n:"
+        "2\r\n:3\r\n*2\r\n:0\r\n:1\r\n:2\r\n$3\r\nlen\r\n:6\r\n");
+  CHECK(h.run({"MSET", "a", "abcXdefYghi", "b", "abcdefghi"}) == kOk);
+  CHECK(
+      h.run({"LCS", "a", "b", "IDX"}) ==
+      "*4\r\n$7\r\nmatches\r\n*3\r\n*2\r\n*2\r\n:8\r\n:10\r\n*2\r\n:6\r\n:8\r\n*2\r\n*2\r\n:4\r\n:"
+      "6\r\n*2\r\n:3\r\n:5\r\n*2\r\n*2\r\n:0\r\n:2\r\n*2\r\n:0\r\n:2\r\n$3\r\nlen\r\n:9\r\n");
+  // Missing keys are empty strings; int-encoded values read as their text.
+  CHECK(h.run({"LCS", "key1", "nokey"}) == bulk(""));
+  CHECK(h.run({"LCS", "nokey", "nokey2", "IDX"}) ==
+        "*4\r\n$7\r\nmatches\r\n*0\r\n$3\r\nlen\r\n:0\r\n");
+  CHECK(h.run({"LCS", "nokey", "nokey2", "LEN"}) == integer(0));
+  CHECK(h.run({"MSET", "n1", "12345", "n2", "2345"}) == kOk);
+  CHECK(
+      h.run({"LCS", "n1", "n2", "IDX", "WITHMATCHLEN"}) ==
+      "*4\r\n$7\r\nmatches\r\n*1\r\n*3\r\n*2\r\n:1\r\n:4\r\n*2\r\n:0\r\n:3\r\n:4\r\n$3\r\nlen\r\n:"
+      "4\r\n");
+  const std::string x("a\0\r\nb", 5), y("\0b\r\n", 4);
+  CHECK(h.run(std::vector<std::string>{"MSET", "x", x, "y", y}) == kOk);
+  CHECK(h.run({"LCS", "x", "y"}) == bulk(std::string("\0\r\n", 3)));
+}
+
+TEST_CASE("LCS errors") {
+  FamilyHarness h;
+  CHECK(h.run({"MSET", "key1", "ohmytext", "key2", "mynewtext"}) == kOk);
+  CHECK(h.run({"LCS", "key1", "key2", "MINMATCHLEN", "abc"}) == kNotInt);
+  CHECK(h.run({"LCS", "key1", "key2", "MINMATCHLEN"}) == kSyntax);
+  CHECK(h.run({"LCS", "key1", "key2", "FOO"}) == kSyntax);
+  CHECK(h.run({"LCS", "key1", "key2", "LEN", "IDX"}) ==
+        error("ERR If you want both the length and indexes, please just use IDX."));
+  CHECK(h.run({"LCS", "key1"}) == wrong_args("lcs"));
+  // The table may not need more than 512MB (12002 * 12002 * 4 bytes do).
+  CHECK(h.run({"SETRANGE", "a", "12000", "x"}) == integer(12001));
+  CHECK(h.run({"SETRANGE", "b", "12000", "y"}) == integer(12001));
+  CHECK(h.run({"LCS", "a", "b", "LEN"}) ==
+        error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"));
+}
+
+TEST_CASE("LCS IDX replies a map in RESP3") {
+  FamilyHarness h;
+  h.client().resp = 3;
+  CHECK(h.run({"MSET", "key1", "ohmytext", "key2", "mynewtext"}) == kOk);
+  CHECK(h.run({"LCS", "key1", "key2", "IDX"}) ==
+        "%2\r\n$7\r\nmatches\r\n*2\r\n*2\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n*2\r\n*2\r\n:2\r\n:"
+        "3\r\n*2\r\n:0\r\n:1\r\n$3\r\nlen\r\n:6\r\n");
+  CHECK(h.run({"LCS", "key1", "key2", "IDX", "WITHMATCHLEN"}) ==
+        "%2\r\n$7\r\nmatches\r\n*2\r\n*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n*3\r\n*2\r\n:"
+        "2\r\n:3\r\n*2\r\n:0\r\n:1\r\n:2\r\n$3\r\nlen\r\n:6\r\n");
+  CHECK(h.run({"LCS", "nokey", "nokey2", "IDX"}) ==
+        "%2\r\n$7\r\nmatches\r\n*0\r\n$3\r\nlen\r\n:0\r\n");
+  CHECK(h.run({"LCS", "key1", "key2", "LEN"}) == integer(6));
+}
+
 }  // namespace
 }  // namespace shardis::test

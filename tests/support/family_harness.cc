@@ -15,6 +15,7 @@ std::string FamilyHarness::run(std::initializer_list<std::string_view> args) {
   std::vector<std::string_view> argv(args);
   proto::ReplyBuffer out;
   proto::ReplyBuilder rb(out, client_.resp);
+  store_.refresh_clock();  // the server refreshes it once per loop turn
   server::run_command_here(registry_, info_, argv, store_, client_, rb);
   return out.to_string();
 }
@@ -23,6 +24,7 @@ std::string FamilyHarness::run(const std::vector<std::string>& args) {
   std::vector<std::string_view> argv(args.begin(), args.end());
   proto::ReplyBuffer out;
   proto::ReplyBuilder rb(out, client_.resp);
+  store_.refresh_clock();  // the server refreshes it once per loop turn
   server::run_command_here(registry_, info_, argv, store_, client_, rb);
   return out.to_string();
 }

@@ -52,6 +52,7 @@ enum AclCategory : uint32_t {
   kAclConnection = 1u << 6,
   kAclAdmin = 1u << 7,
   kAclDangerous = 1u << 8,
+  kAclBitmap = 1u << 9,
 };
 
 enum class Route : uint8_t { kConnection, kKey, kKeysFanout, kAllShards };
@@ -62,6 +63,9 @@ enum class Merge : uint8_t {
   kSumInteger,    // ":<sum of count>"
   kArrayByIndex,  // array of values, one per key, in argv order (nil for nullopt)
   kOk,            // "+OK"
+  kConcat,        // one array of every part's values, parts in shard order (KEYS)
+  kRandomOne,     // one of the parts' present values, picked at random, or nil (RANDOMKEY)
+  kCustom,        // CommandSpec::merge_fn writes the reply (INFO)
 };
 
 // Key positions, Redis convention: first and last argv index (last < 0 counts from the end:
@@ -108,6 +112,7 @@ struct ConnContext {
 struct Partial {
   int64_t count = 0;                               // kSumInteger
   std::vector<std::optional<std::string>> values;  // kArrayByIndex: one per key index, in order
+  std::vector<int64_t> ints;                       // kCustom: whatever the command defines
 };
 
 using Handler = void (*)(ExecContext& ctx);
@@ -117,6 +122,12 @@ using PartHandler = void (*)(ExecContext& ctx, std::span<const uint32_t> key_idx
 // Optional argument check on the coordinator before any routing; returns an error text
 // (without "-") to reply, or an empty string when the arguments are acceptable.
 using ArgCheck = std::string (*)(ArgList args);
+// For a keyless Route::kKey command that must run on one particular shard (SCAN's cursor names
+// it): the shard, in [0, shards), chosen from the arguments. Runs on the coordinator after
+// `check` passed.
+// Merge::kCustom: writes the reply from every shard's Partial (in shard order), on the coordinator.
+using MergeFn = void (*)(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb);
+using ShardPicker = uint32_t (*)(ArgList args, uint32_t shards);
 
 struct CommandSpec {
   std::string_view
@@ -129,7 +140,9 @@ struct CommandSpec {
   ConnHandler run_conn = nullptr;  // kConnection
   PartHandler part = nullptr;      // kKeysFanout, kAllShards
   Merge merge = Merge::kNone;      // kKeysFanout, kAllShards
+  MergeFn merge_fn = nullptr;      // Merge::kCustom
   ArgCheck check = nullptr;
+  ShardPicker pick_shard = nullptr;  // kKey without keys only
   uint32_t acl = 0;
   std::string_view group;       // COMMAND DOCS: "string", "generic", "connection", "server"
   std::string_view summary;     // COMMAND DOCS

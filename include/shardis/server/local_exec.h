@@ -23,7 +23,8 @@ void run_spec_here(const CommandSpec& spec, const Registry& registry, const Serv
 
 // Writes the merged reply of a fanned-out command. parts[i] belongs to the shard whose key
 // indices are key_idx[i]; values are put back in argv order.
-void merge_partials(const CommandSpec& spec, std::span<const std::vector<uint32_t>> key_idx,
-                    std::span<Partial> parts, proto::ReplyBuilder& rb);
+void merge_partials(const CommandSpec& spec, ArgList args,
+                    std::span<const std::vector<uint32_t>> key_idx, std::span<Partial> parts,
+                    proto::ReplyBuilder& rb);
 
 }  // namespace shardis::server

@@ -26,6 +26,9 @@ struct ShardOptions {
   size_t out_high_water = 4 * 1024 * 1024;  // stop reading a client with this much unsent
   size_t max_pending_replies = 128;         // or with this many replies still being computed
   size_t incoming_budget = 1024;            // hops taken from each ring per turn
+  size_t expire_keys_per_turn = 1000;       // active expiry: keys reclaimed per turn at most
+  int64_t expire_budget_us = 1000;          // active expiry: time spent per turn at most
+  int expire_idle_wake_ms = 100;            // longest sleep while keys with a TTL exist
   int drain_deadline_ms = 3000;             // on stop, then close clients that do not read
   unsigned ring_entries = 4096;
   // bench/ok-server only: answer +OK to every parsed command without dispatching it, which
@@ -75,6 +78,10 @@ class Shard final : public runtime::CompletionHandler, public ReplyListener {
   void maybe_free(Connection& c);
   bool over_high_water(const Connection& c) const;
   void begin_stop();
+  // Milliseconds until the next key expiry (at least 1, at most expire_idle_wake_ms), or -1.
+  int expiry_wait_ms() const;
+  // The shorter of two run_once timeouts (-1 means none).
+  static int merge_timeout(int a, int b);
   bool drained() const;
 
   uint32_t id_;

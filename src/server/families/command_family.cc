@@ -1,11 +1,11 @@
-// COMMAND and its subcommands (COUNT, INFO, DOCS, LIST, GETKEYS, HELP), generated from the
-// Registry with Redis 7.0's reply shapes, so that clients which introspect the server (redis-cli
-// hints, cluster-aware clients) read Shardis as they read redis-server.
+// COMMAND and its subcommands (COUNT, INFO, DOCS, LIST, GETKEYS, GETKEYSANDFLAGS, HELP),
+// generated from the Registry with Redis 7.0's reply shapes, so that clients which introspect the
+// server (redis-cli hints, cluster-aware clients) read Shardis as they read redis-server.
 //
 // Runs on the connection's shard and only reads the Registry, which is immutable after
-// start-up. What Redis reports beyond CommandSpec's fields (key-spec flags, tips, doc history)
-// comes from a small table here, keyed by command name; commands missing from it get flags
-// derived from their CommandSpec.
+// start-up. What Redis reports beyond CommandSpec's fields (key specs, tips, doc history,
+// container subcommands) comes from the table below, keyed by command name;
+// commands missing from it get one key spec with flags derived from their CommandSpec.
 #include <shardis/base/glob.h>
 #include <shardis/base/number_format.h>
 #include <shardis/server/command.h>
@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,41 +38,297 @@ constexpr NamedBit kFlagNames[] = {
 };
 
 constexpr NamedBit kAclNames[] = {
-    {kAclKeyspace, "keyspace"}, {kAclRead, "read"},           {kAclWrite, "write"},
-    {kAclString, "string"},     {kAclAdmin, "admin"},         {kAclFast, "fast"},
-    {kAclSlow, "slow"},         {kAclDangerous, "dangerous"}, {kAclConnection, "connection"},
+    {kAclKeyspace, "keyspace"},   {kAclRead, "read"},
+    {kAclWrite, "write"},         {kAclString, "string"},
+    {kAclBitmap, "bitmap"},       {kAclAdmin, "admin"},
+    {kAclFast, "fast"},           {kAclSlow, "slow"},
+    {kAclDangerous, "dangerous"}, {kAclConnection, "connection"},
 };
 
 // ---- What Redis reports that CommandSpec does not carry ----
+//
+// Key specs and their flags and notes, several key specs where Redis has them, tips, doc history
+// and deprecation, and the subcommands of container commands, keyed by command name. Every entry
+// was checked byte for byte against redis-server 7.0.15. Only the subcommands Shardis implements
+// are listed: COMMAND must not advertise what the server would reject. Redis lists a container's
+// subcommands in hash order, which changes from one process to the next; Shardis lists them in
+// alphabetical order.
 
 struct HistoryEntry {
   std::string_view version{};  // empty: no entry
   std::string_view change{};
 };
 
-// Lists of words (key-spec flags, tips) are written space-separated.
+// COMMAND DOCS history, oldest first; unused entries are left empty.
+using History = std::array<HistoryEntry, 4>;
+
+// One key spec of the two kinds Shardis's commands need: begin_search by index, find_keys by
+// range. Word lists (flags) are space-separated, in the order Redis prints them.
+struct KeySpecMeta {
+  int index = 0;  // begin_search index; 0 means "no key spec"
+  std::string_view flags{};
+  int lastkey = 0;  // find_keys range: last key relative to index, or counted from the end if < 0
+  int keystep = 1;
+  std::string_view notes{};
+};
+
+// One subcommand of a container. Its docs group is the container's.
+struct SubcommandMeta {
+  std::string_view name;  // full name, lower case: "object|encoding"
+  int arity = 0;          // counted from the container itself, Redis convention
+  uint32_t flags = 0;     // CommandFlag bits
+  uint32_t acl = 0;       // AclCategory bits
+  KeySpecMeta key{};      // its single key spec, if any
+  std::string_view tips{};
+  std::string_view summary{};
+  std::string_view since{};
+  std::string_view complexity{};
+  History history{};
+};
+
+// Flags of the key at argv[1] for a command whose key spec carries "variable_flags" (Redis's
+// getkeys_proc): what COMMAND GETKEYSANDFLAGS reports for these very arguments.
+using KeyFlagsFn = std::string_view (*)(ArgList args);
+
 struct RedisMeta {
   std::string_view name;
-  std::string_view key_flags{};         // flags of the command's key spec
-  std::string_view key_notes{};         // notes of the key spec, if any
+  // The usual case: one key spec over CommandSpec::keys, with these flags and notes.
+  std::string_view key_flags{};
+  std::string_view key_notes{};
+  // Where Redis reports several key specs: they replace the one above.
+  std::array<KeySpecMeta, 2> key_specs{};
+  KeyFlagsFn variable_key_flags = nullptr;
   std::string_view tips{};              // COMMAND INFO tips
   std::string_view deprecated_since{};  // COMMAND DOCS doc_flags / deprecated_since / replaced_by
   std::string_view replaced_by{};
-  std::array<HistoryEntry, 4> history{};  // COMMAND DOCS history, oldest first
+  History history{};
+  std::span<const SubcommandMeta> subcommands{};  // a container's, in the order COMMAND lists them
 };
 
+// ---- Variable key flags (Redis's setGetKeys and bitfieldGetKeys) ----
+
+// SET reads the old value only with GET (any argument after the value).
+std::string_view set_key_flags(ArgList args) {
+  for (size_t i = 3; i < args.size(); ++i) {
+    if (base::iequals(args[i], "get")) return "RW access update";
+  }
+  return "OW update";
+}
+
+// BITFIELD is read-only when it has only GET and OVERFLOW operations, complete with their
+// arguments; anything else, a syntax error included, counts as a write.
+std::string_view bitfield_key_flags(ArgList args) {
+  for (size_t i = 2; i < args.size(); ++i) {
+    size_t rest = args.size() - i - 1;
+    if (base::iequals(args[i], "get") && rest >= 2) {
+      i += 2;
+    } else if (base::iequals(args[i], "overflow") && rest >= 1) {
+      i += 1;
+    } else {
+      return "RW access update";
+    }
+  }
+  return "RO access";
+}
+
+// ---- Shared texts ----
+
+constexpr std::string_view kMultiShardSum = "request_policy:multi_shard response_policy:agg_sum";
+constexpr std::string_view kAllShardsOk = "request_policy:all_shards response_policy:all_succeeded";
+constexpr std::string_view kHelpSummary = "Show helpful text about the different subcommands";
 constexpr HistoryEntry kExpireOptions = {"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."};
 constexpr HistoryEntry kTtlMinusTwo = {"2.8.0", "Added the -2 reply."};
 constexpr HistoryEntry kFlushAsync = {"4.0.0", "Added the `ASYNC` flushing mode modifier."};
 constexpr HistoryEntry kFlushSync = {"6.2.0", "Added the `SYNC` flushing mode modifier."};
-constexpr std::string_view kMultiShardSum = "request_policy:multi_shard response_policy:agg_sum";
-constexpr std::string_view kAllShardsOk = "request_policy:all_shards response_policy:all_succeeded";
+constexpr HistoryEntry kBitUnit = {"7.0.0", "Added the `BYTE|BIT` option."};
+
+// ---- Subcommands of the containers, alphabetical ----
+
+constexpr uint32_t kConnSub = kNoScript | kLoading | kStale;
+constexpr uint32_t kAclConnSub = kAclSlow | kAclConnection;
+constexpr KeySpecMeta kSubKeyRo = {.index = 2, .flags = "RO"};
+
+constexpr SubcommandMeta kClientSubcommands[] = {
+    {.name = "client|getname",
+     .arity = 2,
+     .flags = kConnSub,
+     .acl = kAclConnSub,
+     .summary = "Get the current connection name",
+     .since = "2.6.9",
+     .complexity = "O(1)"},
+    {.name = "client|help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .summary = kHelpSummary,
+     .since = "5.0.0",
+     .complexity = "O(1)"},
+    {.name = "client|id",
+     .arity = 2,
+     .flags = kConnSub,
+     .acl = kAclConnSub,
+     .summary = "Returns the client ID for the current connection",
+     .since = "5.0.0",
+     .complexity = "O(1)"},
+    {.name = "client|setname",
+     .arity = 3,
+     .flags = kConnSub,
+     .acl = kAclConnSub,
+     .summary = "Set the current connection name",
+     .since = "2.6.9",
+     .complexity = "O(1)"},
+};
+
+constexpr SubcommandMeta kCommandSubcommands[] = {
+    {.name = "command|count",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .summary = "Get total number of Redis commands",
+     .since = "2.8.13",
+     .complexity = "O(1)"},
+    {.name = "command|docs",
+     .arity = -2,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .tips = "nondeterministic_output_order",
+     .summary = "Get array of specific Redis command documentation",
+     .since = "7.0.0",
+     .complexity = "O(N) where N is the number of commands to look up"},
+    {.name = "command|getkeys",
+     .arity = -4,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .summary = "Extract keys given a full Redis command",
+     .since = "2.8.13",
+     .complexity = "O(N) where N is the number of arguments to the command"},
+    {.name = "command|getkeysandflags",
+     .arity = -4,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .summary = "Extract keys and access flags given a full Redis command",
+     .since = "7.0.0",
+     .complexity = "O(N) where N is the number of arguments to the command"},
+    {.name = "command|help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .summary = kHelpSummary,
+     .since = "5.0.0",
+     .complexity = "O(1)"},
+    {.name = "command|info",
+     .arity = -2,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .tips = "nondeterministic_output_order",
+     .summary = "Get array of specific Redis command details, or all when no argument is given.",
+     .since = "2.8.13",
+     .complexity = "O(N) where N is the number of commands to look up",
+     .history = {{{"7.0.0",
+                   "Allowed to be called with no argument to get info on all commands."}}}},
+    {.name = "command|list",
+     .arity = -2,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .tips = "nondeterministic_output_order",
+     .summary = "Get an array of Redis command names",
+     .since = "7.0.0",
+     .complexity = "O(N) where N is the total number of Redis commands"},
+};
+
+constexpr SubcommandMeta kConfigSubcommands[] = {
+    {.name = "config|get",
+     .arity = -3,
+     .flags = kAdmin | kNoScript | kLoading | kStale,
+     .acl = kAclAdmin | kAclSlow | kAclDangerous,
+     .summary = "Get the values of configuration parameters",
+     .since = "2.0.0",
+     .complexity = "O(N) when N is the number of configuration parameters provided",
+     .history = {{{"7.0.0", "Added the ability to pass multiple pattern parameters in one call"}}}},
+    {.name = "config|help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclSlow,
+     .summary = kHelpSummary,
+     .since = "5.0.0",
+     .complexity = "O(1)"},
+};
+
+constexpr SubcommandMeta kMemorySubcommands[] = {
+    {.name = "memory|help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclSlow,
+     .summary = kHelpSummary,
+     .since = "4.0.0",
+     .complexity = "O(1)"},
+    {.name = "memory|usage",
+     .arity = -3,
+     .flags = kReadOnly,
+     .acl = kAclRead | kAclSlow,
+     .key = kSubKeyRo,
+     .summary = "Estimate the memory usage of a key",
+     .since = "4.0.0",
+     .complexity = "O(N) where N is the number of samples."},
+};
+
+constexpr uint32_t kAclObjectKey = kAclKeyspace | kAclRead | kAclSlow;
+
+constexpr SubcommandMeta kObjectSubcommands[] = {
+    {.name = "object|encoding",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclObjectKey,
+     .key = kSubKeyRo,
+     .tips = "nondeterministic_output",
+     .summary = "Inspect the internal encoding of a Redis object",
+     .since = "2.2.3",
+     .complexity = "O(1)"},
+    {.name = "object|freq",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclObjectKey,
+     .key = kSubKeyRo,
+     .tips = "nondeterministic_output",
+     .summary = "Get the logarithmic access frequency counter of a Redis object",
+     .since = "4.0.0",
+     .complexity = "O(1)"},
+    {.name = "object|help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclKeyspace | kAclSlow,
+     .summary = kHelpSummary,
+     .since = "6.2.0",
+     .complexity = "O(1)"},
+    {.name = "object|idletime",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclObjectKey,
+     .key = kSubKeyRo,
+     .tips = "nondeterministic_output",
+     .summary = "Get the time since a Redis object was last accessed",
+     .since = "2.2.3",
+     .complexity = "O(1)"},
+    {.name = "object|refcount",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclObjectKey,
+     .key = kSubKeyRo,
+     .tips = "nondeterministic_output",
+     .summary = "Get the number of references to the value of the key",
+     .since = "2.2.3",
+     .complexity = "O(1)"},
+};
+
+// ---- The table, by family ----
 
 constexpr RedisMeta kRedisMeta[] = {
+    // strings
     {.name = "get", .key_flags = "RO access"},
     {.name = "set",
      .key_flags = "RW access update variable_flags",
      .key_notes = "RW and ACCESS due to the optional `GET` argument",
+     .variable_key_flags = set_key_flags,
      .history = {{{"2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."},
                   {"6.0.0", "Added the `KEEPTTL` option."},
                   {"6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."},
@@ -84,16 +341,44 @@ constexpr RedisMeta kRedisMeta[] = {
      .deprecated_since = "6.2.0",
      .replaced_by = "`SET` with the `!GET` argument"},
     {.name = "getdel", .key_flags = "RW access delete"},
+    {.name = "getex",
+     .key_flags = "RW access update",
+     .key_notes = "RW and UPDATE because it changes the TTL"},
     {.name = "mget", .key_flags = "RO access", .tips = "request_policy:multi_shard"},
     {.name = "mset",
      .key_flags = "OW update",
      .tips = "request_policy:multi_shard response_policy:all_succeeded"},
+    {.name = "msetnx",
+     .key_flags = "OW insert",
+     .tips = "request_policy:multi_shard response_policy:agg_min"},
     {.name = "append", .key_flags = "RW insert"},
     {.name = "strlen", .key_flags = "RO"},
+    {.name = "getrange", .key_flags = "RO access"},
+    {.name = "substr",
+     .key_flags = "RO access",
+     .deprecated_since = "2.0.0",
+     .replaced_by = "`GETRANGE`"},
+    {.name = "setrange", .key_flags = "RW update"},
+    {.name = "lcs", .key_flags = "RO access"},
     {.name = "incr", .key_flags = "RW access update"},
     {.name = "decr", .key_flags = "RW access update"},
     {.name = "incrby", .key_flags = "RW access update"},
     {.name = "decrby", .key_flags = "RW access update"},
+    {.name = "incrbyfloat", .key_flags = "RW access update"},
+    // bitmaps
+    {.name = "setbit", .key_flags = "RW access update"},
+    {.name = "getbit", .key_flags = "RO access"},
+    {.name = "bitcount", .key_flags = "RO access", .history = {{kBitUnit}}},
+    {.name = "bitpos", .key_flags = "RO access", .history = {{kBitUnit}}},
+    {.name = "bitop",
+     .key_specs = {{{.index = 2, .flags = "OW update"},
+                    {.index = 3, .flags = "RO access", .lastkey = -1}}}},
+    {.name = "bitfield",
+     .key_flags = "RW access update variable_flags",
+     .key_notes = "This command allows both access and modification of the key",
+     .variable_key_flags = bitfield_key_flags},
+    {.name = "bitfield_ro", .key_flags = "RO access"},
+    // keyspace
     {.name = "del", .key_flags = "RM delete", .tips = kMultiShardSum},
     {.name = "unlink", .key_flags = "RM delete", .tips = kMultiShardSum},
     {.name = "exists",
@@ -104,6 +389,8 @@ constexpr RedisMeta kRedisMeta[] = {
     {.name = "type", .key_flags = "RO"},
     {.name = "expire", .key_flags = "RW update", .history = {{kExpireOptions}}},
     {.name = "pexpire", .key_flags = "RW update", .history = {{kExpireOptions}}},
+    {.name = "expireat", .key_flags = "RW update", .history = {{kExpireOptions}}},
+    {.name = "pexpireat", .key_flags = "RW update", .history = {{kExpireOptions}}},
     {.name = "ttl",
      .key_flags = "RO access",
      .tips = "nondeterministic_output",
@@ -112,17 +399,170 @@ constexpr RedisMeta kRedisMeta[] = {
      .key_flags = "RO access",
      .tips = "nondeterministic_output",
      .history = {{kTtlMinusTwo}}},
+    {.name = "expiretime", .key_flags = "RO access"},
+    {.name = "pexpiretime", .key_flags = "RO access"},
     {.name = "persist", .key_flags = "RW update"},
+    {.name = "rename",
+     .key_specs = {{{.index = 1, .flags = "RW access delete"},
+                    {.index = 2, .flags = "OW update"}}}},
+    {.name = "renamenx",
+     .key_specs = {{{.index = 1, .flags = "RW access delete"}, {.index = 2, .flags = "OW insert"}}},
+     .history = {{{"3.2.0",
+                   "The command no longer returns an error when source and destination names "
+                   "are the same."}}}},
+    {.name = "copy",
+     .key_specs = {{{.index = 1, .flags = "RO access"}, {.index = 2, .flags = "OW update"}}}},
+    {.name = "move", .key_flags = "RW access update"},
+    {.name = "object", .subcommands = kObjectSubcommands},
+    {.name = "memory", .subcommands = kMemorySubcommands},
+    {.name = "keys", .tips = "request_policy:all_shards nondeterministic_output_order"},
+    {.name = "scan",
+     .tips = "nondeterministic_output request_policy:special",
+     .history = {{{"6.0.0", "Added the `TYPE` subcommand."}}}},
+    {.name = "randomkey", .tips = "request_policy:all_shards nondeterministic_output"},
+    // server
     {.name = "dbsize", .tips = "request_policy:all_shards response_policy:agg_sum"},
     {.name = "flushdb", .tips = kAllShardsOk, .history = {{kFlushAsync, kFlushSync}}},
     {.name = "flushall", .tips = kAllShardsOk, .history = {{kFlushAsync, kFlushSync}}},
+    {.name = "config", .subcommands = kConfigSubcommands},
+    {.name = "info",
+     .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
+     .history = {{{"7.0.0", "Added support for taking multiple section arguments."}}}},
+    // connection
     {.name = "ping", .tips = kAllShardsOk},
     {.name = "hello",
      .history = {{{"6.2.0",
                    "`protover` made optional; when called without arguments the command "
                    "reports the current connection's context."}}}},
-    {.name = "command", .tips = "nondeterministic_output_order"},
+    {.name = "client", .subcommands = kClientSubcommands},
+    {.name = "command",
+     .tips = "nondeterministic_output_order",
+     .subcommands = kCommandSubcommands},
 };
+
+// The entry for `name` (lower case, as CommandSpec::name), or nullptr.
+const RedisMeta* find_redis_meta(std::string_view name) {
+  for (const RedisMeta& m : kRedisMeta) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+// ---- A command or subcommand as COMMAND reports it ----
+
+// CommandSpec and its RedisMeta entry, or a container's SubcommandMeta, seen the same way.
+// Views the registry and the static metadata table; lives for one reply.
+struct CommandView {
+  std::string_view name;  // "get", or "object|encoding" for a subcommand
+  int arity = 0;
+  uint32_t flags = 0;
+  uint32_t acl = 0;
+  KeySpec legacy{};  // COMMAND INFO's first key, last key, step
+  std::array<KeySpecMeta, 2> specs{};
+  size_t spec_count = 0;
+  KeyFlagsFn variable_key_flags = nullptr;
+  std::string_view tips;
+  std::span<const SubcommandMeta> subcommands;
+  // COMMAND DOCS
+  std::string_view summary, since, group, complexity, deprecated_since, replaced_by;
+  const History* history = nullptr;
+};
+
+// A container's group, for its subcommands' views.
+CommandView view_of(const SubcommandMeta& sub, std::string_view group) {
+  CommandView v{.name = sub.name,
+                .arity = sub.arity,
+                .flags = sub.flags,
+                .acl = sub.acl,
+                .tips = sub.tips,
+                .summary = sub.summary,
+                .since = sub.since,
+                .group = group,
+                .complexity = sub.complexity,
+                .history = &sub.history};
+  if (sub.key.index != 0) {
+    v.specs[0] = sub.key;
+    v.spec_count = 1;
+    int last = sub.key.lastkey >= 0 ? sub.key.index + sub.key.lastkey : sub.key.lastkey;
+    v.legacy = {sub.key.index, last, sub.key.keystep};
+  }
+  return v;
+}
+
+CommandView view_of(const CommandSpec& spec) {
+  const RedisMeta* meta = find_redis_meta(spec.name);
+  CommandView v{.name = spec.name,
+                .arity = spec.arity,
+                .flags = spec.flags,
+                .acl = spec.acl,
+                .summary = spec.summary,
+                .since = spec.since,
+                .group = spec.group,
+                .complexity = spec.complexity};
+  if (spec.has_keys) v.legacy = spec.keys;
+  if (meta != nullptr) {
+    v.variable_key_flags = meta->variable_key_flags;
+    v.tips = meta->tips;
+    v.subcommands = meta->subcommands;
+    v.deprecated_since = meta->deprecated_since;
+    v.replaced_by = meta->replaced_by;
+    v.history = &meta->history;
+    for (const KeySpecMeta& k : meta->key_specs) {
+      if (k.index != 0) v.specs[v.spec_count++] = k;
+    }
+  }
+  if (v.spec_count == 0 && spec.has_keys) {
+    // One spec over the legacy range. Without metadata its flags are a guess from the
+    // command's own flags.
+    KeySpecMeta& k = v.specs[v.spec_count++];
+    k.index = spec.keys.first;
+    k.lastkey = spec.keys.last >= 0 ? spec.keys.last - spec.keys.first : spec.keys.last;
+    k.keystep = spec.keys.step;
+    if (meta != nullptr && !meta->key_flags.empty()) {
+      k.flags = meta->key_flags;
+      k.notes = meta->key_notes;
+    } else {
+      k.flags = (spec.flags & kWrite) ? "RW update" : "RO access";
+    }
+  }
+  return v;
+}
+
+// The subcommand of `container` named `sub` (case-insensitive, without "container|").
+const SubcommandMeta* find_subcommand(const CommandView& container, std::string_view sub) {
+  for (const SubcommandMeta& s : container.subcommands) {
+    std::string_view short_name = s.name.substr(s.name.find('|') + 1);
+    if (base::iequals(short_name, sub)) return &s;
+  }
+  return nullptr;
+}
+
+// Redis's lookupCommandBySds: "name" or "container|sub"; nullopt when unknown.
+std::optional<CommandView> lookup_by_name(const Registry& registry, std::string_view name) {
+  size_t bar = name.find('|');
+  const CommandSpec* spec = registry.find(name.substr(0, bar));
+  if (spec == nullptr) return std::nullopt;
+  CommandView v = view_of(*spec);
+  if (bar == std::string_view::npos) return v;
+  std::string_view sub = name.substr(bar + 1);
+  if (sub.find('|') != std::string_view::npos) return std::nullopt;
+  const SubcommandMeta* s = find_subcommand(v, sub);
+  if (s == nullptr) return std::nullopt;
+  return view_of(*s, v.group);
+}
+
+// Redis's lookupCommand for a full command line: a container's subcommand is named by args[1].
+std::optional<CommandView> lookup_by_args(const Registry& registry, ArgList args) {
+  const CommandSpec* spec = registry.find(args[0]);
+  if (spec == nullptr) return std::nullopt;
+  CommandView v = view_of(*spec);
+  if (v.subcommands.empty() || args.size() < 2) return v;
+  const SubcommandMeta* s = find_subcommand(v, args[1]);
+  if (s == nullptr) return std::nullopt;
+  return view_of(*s, v.group);
+}
+
+// ---- Helpers ----
 
 // The space-separated words of s.
 std::vector<std::string_view> words(std::string_view s) {
@@ -136,17 +576,10 @@ std::vector<std::string_view> words(std::string_view s) {
   return out;
 }
 
-size_t history_size(const RedisMeta& m) {
+size_t history_size(const History* history) {
   size_t n = 0;
-  while (n < m.history.size() && !m.history[n].version.empty()) ++n;
+  while (history != nullptr && n < history->size() && !(*history)[n].version.empty()) ++n;
   return n;
-}
-
-const RedisMeta* find_meta(std::string_view name) {
-  for (const RedisMeta& m : kRedisMeta) {
-    if (m.name == name) return &m;
-  }
-  return nullptr;
 }
 
 // ---- Reply pieces ----
@@ -168,29 +601,22 @@ void reply_bits(proto::ReplyBuilder& rb, uint32_t bits, std::span<const NamedBit
   }
 }
 
-// The key spec Redis would report for a range of keys: begin at `first`, end at `last` relative
-// to it (or counted from the end when negative).
-void reply_key_spec(proto::ReplyBuilder& rb, const CommandSpec& spec, const RedisMeta* meta) {
-  bool notes = meta != nullptr && !meta->key_notes.empty();
+// A set of simple strings, one per word of `list`.
+void reply_word_set(proto::ReplyBuilder& rb, std::string_view list) {
+  std::vector<std::string_view> w = words(list);
+  rb.set(w.size());
+  for (std::string_view f : w) rb.simple(f);
+}
+
+void reply_key_spec(proto::ReplyBuilder& rb, const KeySpecMeta& k) {
+  bool notes = !k.notes.empty();
   rb.map(notes ? 4 : 3);
   if (notes) {
     rb.bulk("notes");
-    rb.bulk(meta->key_notes);
+    rb.bulk(k.notes);
   }
   rb.bulk("flags");
-  if (meta != nullptr && !meta->key_flags.empty()) {
-    std::vector<std::string_view> flags = words(meta->key_flags);
-    rb.set(flags.size());
-    for (std::string_view f : flags) rb.simple(f);
-  } else if (spec.flags & kWrite) {
-    rb.set(2);
-    rb.simple("RW");
-    rb.simple("update");
-  } else {
-    rb.set(2);
-    rb.simple("RO");
-    rb.simple("access");
-  }
+  reply_word_set(rb, k.flags);
   rb.bulk("begin_search");
   rb.map(2);
   rb.bulk("type");
@@ -198,7 +624,7 @@ void reply_key_spec(proto::ReplyBuilder& rb, const CommandSpec& spec, const Redi
   rb.bulk("spec");
   rb.map(1);
   rb.bulk("index");
-  rb.integer(spec.keys.first);
+  rb.integer(k.index);
   rb.bulk("find_keys");
   rb.map(2);
   rb.bulk("type");
@@ -206,70 +632,119 @@ void reply_key_spec(proto::ReplyBuilder& rb, const CommandSpec& spec, const Redi
   rb.bulk("spec");
   rb.map(3);
   rb.bulk("lastkey");
-  rb.integer(spec.keys.last >= 0 ? spec.keys.last - spec.keys.first : spec.keys.last);
+  rb.integer(k.lastkey);
   rb.bulk("keystep");
-  rb.integer(spec.keys.step);
+  rb.integer(k.keystep);
   rb.bulk("limit");
   rb.integer(0);
 }
 
 // One COMMAND INFO entry: [name, arity, flags, first key, last key, step, ACL categories, tips,
 // key specs, subcommands].
-void reply_info(proto::ReplyBuilder& rb, const CommandSpec& spec) {
-  const RedisMeta* meta = find_meta(spec.name);
+void reply_info(proto::ReplyBuilder& rb, const CommandView& v) {
   rb.array(10);
-  rb.bulk(spec.name);
-  rb.integer(spec.arity);
-  reply_bits(rb, spec.flags, kFlagNames, "");
-  rb.integer(spec.has_keys ? spec.keys.first : 0);
-  rb.integer(spec.has_keys ? spec.keys.last : 0);
-  rb.integer(spec.has_keys ? spec.keys.step : 0);
-  reply_bits(rb, spec.acl, kAclNames, "@");
-  std::vector<std::string_view> tips = words(meta != nullptr ? meta->tips : "");
+  rb.bulk(v.name);
+  rb.integer(v.arity);
+  reply_bits(rb, v.flags, kFlagNames, "");
+  rb.integer(v.legacy.first);
+  rb.integer(v.legacy.last);
+  rb.integer(v.legacy.step);
+  reply_bits(rb, v.acl, kAclNames, "@");
+  std::vector<std::string_view> tips = words(v.tips);
   rb.set(tips.size());
   for (std::string_view t : tips) rb.bulk(t);
-  if (spec.has_keys) {
-    rb.set(1);
-    reply_key_spec(rb, spec, meta);
-  } else {
-    rb.set(0);
-  }
-  rb.set(0);  // subcommands: Redis replies an empty set when there are none
+  rb.set(v.spec_count);
+  for (size_t i = 0; i < v.spec_count; ++i) reply_key_spec(rb, v.specs[i]);
+  if (v.subcommands.empty()) return rb.set(0);  // Redis: an empty set, but an array of entries
+  rb.array(v.subcommands.size());
+  for (const SubcommandMeta& s : v.subcommands) reply_info(rb, view_of(s, v.group));
 }
 
-// One COMMAND DOCS value: {summary, since, group, complexity, [deprecation], [history]}.
-void reply_docs(proto::ReplyBuilder& rb, const CommandSpec& spec) {
-  const RedisMeta* meta = find_meta(spec.name);
-  bool deprecated = meta != nullptr && !meta->deprecated_since.empty();
-  size_t history = meta != nullptr ? history_size(*meta) : 0;
-  rb.map(4 + (deprecated ? 3 : 0) + (history > 0 ? 1 : 0));
+// One COMMAND DOCS value: {summary, since, group, complexity, [deprecation], [history],
+// [subcommands]}. Argument trees are not reported.
+void reply_docs(proto::ReplyBuilder& rb, const CommandView& v) {
+  bool deprecated = !v.deprecated_since.empty();
+  size_t history = history_size(v.history);
+  bool subs = !v.subcommands.empty();
+  rb.map(4 + (deprecated ? 3 : 0) + (history > 0 ? 1 : 0) + (subs ? 1 : 0));
   rb.bulk("summary");
-  rb.bulk(spec.summary);
+  rb.bulk(v.summary);
   rb.bulk("since");
-  rb.bulk(spec.since);
+  rb.bulk(v.since);
   rb.bulk("group");
-  rb.bulk(spec.group);
+  rb.bulk(v.group);
   rb.bulk("complexity");
-  rb.bulk(spec.complexity);
+  rb.bulk(v.complexity);
   if (deprecated) {
     rb.bulk("doc_flags");
     rb.set(1);
     rb.simple("deprecated");
     rb.bulk("deprecated_since");
-    rb.bulk(meta->deprecated_since);
+    rb.bulk(v.deprecated_since);
     rb.bulk("replaced_by");
-    rb.bulk(meta->replaced_by);
+    rb.bulk(v.replaced_by);
   }
   if (history > 0) {
     rb.bulk("history");
     rb.set(history);
     for (size_t i = 0; i < history; ++i) {
-      const HistoryEntry& h = meta->history[i];
+      const HistoryEntry& h = (*v.history)[i];
       rb.array(2);
       rb.bulk(h.version);
       rb.bulk(h.change);
     }
   }
+  if (subs) {
+    rb.bulk("subcommands");
+    rb.map(v.subcommands.size());
+    for (const SubcommandMeta& s : v.subcommands) {
+      rb.bulk(s.name);
+      reply_docs(rb, view_of(s, v.group));
+    }
+  }
+}
+
+// ---- Key extraction (COMMAND GETKEYS, GETKEYSANDFLAGS) ----
+
+struct KeyRef {
+  uint32_t pos;  // argv index, counted from the command name
+  std::string_view flags;
+};
+
+// Redis's getKeysFromCommandWithSpecs for the spec kinds Shardis has: every key of every spec,
+// in spec order; nullopt when a range falls outside the arguments (a syntax error).
+std::optional<std::vector<KeyRef>> find_keys(const CommandView& v, ArgList args) {
+  if (v.variable_key_flags != nullptr) return std::vector<KeyRef>{{1, v.variable_key_flags(args)}};
+  std::vector<KeyRef> out;
+  int argc = static_cast<int>(args.size());
+  for (size_t j = 0; j < v.spec_count; ++j) {
+    const KeySpecMeta& k = v.specs[j];
+    int first = k.index;
+    int last = k.lastkey >= 0 ? first + k.lastkey : argc + k.lastkey;
+    if (last >= argc || last < first || first >= argc) return std::nullopt;
+    for (int i = first; i <= last; i += k.keystep)
+      out.push_back({static_cast<uint32_t>(i), k.flags});
+  }
+  return out;
+}
+
+// The keys of the command line at ctx.args[2...], or nullopt after replying Redis's error.
+std::optional<std::vector<KeyRef>> getkeys(ConnContext& ctx) {
+  ArgList cmd = ctx.args.subspan(2);
+  std::optional<CommandView> v = lookup_by_args(ctx.registry, cmd);
+  if (!v) {
+    ctx.rb.error("ERR Invalid command specified");
+  } else if (v->spec_count == 0 && v->variable_key_flags == nullptr) {
+    ctx.rb.error("ERR The command has no key arguments");
+  } else if (v->arity >= 0 ? cmd.size() != static_cast<size_t>(v->arity)
+                           : cmd.size() < static_cast<size_t>(-v->arity)) {
+    ctx.rb.error("ERR Invalid number of arguments specified for command");
+  } else if (std::optional<std::vector<KeyRef>> keys = find_keys(*v, cmd); !keys) {
+    ctx.rb.error("ERR Invalid arguments specified for command");
+  } else {
+    return keys;
+  }
+  return std::nullopt;
 }
 
 // ---- Subcommands ----
@@ -277,38 +752,39 @@ void reply_docs(proto::ReplyBuilder& rb, const CommandSpec& spec) {
 void command_all(ConnContext& ctx) {
   const auto& all = ctx.registry.all();
   ctx.rb.array(all.size());
-  for (const auto& spec : all) reply_info(ctx.rb, *spec);
+  for (const auto& spec : all) reply_info(ctx.rb, view_of(*spec));
 }
 
-// COMMAND INFO [name ...]: nil for an unknown name; every command when no name is given.
+// COMMAND INFO [name ...]: nil for an unknown name; every command when no name is given. A name
+// may be "container|subcommand".
 void command_info(ConnContext& ctx) {
   if (ctx.args.size() == 2) return command_all(ctx);
   ctx.rb.array(ctx.args.size() - 2);
   for (size_t i = 2; i < ctx.args.size(); ++i) {
-    const CommandSpec* spec = ctx.registry.find(ctx.args[i]);
-    if (spec == nullptr) {
+    std::optional<CommandView> v = lookup_by_name(ctx.registry, ctx.args[i]);
+    if (!v) {
       ctx.rb.null();
     } else {
-      reply_info(ctx.rb, *spec);
+      reply_info(ctx.rb, *v);
     }
   }
 }
 
 // COMMAND DOCS [name ...]: a map from name to docs; unknown names are left out.
 void command_docs(ConnContext& ctx) {
-  std::vector<const CommandSpec*> specs;
+  std::vector<CommandView> views;
   if (ctx.args.size() == 2) {
-    for (const auto& spec : ctx.registry.all()) specs.push_back(spec.get());
+    for (const auto& spec : ctx.registry.all()) views.push_back(view_of(*spec));
   } else {
     for (size_t i = 2; i < ctx.args.size(); ++i) {
-      const CommandSpec* spec = ctx.registry.find(ctx.args[i]);
-      if (spec != nullptr) specs.push_back(spec);
+      std::optional<CommandView> v = lookup_by_name(ctx.registry, ctx.args[i]);
+      if (v) views.push_back(*v);
     }
   }
-  ctx.rb.map(specs.size());
-  for (const CommandSpec* spec : specs) {
-    ctx.rb.bulk(spec->name);
-    reply_docs(ctx.rb, *spec);
+  ctx.rb.map(views.size());
+  for (const CommandView& v : views) {
+    ctx.rb.bulk(v.name);
+    reply_docs(ctx.rb, v);
   }
 }
 
@@ -320,7 +796,8 @@ uint32_t acl_category(std::string_view name) {
   return 0;
 }
 
-// COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]
+// COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]: every command, each
+// followed by its subcommands ("object|encoding"), as Redis lists them.
 void command_list(ConnContext& ctx) {
   ArgList args = ctx.args;
   enum class Filter { kNone, kModule, kAclCat, kPattern } filter = Filter::kNone;
@@ -337,24 +814,28 @@ void command_list(ConnContext& ctx) {
   } else if (args.size() != 2) {
     return ctx.rb.error(kErrSyntax);
   }
-  std::vector<std::string_view> names;
   uint32_t category = filter == Filter::kAclCat ? acl_category(args[4]) : 0;
-  for (const auto& spec : ctx.registry.all()) {
-    bool keep = true;
+  auto keep = [&](std::string_view name, uint32_t acl) {
     switch (filter) {
       case Filter::kNone:
-        break;
+        return true;
       case Filter::kModule:  // no modules: nothing belongs to one
-        keep = false;
-        break;
+        return false;
       case Filter::kAclCat:
-        keep = (spec->acl & category) != 0;
-        break;
+        return (acl & category) != 0;
       case Filter::kPattern:
-        keep = base::glob_match(args[4], spec->name, true);
-        break;
+        return base::glob_match(args[4], name, true);
     }
-    if (keep) names.push_back(spec->name);
+    return false;
+  };
+  std::vector<std::string_view> names;
+  for (const auto& spec : ctx.registry.all()) {
+    if (keep(spec->name, spec->acl)) names.push_back(spec->name);
+    const RedisMeta* meta = find_redis_meta(spec->name);
+    if (meta == nullptr) continue;
+    for (const SubcommandMeta& s : meta->subcommands) {
+      if (keep(s.name, s.acl)) names.push_back(s.name);
+    }
   }
   ctx.rb.array(names.size());
   for (std::string_view n : names) ctx.rb.bulk(n);
@@ -362,16 +843,22 @@ void command_list(ConnContext& ctx) {
 
 // COMMAND GETKEYS command [arg ...]: the keys the command would access.
 void command_getkeys(ConnContext& ctx) {
-  ArgList cmd = ctx.args.subspan(2);
-  const CommandSpec* spec = ctx.registry.find(cmd[0]);
-  if (spec == nullptr) return ctx.rb.error("ERR Invalid command specified");
-  if (!spec->has_keys) return ctx.rb.error("ERR The command has no key arguments");
-  if (!arity_ok(*spec, cmd.size())) {
-    return ctx.rb.error("ERR Invalid number of arguments specified for command");
+  std::optional<std::vector<KeyRef>> keys = getkeys(ctx);
+  if (!keys) return;
+  ctx.rb.array(keys->size());
+  for (const KeyRef& k : *keys) ctx.rb.bulk(ctx.args[2 + k.pos]);
+}
+
+// COMMAND GETKEYSANDFLAGS command [arg ...]: each key with its key spec's flags.
+void command_getkeysandflags(ConnContext& ctx) {
+  std::optional<std::vector<KeyRef>> keys = getkeys(ctx);
+  if (!keys) return;
+  ctx.rb.array(keys->size());
+  for (const KeyRef& k : *keys) {
+    ctx.rb.array(2);
+    ctx.rb.bulk(ctx.args[2 + k.pos]);
+    reply_word_set(ctx.rb, k.flags);
   }
-  std::vector<uint32_t> idx = key_indices(*spec, cmd.size());
-  ctx.rb.array(idx.size());
-  for (uint32_t i : idx) ctx.rb.bulk(cmd[i]);
 }
 
 void command_help(ConnContext& ctx) {
@@ -393,20 +880,27 @@ void command_help(ConnContext& ctx) {
       "    commands are returned.",
       "GETKEYS <full-command>",
       "    Return the keys from a full Redis command.",
+      "GETKEYSANDFLAGS <full-command>",
+      "    Return the keys and the access flags from a full Redis command.",
       "HELP",
       "    Prints this help.",
   };
   reply_help(ctx.rb, kHelp);
 }
 
+// Top-level commands only, as in Redis.
 void command_count(ConnContext& ctx) {
   ctx.rb.integer(static_cast<int64_t>(ctx.registry.all().size()));
 }
 
 constexpr Subcommand kSubcommands[] = {
-    {"count", "command|count", 2, command_count},        {"docs", "command|docs", -2, command_docs},
-    {"getkeys", "command|getkeys", -4, command_getkeys}, {"help", "command|help", 2, command_help},
-    {"info", "command|info", -2, command_info},          {"list", "command|list", -2, command_list},
+    {"count", "command|count", 2, command_count},
+    {"docs", "command|docs", -2, command_docs},
+    {"getkeys", "command|getkeys", -4, command_getkeys},
+    {"getkeysandflags", "command|getkeysandflags", -4, command_getkeysandflags},
+    {"help", "command|help", 2, command_help},
+    {"info", "command|info", -2, command_info},
+    {"list", "command|list", -2, command_list},
 };
 
 void cmd_command(ConnContext& ctx) {

@@ -1,16 +1,23 @@
-// Keyspace commands, whatever the type of the value: DEL, UNLINK, EXISTS, TOUCH, TYPE, EXPIRE,
-// PEXPIRE, TTL, PTTL and PERSIST, with Redis 7.0's replies and errors.
+// Keyspace commands, whatever the type of the value: DEL, UNLINK, EXISTS, TOUCH, TYPE, the EXPIRE
+// and TTL families, PERSIST, RENAME, RENAMENX, COPY, MOVE, and the OBJECT and MEMORY
+// introspection containers, with Redis 7.0's replies and errors. KEYS, SCAN and RANDOMKEY, which
+// walk the whole keyspace, live in keyspace_scan.cc; SWAPDB in server_family.cc.
 //
 // The multi-key commands fan out: each part_* runs on a shard that owns some of the keys and
 // counts into its Partial; the coordinator sums the counts. The single-key cmd_* run on the
 // owning shard, call an op_* that works on the Db alone and write exactly one reply.
+//
+// Lookups follow Redis's: commands Redis runs with LOOKUP_NOTOUCH (EXISTS, TYPE, TTL, OBJECT,
+// ...) use Db::peek, so that they leave OBJECT IDLETIME alone; the others use Db::find.
 #include <shardis/base/number_format.h>
 #include <shardis/server/command.h>
 #include <shardis/server/db.h>
 #include <shardis/server/families/family_util.h>
 #include <shardis/server/registry.h>
+#include <shardis/server/routing.h>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -19,6 +26,12 @@
 namespace shardis::server {
 namespace {
 
+constexpr std::string_view kErrNoSuchKey = "ERR no such key";
+constexpr std::string_view kErrSameObject = "ERR source and destination objects are the same";
+constexpr std::string_view kErrDbRange = "ERR DB index is out of range";
+constexpr std::string_view kErrIntRange =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
+
 // ---- DEL / UNLINK / EXISTS / TOUCH ----
 
 // A key named twice is removed once, so it counts once.
@@ -26,17 +39,21 @@ void part_del(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& out)
   for (uint32_t i : key_idx) out.count += ctx.db.erase(ctx.args[i]) ? 1 : 0;
 }
 
-// A key named twice counts twice (EXISTS and TOUCH).
+// A key named twice counts twice (EXISTS and TOUCH). EXISTS does not count as an access.
 void part_exists(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& out) {
+  for (uint32_t i : key_idx) out.count += ctx.db.peek(ctx.args[i]) != nullptr ? 1 : 0;
+}
+
+void part_touch(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& out) {
   for (uint32_t i : key_idx) out.count += ctx.db.find(ctx.args[i]) != nullptr ? 1 : 0;
 }
 
 void cmd_type(ExecContext& ctx) {
-  const Value* v = ctx.db.find(ctx.args[1]);
-  ctx.rb.simple(v == nullptr ? "none" : type_name(v->type));
+  const core::Entry* e = ctx.db.peek(ctx.args[1]);
+  ctx.rb.simple(e == nullptr ? "none" : type_name(Db::type_of(e)));
 }
 
-// ---- EXPIRE / PEXPIRE ----
+// ---- EXPIRE / PEXPIRE / EXPIREAT / PEXPIREAT ----
 
 enum ExpireFlag : uint8_t {
   kExpireNx = 1 << 0,  // only when the key has no TTL
@@ -86,50 +103,299 @@ bool op_expire(Db& db, std::string_view key, int64_t when_ms, uint8_t flags) {
   return true;
 }
 
-// EXPIRE key seconds [NX|XX|GT|LT] / PEXPIRE key ms [...]. Negative times are allowed (they
+// EXPIRE key seconds [NX|XX|GT|LT] and its variants: `seconds` for EXPIRE and EXPIREAT,
+// `relative` for EXPIRE and PEXPIRE (the time is added to now). Negative times are allowed (they
 // delete the key) but the absolute time in ms must fit in int64.
-void expire_generic(ExecContext& ctx, bool seconds, std::string_view cmd) {
+void expire_generic(ExecContext& ctx, bool seconds, bool relative, std::string_view cmd) {
   uint8_t flags = 0;
   std::string err = parse_expire_flags(ctx.args, &flags);
   if (!err.empty()) return ctx.rb.error(err);
   std::optional<int64_t> when = base::parse_int64(ctx.args[2]);
   if (!when) return ctx.rb.error(kErrNotInteger);
-  std::optional<int64_t> at = absolute_expire_ms(*when, seconds, ctx.db.now_ms());
+  std::optional<int64_t> at = absolute_expire_ms(*when, seconds, relative ? ctx.db.now_ms() : 0);
   if (!at) return ctx.rb.error(err_invalid_expire(cmd));
   ctx.rb.integer(op_expire(ctx.db, ctx.args[1], *at, flags) ? 1 : 0);
 }
 
 void cmd_expire(ExecContext& ctx) {
-  expire_generic(ctx, true, "expire");
+  expire_generic(ctx, true, true, "expire");
 }
 void cmd_pexpire(ExecContext& ctx) {
-  expire_generic(ctx, false, "pexpire");
+  expire_generic(ctx, false, true, "pexpire");
+}
+void cmd_expireat(ExecContext& ctx) {
+  expire_generic(ctx, true, false, "expireat");
+}
+void cmd_pexpireat(ExecContext& ctx) {
+  expire_generic(ctx, false, false, "pexpireat");
 }
 
-// ---- TTL / PTTL / PERSIST ----
+// ---- TTL / PTTL / EXPIRETIME / PEXPIRETIME / PERSIST ----
 
-// Remaining time to live in ms; -2 when the key is missing, -1 when it has no TTL.
-int64_t op_pttl(Db& db, std::string_view key) {
-  if (db.find(key) == nullptr) return -2;
+// The key's expiry in ms: absolute (`absolute`) or the time left from now, never below 0;
+// -2 when the key is missing, -1 when it has no TTL.
+int64_t op_ttl_ms(Db& db, std::string_view key, bool absolute) {
+  if (db.peek(key) == nullptr) return -2;
   int64_t at = db.expire_at(key);
   if (at < 0) return -1;
-  int64_t left = at - db.now_ms();
-  return left < 0 ? 0 : left;
+  int64_t ms = absolute ? at : at - db.now_ms();
+  return ms < 0 ? 0 : ms;
+}
+
+// TTL, PTTL, EXPIRETIME and PEXPIRETIME. Seconds are rounded to the nearest, as Redis does; the
+// sum is taken unsigned so that an expiry near INT64_MAX ms still rounds up instead of wrapping.
+void ttl_generic(ExecContext& ctx, bool ms, bool absolute) {
+  int64_t t = op_ttl_ms(ctx.db, ctx.args[1], absolute);
+  if (t < 0 || ms) return ctx.rb.integer(t);
+  ctx.rb.integer(static_cast<int64_t>((static_cast<uint64_t>(t) + 500) / 1000));
 }
 
 void cmd_ttl(ExecContext& ctx) {
-  int64_t ms = op_pttl(ctx.db, ctx.args[1]);
-  // Redis rounds to the nearest second.
-  ctx.rb.integer(ms < 0 ? ms : (ms + 500) / 1000);
+  ttl_generic(ctx, false, false);
 }
-
 void cmd_pttl(ExecContext& ctx) {
-  ctx.rb.integer(op_pttl(ctx.db, ctx.args[1]));
+  ttl_generic(ctx, true, false);
+}
+void cmd_expiretime(ExecContext& ctx) {
+  ttl_generic(ctx, false, true);
+}
+void cmd_pexpiretime(ExecContext& ctx) {
+  ttl_generic(ctx, true, true);
 }
 
 void cmd_persist(ExecContext& ctx) {
   bool changed = ctx.db.find(ctx.args[1]) != nullptr && ctx.db.persist(ctx.args[1]);
   ctx.rb.integer(changed ? 1 : 0);
+}
+
+// ---- RENAME / RENAMENX ----
+
+// Both keys are on this shard (the dispatcher replies CROSSSLOT otherwise). Renaming a key to
+// itself succeeds without change (RENAMENX replies 0), but a missing key is still an error.
+void rename_generic(ExecContext& ctx, bool nx) {
+  switch (ctx.db.rename(ctx.args[1], ctx.args[2], nx)) {
+    case Db::RenameResult::kNoSuchKey:
+      return ctx.rb.error(kErrNoSuchKey);
+    case Db::RenameResult::kTargetExists:
+      return ctx.rb.integer(0);
+    case Db::RenameResult::kOk:
+      if (nx) return ctx.rb.integer(1);
+      return ctx.rb.ok();
+  }
+}
+
+void cmd_rename(ExecContext& ctx) {
+  rename_generic(ctx, false);
+}
+void cmd_renamenx(ExecContext& ctx) {
+  rename_generic(ctx, true);
+}
+
+// ---- COPY / MOVE ----
+
+// A database index argument as Redis's getIntFromObjectOrReply then selectDb check it. Returns
+// the index, or sets *err.
+std::optional<int> parse_db_index(std::string_view arg, std::string_view* err) {
+  std::optional<int64_t> v = base::parse_int64(arg);
+  if (!v) {
+    *err = kErrNotInteger;
+    return std::nullopt;
+  }
+  if (*v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max()) {
+    *err = kErrIntRange;
+    return std::nullopt;
+  }
+  if (*v < 0 || *v >= ShardStore::kNumDbs) {
+    *err = kErrDbRange;
+    return std::nullopt;
+  }
+  return static_cast<int>(*v);
+}
+
+// COPY source destination [DB destination-db] [REPLACE]. Options are checked left to right
+// before anything else; copying a key onto itself in the same database is an error even when
+// the key is missing.
+void cmd_copy(ExecContext& ctx) {
+  ArgList args = ctx.args;
+  Db* dst = &ctx.db;
+  bool replace = false;
+  for (size_t j = 3; j < args.size(); ++j) {
+    if (base::iequals(args[j], "replace")) {
+      replace = true;
+    } else if (base::iequals(args[j], "db") && j + 1 < args.size()) {
+      std::string_view err;
+      std::optional<int> index = parse_db_index(args[j + 1], &err);
+      if (!index) return ctx.rb.error(err);
+      dst = &ctx.store.db(*index);
+      ++j;
+    } else {
+      return ctx.rb.error(kErrSyntax);
+    }
+  }
+  if (dst == &ctx.db && args[1] == args[2]) return ctx.rb.error(kErrSameObject);
+  Db::RenameResult r = ctx.db.copy_to(*dst, args[1], args[2], replace);
+  ctx.rb.integer(r == Db::RenameResult::kOk ? 1 : 0);
+}
+
+// MOVE key db: the target database is on this shard too, since a key's shard does not depend on
+// the database.
+void cmd_move(ExecContext& ctx) {
+  std::string_view err;
+  std::optional<int> index = parse_db_index(ctx.args[2], &err);
+  if (!index) return ctx.rb.error(err);
+  Db& dst = ctx.store.db(*index);
+  if (&dst == &ctx.db) return ctx.rb.error(kErrSameObject);
+  ctx.rb.integer(ctx.db.move_to(dst, ctx.args[1]) == Db::RenameResult::kOk ? 1 : 0);
+}
+
+// ---- OBJECT / MEMORY: containers whose subcommands name a key at argv[2] ----
+
+// A subcommand of a keyed container. Unlike family_util's Subcommand it runs on the shard that
+// owns argv[2], with the Db.
+struct KeyedSubcommand {
+  std::string_view name;      // as typed after the container, matched case-insensitively
+  std::string_view fullname;  // "object|encoding", for the wrong-number-of-arguments error
+  int arity;                  // counted from the container itself, Redis convention
+  Handler run;
+};
+
+const KeyedSubcommand* find_keyed_sub(std::span<const KeyedSubcommand> table,
+                                      std::string_view name) {
+  for (const KeyedSubcommand& s : table) {
+    if (base::iequals(name, s.name)) return &s;
+  }
+  return nullptr;
+}
+
+// The coordinator's check: unknown subcommands and arity errors are replied before routing.
+std::string check_keyed_sub(ArgList args, std::span<const KeyedSubcommand> table,
+                            std::string_view container_upper) {
+  const KeyedSubcommand* s = find_keyed_sub(table, args[1]);
+  if (s == nullptr) return err_unknown_subcommand(args[1], container_upper);
+  bool ok = s->arity >= 0 ? args.size() == static_cast<size_t>(s->arity)
+                          : args.size() >= static_cast<size_t>(-s->arity);
+  if (!ok) return err_wrong_args(s->fullname);
+  return {};
+}
+
+// The shard that owns the subcommand's key; HELP has none and runs anywhere.
+uint32_t pick_keyed_sub_shard(ArgList args, uint32_t shards) {
+  return args.size() >= 3 ? shard_of(args[2], shards) : 0;
+}
+
+constexpr int64_t kSharedRefcount = 2147483647;  // Redis's OBJ_SHARED_REFCOUNT (INT_MAX)
+
+void object_encoding(ExecContext& ctx) {
+  const core::Entry* e = ctx.db.peek(ctx.args[2]);
+  if (e == nullptr) return ctx.rb.null();
+  ctx.rb.bulk(Db::encoding_name(e));
+}
+
+// Redis shares the objects of the integers 0..9999 (with maxmemory 0, Shardis's setting): their
+// refcount reads INT_MAX. A COPY of one is a private object with refcount 1.
+void object_refcount(ExecContext& ctx) {
+  const core::Entry* e = ctx.db.peek(ctx.args[2]);
+  if (e == nullptr) return ctx.rb.null();
+  bool shared = Db::is_shared_integer(e);
+  ctx.rb.integer(shared ? kSharedRefcount : 1);
+}
+
+void object_idletime(ExecContext& ctx) {
+  const core::Entry* e = ctx.db.peek(ctx.args[2]);
+  if (e == nullptr) return ctx.rb.null();
+  ctx.rb.integer(ctx.db.idle_seconds(e));
+}
+
+// The maxmemory policy is noeviction (see CONFIG GET), so no access frequency is tracked.
+void object_freq(ExecContext& ctx) {
+  if (ctx.db.peek(ctx.args[2]) == nullptr) return ctx.rb.null();
+  ctx.rb.error(
+      "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+      "that when switching between policies at runtime LRU and LFU data will take some time to "
+      "adjust.");
+}
+
+void object_help(ExecContext& ctx) {
+  static constexpr std::string_view kHelp[] = {
+      "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "ENCODING <key>",
+      "    Return the kind of internal representation used in order to store the value",
+      "    associated with a <key>.",
+      "FREQ <key>",
+      "    Return the access frequency index of the <key>. The returned integer is",
+      "    proportional to the logarithm of the recent access frequency of the key.",
+      "IDLETIME <key>",
+      "    Return the idle time of the <key>, that is the approximated number of",
+      "    seconds elapsed since the last access to the key.",
+      "REFCOUNT <key>",
+      "    Return the number of references of the value associated with the specified",
+      "    <key>.",
+      "HELP",
+      "    Prints this help.",
+  };
+  reply_help(ctx.rb, kHelp);
+}
+
+constexpr KeyedSubcommand kObjectSubcommands[] = {
+    {"encoding", "object|encoding", 3, object_encoding},
+    {"freq", "object|freq", 3, object_freq},
+    {"help", "object|help", 2, object_help},
+    {"idletime", "object|idletime", 3, object_idletime},
+    {"refcount", "object|refcount", 3, object_refcount},
+};
+
+std::string check_object(ArgList args) {
+  return check_keyed_sub(args, kObjectSubcommands, "OBJECT");
+}
+
+void cmd_object(ExecContext& ctx) {
+  find_keyed_sub(kObjectSubcommands, ctx.args[1])->run(ctx);
+}
+
+// MEMORY USAGE key [SAMPLES count]. Options are checked before the key is looked up. SAMPLES is
+// accepted and ignored: db.memory_usage is exact, not sampled.
+void memory_usage(ExecContext& ctx) {
+  ArgList args = ctx.args;
+  for (size_t j = 3; j < args.size(); ++j) {
+    if (base::iequals(args[j], "samples") && j + 1 < args.size()) {
+      std::optional<int64_t> samples = base::parse_int64(args[j + 1]);
+      if (!samples) return ctx.rb.error(kErrNotInteger);
+      if (*samples < 0) return ctx.rb.error(kErrSyntax);
+      ++j;
+    } else {
+      return ctx.rb.error(kErrSyntax);
+    }
+  }
+  const core::Entry* e = ctx.db.peek(args[2]);
+  if (e == nullptr) return ctx.rb.null();
+  ctx.rb.integer(static_cast<int64_t>(ctx.db.memory_usage(e)));
+}
+
+// Redis's text for the subcommands Shardis has (DOCTOR, MALLOC-STATS, PURGE and STATS are not
+// implemented, so not listed).
+void memory_help(ExecContext& ctx) {
+  static constexpr std::string_view kHelp[] = {
+      "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "USAGE <key> [SAMPLES <count>]",
+      "    Return memory in bytes used by <key> and its value. Nested values are",
+      "    sampled up to <count> times (default: 5, 0 means sample all).",
+      "HELP",
+      "    Prints this help.",
+  };
+  reply_help(ctx.rb, kHelp);
+}
+
+constexpr KeyedSubcommand kMemorySubcommands[] = {
+    {"help", "memory|help", 2, memory_help},
+    {"usage", "memory|usage", -3, memory_usage},
+};
+
+std::string check_memory(ArgList args) {
+  return check_keyed_sub(args, kMemorySubcommands, "MEMORY");
+}
+
+void cmd_memory(ExecContext& ctx) {
+  find_keyed_sub(kMemorySubcommands, ctx.args[1])->run(ctx);
 }
 
 }  // namespace
@@ -185,7 +451,7 @@ void register_keyspace_family(Registry& r) {
          .flags = kReadOnly | kFast,
          .keys = {1, -1, 1},
          .route = Route::kKeysFanout,
-         .part = part_exists,
+         .part = part_touch,
          .merge = Merge::kSumInteger,
          .acl = kAclKeyspace | kAclRead | kAclFast,
          .group = "generic",
@@ -223,6 +489,26 @@ void register_keyspace_family(Registry& r) {
          .summary = "Set a key's time to live in milliseconds",
          .since = "2.6.0",
          .complexity = "O(1)"});
+  r.add({.name = "expireat",
+         .arity = -3,
+         .flags = kWrite | kFast,
+         .keys = {1, 1, 1},
+         .run = cmd_expireat,
+         .acl = kAclKeyspace | kAclWrite | kAclFast,
+         .group = "generic",
+         .summary = "Set the expiration for a key as a UNIX timestamp",
+         .since = "1.2.0",
+         .complexity = "O(1)"});
+  r.add({.name = "pexpireat",
+         .arity = -3,
+         .flags = kWrite | kFast,
+         .keys = {1, 1, 1},
+         .run = cmd_pexpireat,
+         .acl = kAclKeyspace | kAclWrite | kAclFast,
+         .group = "generic",
+         .summary = "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
+         .since = "2.6.0",
+         .complexity = "O(1)"});
   r.add({.name = "ttl",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -243,6 +529,26 @@ void register_keyspace_family(Registry& r) {
          .summary = "Get the time to live for a key in milliseconds",
          .since = "2.6.0",
          .complexity = "O(1)"});
+  r.add({.name = "expiretime",
+         .arity = 2,
+         .flags = kReadOnly | kFast,
+         .keys = {1, 1, 1},
+         .run = cmd_expiretime,
+         .acl = kAclKeyspace | kAclRead | kAclFast,
+         .group = "generic",
+         .summary = "Get the expiration Unix timestamp for a key",
+         .since = "7.0.0",
+         .complexity = "O(1)"});
+  r.add({.name = "pexpiretime",
+         .arity = 2,
+         .flags = kReadOnly | kFast,
+         .keys = {1, 1, 1},
+         .run = cmd_pexpiretime,
+         .acl = kAclKeyspace | kAclRead | kAclFast,
+         .group = "generic",
+         .summary = "Get the expiration Unix timestamp for a key in milliseconds",
+         .since = "7.0.0",
+         .complexity = "O(1)"});
   r.add({.name = "persist",
          .arity = 2,
          .flags = kWrite | kFast,
@@ -253,6 +559,72 @@ void register_keyspace_family(Registry& r) {
          .summary = "Remove the expiration from a key",
          .since = "2.2.0",
          .complexity = "O(1)"});
+  r.add({.name = "rename",
+         .arity = 3,
+         .flags = kWrite,
+         .keys = {1, 2, 1},
+         .run = cmd_rename,
+         .acl = kAclKeyspace | kAclWrite | kAclSlow,
+         .group = "generic",
+         .summary = "Rename a key",
+         .since = "1.0.0",
+         .complexity = "O(1)"});
+  r.add({.name = "renamenx",
+         .arity = 3,
+         .flags = kWrite | kFast,
+         .keys = {1, 2, 1},
+         .run = cmd_renamenx,
+         .acl = kAclKeyspace | kAclWrite | kAclFast,
+         .group = "generic",
+         .summary = "Rename a key, only if the new key does not exist",
+         .since = "1.0.0",
+         .complexity = "O(1)"});
+  r.add({.name = "copy",
+         .arity = -3,
+         .flags = kWrite | kDenyOom,
+         .keys = {1, 2, 1},
+         .run = cmd_copy,
+         .acl = kAclKeyspace | kAclWrite | kAclSlow,
+         .group = "generic",
+         .summary = "Copy a key",
+         .since = "6.2.0",
+         .complexity =
+             "O(N) worst case for collections, where N is the number of nested items. O(1) for "
+             "string values."});
+  r.add({.name = "move",
+         .arity = 3,
+         .flags = kWrite | kFast,
+         .keys = {1, 1, 1},
+         .run = cmd_move,
+         .acl = kAclKeyspace | kAclWrite | kAclFast,
+         .group = "generic",
+         .summary = "Move a key to another database",
+         .since = "1.0.0",
+         .complexity = "O(1)"});
+  // Containers: COMMAND INFO reports no flags or keys of their own, as Redis does. The key of a
+  // subcommand (argv[2]) picks the shard.
+  r.add({.name = "object",
+         .arity = -2,
+         .route = Route::kKey,
+         .run = cmd_object,
+         .check = check_object,
+         .pick_shard = pick_keyed_sub_shard,
+         .acl = kAclSlow,
+         .group = "generic",
+         .summary = "A container for object introspection commands",
+         .since = "2.2.3",
+         .complexity = "Depends on subcommand."});
+  r.add({.name = "memory",
+         .arity = -2,
+         .route = Route::kKey,
+         .run = cmd_memory,
+         .check = check_memory,
+         .pick_shard = pick_keyed_sub_shard,
+         .acl = kAclSlow,
+         .group = "server",
+         .summary = "A container for memory diagnostics commands",
+         .since = "4.0.0",
+         .complexity = "Depends on subcommand."});
 }
 
 }  // namespace shardis::server

@@ -1,8 +1,8 @@
-// Server commands: DBSIZE, FLUSHDB, FLUSHALL and CONFIG (GET and HELP), with Redis 7.0's replies
-// and errors.
+// Server commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB and CONFIG (GET and HELP), with Redis 7.0's
+// replies and errors.
 //
-// DBSIZE and the FLUSH commands run on every shard (Route::kAllShards): each part_* works on its
-// own shard's databases and the coordinator merges. Their arguments are checked once, on the
+// DBSIZE, the FLUSH commands and SWAPDB run on every shard (Route::kAllShards): each part_* works
+// on its own shard's databases and the coordinator merges. Their arguments are checked once, on the
 // coordinator, before anything runs. CONFIG runs on the connection's shard and reads a fixed
 // table: Shardis has no runtime configuration to change.
 #include <shardis/base/glob.h>
@@ -14,6 +14,8 @@
 
 #include <cstdint>
 #include <iterator>
+#include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,6 +46,40 @@ void part_flushdb(ExecContext& ctx, std::span<const uint32_t>, Partial&) {
 
 void part_flushall(ExecContext& ctx, std::span<const uint32_t>, Partial&) {
   ctx.store.flush_all();
+}
+
+// ---- SWAPDB ----
+
+// A database index as Redis's getIntFromObjectOrReply reads it: an int64 in int range.
+std::optional<int> parse_int_arg(std::string_view arg) {
+  std::optional<int64_t> v = base::parse_int64(arg);
+  if (!v || *v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max()) {
+    return std::nullopt;
+  }
+  return static_cast<int>(*v);
+}
+
+bool db_index_ok(int i) {
+  return i >= 0 && i < ShardStore::kNumDbs;
+}
+
+// SWAPDB index1 index2: both indices are parsed before either is range-checked, as in Redis.
+std::string check_swapdb(ArgList args) {
+  std::optional<int> a = parse_int_arg(args[1]);
+  if (!a) return "ERR invalid first DB index";
+  std::optional<int> b = parse_int_arg(args[2]);
+  if (!b) return "ERR invalid second DB index";
+  if (!db_index_ok(*a) || !db_index_ok(*b)) return "ERR DB index is out of range";
+  return {};
+}
+
+// Every shard swaps its two Dbs, so that every client selecting one index sees the other's
+// keys, as Redis's dbSwapDatabases. Shards swap independently: a command running on another
+// shard meanwhile may still see the old order there.
+void part_swapdb(ExecContext& ctx, std::span<const uint32_t>, Partial&) {
+  int a = *parse_int_arg(ctx.args[1]);
+  int b = *parse_int_arg(ctx.args[2]);
+  if (a != b) ctx.store.db(a).swap(ctx.store.db(b));
 }
 
 // ---- CONFIG ----
@@ -173,6 +209,20 @@ void register_server_family(Registry& r) {
          .summary = "Remove all keys from all databases",
          .since = "1.0.0",
          .complexity = "O(N) where N is the total number of keys in all databases"});
+  r.add({.name = "swapdb",
+         .arity = 3,
+         .flags = kWrite | kFast,
+         .route = Route::kAllShards,
+         .part = part_swapdb,
+         .merge = Merge::kOk,
+         .check = check_swapdb,
+         .acl = kAclKeyspace | kAclWrite | kAclFast | kAclDangerous,
+         .group = "server",
+         .summary = "Swaps two Redis databases",
+         .since = "4.0.0",
+         .complexity =
+             "O(N) where N is the count of clients watching or blocking on keys from both "
+             "databases."});
   // A container command: COMMAND INFO reports no flags of its own, as Redis does.
   r.add({.name = "config",
          .arity = -2,

@@ -1,38 +1,54 @@
-// String commands: GET, SET and its variants, GETSET, GETDEL, MGET, MSET, APPEND, STRLEN and the
-// INCR family, with Redis 7.0's replies and errors.
+// String commands: GET, SET and its variants, GETSET, GETDEL, GETEX, MGET, MSET, MSETNX, APPEND,
+// STRLEN, GETRANGE, SUBSTR, SETRANGE, LCS, the INCR family and INCRBYFLOAT, with Redis 7.0's
+// replies and errors.
 //
-// Each cmd_* runs on the shard that owns its key: it parses the arguments, calls an op_* that
+// Each cmd_* runs on the shard that owns its key(s): it parses the arguments, calls an op_* that
 // works on the Db alone and returns a result, then writes exactly one reply. MGET and MSET fan
-// out: their part_* run on every owning shard, fill a Partial and write no reply.
+// out: their part_* run on every owning shard, fill a Partial and write no reply. MSETNX and LCS
+// name several keys but run on one shard (the dispatcher refuses keys that span shards).
 //
-// Integers are stored as their decimal text; INCR and friends parse the stored text with the
-// same rules as Redis (base::parse_int64), so "007" or " 1" are not integers.
+// Values are stored as Redis encodes them (see Db): INCR and friends read an int-encoded value
+// directly and parse any other with Redis's rules (base::parse_int64), so "007" or " 1" are not
+// integers. Entry pointers die at the next non-const Db call, so an op copies what it needs out
+// of an entry before it touches the Db again.
 #include <shardis/base/number_format.h>
 #include <shardis/server/command.h>
 #include <shardis/server/db.h>
 #include <shardis/server/families/family_util.h>
 #include <shardis/server/registry.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace shardis::server {
 namespace {
 
 constexpr int64_t kMaxInt64 = std::numeric_limits<int64_t>::max();
 constexpr int64_t kMinInt64 = std::numeric_limits<int64_t>::min();
-// Redis's default proto-max-bulk-len: no string may grow past it.
-constexpr size_t kMaxStringLen = 512ull * 1024 * 1024;
 
 constexpr std::string_view kErrOverflow = "ERR increment or decrement would overflow";
 constexpr std::string_view kErrDecrOverflow = "ERR decrement would overflow";
-constexpr std::string_view kErrTooLarge =
-    "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+constexpr std::string_view kErrNanOrInf = "ERR increment would produce NaN or Infinity";
+constexpr std::string_view kErrOffsetRange = "ERR offset is out of range";
 
-enum class OpStatus : uint8_t { kOk, kWrongType, kNotInteger, kOverflow, kTooLarge };
+enum class OpStatus : uint8_t {
+  kOk,
+  kWrongType,
+  kNotInteger,
+  kNotFloat,
+  kOverflow,
+  kNanOrInf,
+  kTooLarge,
+};
 
 void reply_status_error(proto::ReplyBuilder& rb, OpStatus s) {
   switch (s) {
@@ -44,11 +60,17 @@ void reply_status_error(proto::ReplyBuilder& rb, OpStatus s) {
     case OpStatus::kNotInteger:
       rb.error(kErrNotInteger);
       return;
+    case OpStatus::kNotFloat:
+      rb.error(kErrNotFloat);
+      return;
     case OpStatus::kOverflow:
       rb.error(kErrOverflow);
       return;
+    case OpStatus::kNanOrInf:
+      rb.error(kErrNanOrInf);
+      return;
     case OpStatus::kTooLarge:
-      rb.error(kErrTooLarge);
+      rb.error(kErrStringTooLarge);
       return;
   }
 }
@@ -61,11 +83,24 @@ void reply_optional_bulk(proto::ReplyBuilder& rb, const std::optional<std::strin
   }
 }
 
-Value string_value(std::string_view s) {
-  return Value{ObjType::kString, std::string(s)};
+bool is_string(const core::Entry* e) {
+  return Db::type_of(e) == ObjType::kString;
 }
 
-// ---- Expiry arguments (SET EX/PX/EXAT/PXAT, SETEX, PSETEX) ----
+// The value of a string entry as an owned string (it must outlive the entry pointer).
+std::string copy_string(const core::Entry* e) {
+  std::string scratch;
+  std::string_view v = Db::string_of(e, scratch);
+  if (v.data() == scratch.data()) return scratch;
+  return std::string(v);
+}
+
+// Redis checkStringLength: a value of `size` bytes may not grow by `append` past the limit.
+bool fits_string_limit(size_t size, size_t append) {
+  return size <= kMaxStringLen && append <= kMaxStringLen - size;
+}
+
+// ---- Expiry arguments (SET EX/PX/EXAT/PXAT, SETEX, PSETEX, GETEX) ----
 
 enum class ExpiryError : uint8_t { kNone, kNotInteger, kInvalid };
 
@@ -98,6 +133,14 @@ bool reply_expiry_error(proto::ReplyBuilder& rb, ExpiryError e, std::string_view
   return false;
 }
 
+enum class ExpiryKind : uint8_t { kNone, kEx, kPx, kExAt, kPxAt };
+
+ExpiryError parse_expiry_of(ExpiryKind kind, std::string_view arg, int64_t now, int64_t* at_ms) {
+  bool seconds = kind == ExpiryKind::kEx || kind == ExpiryKind::kExAt;
+  bool relative = kind == ExpiryKind::kEx || kind == ExpiryKind::kPx;
+  return parse_expiry(arg, seconds, relative, now, at_ms);
+}
+
 // ---- Shard operations ----
 
 struct GetResult {
@@ -106,10 +149,10 @@ struct GetResult {
 };
 
 GetResult op_get(Db& db, std::string_view key) {
-  const Value* v = db.find(key);
-  if (v == nullptr) return {};
-  if (v->type != ObjType::kString) return {OpStatus::kWrongType, std::nullopt};
-  return {OpStatus::kOk, v->str};
+  const core::Entry* e = db.find(key);
+  if (e == nullptr) return {};
+  if (!is_string(e)) return {OpStatus::kWrongType, std::nullopt};
+  return {OpStatus::kOk, copy_string(e)};
 }
 
 enum class SetCondition : uint8_t { kAlways, kIfAbsent, kIfPresent };
@@ -129,20 +172,19 @@ struct SetResult {
 
 SetResult op_set(Db& db, std::string_view key, std::string_view value, const SetParams& params) {
   SetResult res;
-  Value* cur = db.find(key);
+  const core::Entry* cur = db.find(key);
   if (params.get && cur != nullptr) {
-    if (cur->type != ObjType::kString) return {OpStatus::kWrongType, false, std::nullopt};
-    res.old = cur->str;
+    if (!is_string(cur)) return {OpStatus::kWrongType, false, std::nullopt};
+    res.old = copy_string(cur);
   }
   bool found = cur != nullptr;
   if ((params.cond == SetCondition::kIfAbsent && found) ||
       (params.cond == SetCondition::kIfPresent && !found)) {
     return res;
   }
-  int64_t expire_at = params.expire_at;
-  if (params.keep_ttl && found) expire_at = db.expire_at(key);
-  db.overwrite(key, string_value(value));
-  if (expire_at >= 0) db.set_expire_at(key, expire_at);
+  // With a new expiry the old TTL is kept only to be replaced in place (one rebuild, not two).
+  db.set_string(key, value, params.keep_ttl || params.expire_at >= 0);
+  if (params.expire_at >= 0) db.set_expire_at(key, params.expire_at);
   res.written = true;
   return res;
 }
@@ -153,6 +195,39 @@ GetResult op_getdel(Db& db, std::string_view key) {
   return res;
 }
 
+// GETEX's TTL change: none, a new absolute expiry, or removing the TTL.
+struct GetexParams {
+  ExpiryKind expiry = ExpiryKind::kNone;
+  std::string_view expiry_arg;
+  bool persist = false;
+};
+
+struct GetexResult {
+  OpStatus status = OpStatus::kOk;
+  ExpiryError expiry_error = ExpiryError::kNone;
+  std::optional<std::string> value;
+};
+
+// Redis 7.0 reads the key before it parses the expiry value: a missing key answers nil whatever
+// the value, a key of another type WRONGTYPE.
+GetexResult op_getex(Db& db, std::string_view key, const GetexParams& params) {
+  const core::Entry* e = db.find(key);
+  if (e == nullptr) return {};
+  if (!is_string(e)) return {OpStatus::kWrongType, ExpiryError::kNone, std::nullopt};
+  int64_t at = -1;
+  if (params.expiry != ExpiryKind::kNone) {
+    ExpiryError err = parse_expiry_of(params.expiry, params.expiry_arg, db.now_ms(), &at);
+    if (err != ExpiryError::kNone) return {OpStatus::kOk, err, std::nullopt};
+  }
+  GetexResult res{OpStatus::kOk, ExpiryError::kNone, copy_string(e)};
+  if (at >= 0) {
+    db.set_expire_at(key, at);  // an EXAT/PXAT already past deletes the key
+  } else if (params.persist) {
+    db.persist(key);
+  }
+  return res;
+}
+
 struct IntResult {
   OpStatus status = OpStatus::kOk;
   int64_t value = 0;
@@ -160,57 +235,286 @@ struct IntResult {
 
 // Adds delta to the integer stored at key (0 when absent). The TTL of an existing key is kept.
 IntResult op_incr_by(Db& db, std::string_view key, int64_t delta) {
-  Value* v = db.find(key);
+  const core::Entry* e = db.find(key);
   int64_t cur = 0;
-  if (v != nullptr) {
-    if (v->type != ObjType::kString) return {OpStatus::kWrongType, 0};
-    std::optional<int64_t> parsed = base::parse_int64(v->str);
-    if (!parsed) return {OpStatus::kNotInteger, 0};
-    cur = *parsed;
+  if (e != nullptr) {
+    if (!is_string(e)) return {OpStatus::kWrongType, 0};
+    if (e->kind() == core::ValueKind::kInt) {
+      cur = e->int_value();
+    } else {
+      std::string scratch;
+      std::optional<int64_t> parsed = base::parse_int64(Db::string_of(e, scratch));
+      if (!parsed) return {OpStatus::kNotInteger, 0};
+      cur = *parsed;
+    }
   }
   if ((delta < 0 && cur < 0 && delta < kMinInt64 - cur) ||
       (delta > 0 && cur > 0 && delta > kMaxInt64 - cur)) {
     return {OpStatus::kOverflow, 0};
   }
   int64_t next = cur + delta;
-  std::string text = base::int64_to_string(next);
-  if (v != nullptr) {
-    v->str = std::move(text);
-  } else {
-    db.overwrite(key, Value{ObjType::kString, std::move(text)});
-  }
+  db.set_int(key, next);
   return {OpStatus::kOk, next};
+}
+
+struct FloatResult {
+  OpStatus status = OpStatus::kOk;
+  std::string text;  // the new value as stored and replied
+};
+
+// INCRBYFLOAT: the stored value is checked before the increment, as Redis does. The result is
+// stored as its text (never int-encoded, whatever it looks like), keeping the TTL.
+FloatResult op_incr_by_float(Db& db, std::string_view key, std::string_view incr_arg) {
+  const core::Entry* e = db.find(key);
+  long double value = 0;
+  if (e != nullptr) {
+    if (!is_string(e)) return {OpStatus::kWrongType, {}};
+    if (e->kind() == core::ValueKind::kInt) {
+      value = static_cast<long double>(e->int_value());
+    } else {
+      std::string scratch;
+      std::optional<long double> parsed = base::parse_long_double(Db::string_of(e, scratch));
+      if (!parsed) return {OpStatus::kNotFloat, {}};
+      value = *parsed;
+    }
+  }
+  std::optional<long double> incr = base::parse_long_double(incr_arg);
+  if (!incr) return {OpStatus::kNotFloat, {}};
+  value += *incr;
+  if (std::isnan(value) || std::isinf(value)) return {OpStatus::kNanOrInf, {}};
+  FloatResult res{OpStatus::kOk, base::long_double_to_human(value)};
+  db.set_string_keep_ttl(key, res.text);
+  return res;
 }
 
 // Appends to the string at key, creating it when absent; returns the new length.
 IntResult op_append(Db& db, std::string_view key, std::string_view tail) {
-  Value* v = db.find(key);
-  if (v == nullptr) {
-    db.overwrite(key, string_value(tail));
+  const core::Entry* e = db.find(key);
+  if (e == nullptr) {
+    db.set_string(key, tail);
     return {OpStatus::kOk, static_cast<int64_t>(tail.size())};
   }
-  if (v->type != ObjType::kString) return {OpStatus::kWrongType, 0};
-  if (v->str.size() + tail.size() > kMaxStringLen) return {OpStatus::kTooLarge, 0};
-  v->str.append(tail);
-  return {OpStatus::kOk, static_cast<int64_t>(v->str.size())};
+  if (!is_string(e)) return {OpStatus::kWrongType, 0};
+  if (!fits_string_limit(Db::string_len(e), tail.size())) return {OpStatus::kTooLarge, 0};
+  std::string* s = db.mutable_string(key, false);
+  s->append(tail);
+  return {OpStatus::kOk, static_cast<int64_t>(s->size())};
 }
 
 IntResult op_strlen(Db& db, std::string_view key) {
-  const Value* v = db.find(key);
-  if (v == nullptr) return {};
-  if (v->type != ObjType::kString) return {OpStatus::kWrongType, 0};
-  return {OpStatus::kOk, static_cast<int64_t>(v->str.size())};
+  const core::Entry* e = db.find(key);
+  if (e == nullptr) return {};
+  if (!is_string(e)) return {OpStatus::kWrongType, 0};
+  return {OpStatus::kOk, static_cast<int64_t>(Db::string_len(e))};
+}
+
+// GETRANGE: the bytes [start, end] of the value, Redis's index rules (negative counts from the
+// end, out-of-range ends are clamped). A missing key reads as the empty string.
+GetResult op_getrange(Db& db, std::string_view key, int64_t start, int64_t end) {
+  const core::Entry* e = db.find(key);
+  if (e == nullptr) return {OpStatus::kOk, std::string()};
+  if (!is_string(e)) return {OpStatus::kWrongType, std::nullopt};
+  std::string scratch;
+  std::string_view v = Db::string_of(e, scratch);
+  int64_t len = static_cast<int64_t>(v.size());
+  if (start < 0 && end < 0 && start > end) return {OpStatus::kOk, std::string()};
+  if (start < 0) start += len;
+  if (end < 0) end += len;
+  if (start < 0) start = 0;
+  if (end < 0) end = 0;
+  if (end >= len) end = len - 1;
+  if (start > end || len == 0) return {OpStatus::kOk, std::string()};
+  return {OpStatus::kOk,
+          std::string(v.substr(static_cast<size_t>(start), static_cast<size_t>(end - start + 1)))};
+}
+
+// SETRANGE (offset already checked >= 0). Writing nothing creates nothing and returns the
+// current length; otherwise the value is zero-padded up to offset.
+IntResult op_setrange(Db& db, std::string_view key, int64_t offset, std::string_view value) {
+  const core::Entry* e = db.find(key);
+  size_t off = static_cast<size_t>(offset);
+  if (e == nullptr) {
+    if (value.empty()) return {OpStatus::kOk, 0};
+    if (!fits_string_limit(off, value.size())) return {OpStatus::kTooLarge, 0};
+  } else {
+    if (!is_string(e)) return {OpStatus::kWrongType, 0};
+    if (value.empty()) return {OpStatus::kOk, static_cast<int64_t>(Db::string_len(e))};
+    if (!fits_string_limit(off, value.size())) return {OpStatus::kTooLarge, 0};
+  }
+  std::string* s = db.mutable_string(key, true);
+  if (s->size() < off + value.size()) s->resize(off + value.size(), '\0');
+  std::memcpy(s->data() + off, value.data(), value.size());
+  return {OpStatus::kOk, static_cast<int64_t>(s->size())};
+}
+
+// MSETNX: sets every pair, or nothing when any of the keys exists (whatever its type).
+bool op_msetnx(Db& db, ArgList args) {
+  for (size_t j = 1; j < args.size(); j += 2) {
+    if (db.find(args[j]) != nullptr) return false;
+  }
+  for (size_t j = 1; j < args.size(); j += 2) db.set_string(args[j], args[j + 1]);
+  return true;
+}
+
+// ---- LCS ----
+
+constexpr std::string_view kErrLcsType = "ERR The specified keys must contain string values";
+constexpr std::string_view kErrLcsLenAndIdx =
+    "ERR If you want both the length and indexes, please just use IDX.";
+constexpr std::string_view kErrLcsTooLong = "ERR String too long for LCS";
+constexpr std::string_view kErrLcsMemLimit =
+    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+constexpr std::string_view kErrLcsAlloc =
+    "ERR Insufficient memory, failed allocating transient memory for LCS";
+
+struct LcsParams {
+  bool get_len = false;
+  bool get_idx = false;
+  bool with_match_len = false;
+  int64_t min_match_len = 0;
+};
+
+struct LcsMatch {
+  uint32_t a_start, a_end, b_start, b_end;
+};
+
+struct LcsResult {
+  std::string_view error;  // empty when the command succeeded
+  LcsParams params;
+  uint32_t len = 0;
+  std::string lcs;              // without LEN or IDX
+  std::vector<LcsMatch> match;  // IDX: matching ranges, last ones first (as Redis lists them)
+};
+
+// The dynamic-programming LCS Redis uses, and the same backward walk, so that ties resolve to
+// the same subsequence and the same ranges.
+void lcs_compute(std::string_view a, std::string_view b, const LcsParams& p, LcsResult& out) {
+  if (a.size() >= UINT32_MAX - 1 || b.size() >= UINT32_MAX - 1) {
+    out.error = kErrLcsTooLong;
+    return;
+  }
+  const uint32_t alen = static_cast<uint32_t>(a.size());
+  const uint32_t blen = static_cast<uint32_t>(b.size());
+  const uint64_t cells = static_cast<uint64_t>(alen + 1) * (blen + 1);
+  if (cells > kMaxStringLen / sizeof(uint32_t)) {
+    out.error = kErrLcsMemLimit;
+    return;
+  }
+  std::unique_ptr<uint32_t[]> table(new (std::nothrow) uint32_t[cells]);
+  if (!table) {
+    out.error = kErrLcsAlloc;
+    return;
+  }
+  auto at = [&](uint32_t i, uint32_t j) -> uint32_t& {
+    return table[j + static_cast<uint64_t>(i) * (blen + 1)];
+  };
+  for (uint32_t i = 0; i <= alen; ++i) {
+    for (uint32_t j = 0; j <= blen; ++j) {
+      if (i == 0 || j == 0) {
+        at(i, j) = 0;
+      } else if (a[i - 1] == b[j - 1]) {
+        at(i, j) = at(i - 1, j - 1) + 1;
+      } else {
+        at(i, j) = std::max(at(i - 1, j), at(i, j - 1));
+      }
+    }
+  }
+  uint32_t idx = at(alen, blen);
+  out.len = idx;
+  bool compute = p.get_idx || !p.get_len;
+  if (!compute) return;
+  out.lcs.resize(idx);
+  // arange_start == alen means "no range open".
+  uint32_t a_start = alen, a_end = 0, b_start = 0, b_end = 0;
+  uint32_t i = alen, j = blen;
+  while (i > 0 && j > 0) {
+    bool emit = false;
+    if (a[i - 1] == b[j - 1]) {
+      out.lcs[idx - 1] = a[i - 1];
+      if (a_start == alen) {
+        a_start = a_end = i - 1;
+        b_start = b_end = j - 1;
+      } else if (a_start == i && b_start == j) {
+        --a_start;
+        --b_start;
+      } else {
+        emit = true;
+      }
+      if (a_start == 0 || b_start == 0) emit = true;
+      --idx;
+      --i;
+      --j;
+    } else {
+      if (at(i - 1, j) > at(i, j - 1)) {
+        --i;
+      } else {
+        --j;
+      }
+      if (a_start != alen) emit = true;
+    }
+    if (emit) {
+      uint32_t match_len = a_end - a_start + 1;
+      if (p.get_idx && (p.min_match_len == 0 || match_len >= p.min_match_len)) {
+        out.match.push_back({a_start, a_end, b_start, b_end});
+      }
+      a_start = alen;
+    }
+  }
+}
+
+// Both keys are read before the options are parsed: a key of another type is reported first.
+LcsResult op_lcs(Db& db, ArgList args) {
+  LcsResult res;
+  std::string a, b;
+  for (int k = 1; k <= 2; ++k) {
+    const core::Entry* e = db.find(args[k]);
+    if (e == nullptr) continue;
+    if (!is_string(e)) {
+      res.error = kErrLcsType;
+      return res;
+    }
+    (k == 1 ? a : b) = copy_string(e);
+  }
+  LcsParams p;
+  for (size_t j = 3; j < args.size(); ++j) {
+    std::string_view opt = args[j];
+    bool more = j + 1 < args.size();
+    if (base::iequals(opt, "idx")) {
+      p.get_idx = true;
+    } else if (base::iequals(opt, "len")) {
+      p.get_len = true;
+    } else if (base::iequals(opt, "withmatchlen")) {
+      p.with_match_len = true;
+    } else if (base::iequals(opt, "minmatchlen") && more) {
+      std::optional<int64_t> v = base::parse_int64(args[++j]);
+      if (!v) {
+        res.error = kErrNotInteger;
+        return res;
+      }
+      p.min_match_len = *v < 0 ? 0 : *v;
+    } else {
+      res.error = kErrSyntax;
+      return res;
+    }
+  }
+  if (p.get_idx && p.get_len) {
+    res.error = kErrLcsLenAndIdx;
+    return res;
+  }
+  res.params = p;
+  lcs_compute(a, b, p, res);
+  return res;
 }
 
 // ---- Commands ----
 
 void cmd_get(ExecContext& ctx) {
-  GetResult res = op_get(ctx.db, ctx.args[1]);
-  if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
-  reply_optional_bulk(ctx.rb, res.value);
+  const core::Entry* e = ctx.db.find(ctx.args[1]);
+  if (e == nullptr) return ctx.rb.null();
+  if (!is_string(e)) return ctx.rb.error(kErrWrongType);
+  std::string scratch;
+  ctx.rb.bulk(Db::string_of(e, scratch));
 }
-
-enum class ExpiryKind : uint8_t { kNone, kEx, kPx, kExAt, kPxAt };
 
 // SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ms-ts | KEEPTTL]
 // Options may repeat; conflicting ones are a syntax error. The whole option list is checked
@@ -251,9 +555,7 @@ void cmd_set(ExecContext& ctx) {
     }
   }
   if (expiry != ExpiryKind::kNone) {
-    bool seconds = expiry == ExpiryKind::kEx || expiry == ExpiryKind::kExAt;
-    bool relative = expiry == ExpiryKind::kEx || expiry == ExpiryKind::kPx;
-    ExpiryError e = parse_expiry(expiry_arg, seconds, relative, ctx.db.now_ms(), &params.expire_at);
+    ExpiryError e = parse_expiry_of(expiry, expiry_arg, ctx.db.now_ms(), &params.expire_at);
     if (reply_expiry_error(ctx.rb, e, "set")) return;
   }
   SetResult res = op_set(ctx.db, args[1], args[2], params);
@@ -297,6 +599,42 @@ void cmd_getdel(ExecContext& ctx) {
   reply_optional_bulk(ctx.rb, res.value);
 }
 
+// GETEX key [EX s | PX ms | EXAT ts | PXAT ms-ts | PERSIST]
+// An option may repeat (the last value wins); two different ones are a syntax error.
+void cmd_getex(ExecContext& ctx) {
+  GetexParams params;
+  ArgList args = ctx.args;
+  for (size_t j = 2; j < args.size(); ++j) {
+    std::string_view opt = args[j];
+    bool has_next = j + 1 < args.size();
+    auto other = [&](ExpiryKind self) {
+      return params.persist || (params.expiry != ExpiryKind::kNone && params.expiry != self);
+    };
+    ExpiryKind kind = ExpiryKind::kNone;
+    if (base::iequals(opt, "ex")) {
+      kind = ExpiryKind::kEx;
+    } else if (base::iequals(opt, "px")) {
+      kind = ExpiryKind::kPx;
+    } else if (base::iequals(opt, "exat")) {
+      kind = ExpiryKind::kExAt;
+    } else if (base::iequals(opt, "pxat")) {
+      kind = ExpiryKind::kPxAt;
+    }
+    if (base::iequals(opt, "persist") && params.expiry == ExpiryKind::kNone) {
+      params.persist = true;
+    } else if (kind != ExpiryKind::kNone && has_next && !other(kind)) {
+      params.expiry = kind;
+      params.expiry_arg = args[++j];
+    } else {
+      return ctx.rb.error(kErrSyntax);
+    }
+  }
+  GetexResult res = op_getex(ctx.db, args[1], params);
+  if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
+  if (reply_expiry_error(ctx.rb, res.expiry_error, "getex")) return;
+  reply_optional_bulk(ctx.rb, res.value);
+}
+
 // MGET: a key that is missing or not a string reads as nil.
 void part_mget(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& out) {
   out.values.reserve(key_idx.size());
@@ -310,8 +648,16 @@ std::string check_mset(ArgList args) {
   return args.size() % 2 == 0 ? err_wrong_args("mset") : std::string();
 }
 
+std::string check_msetnx(ArgList args) {
+  return args.size() % 2 == 0 ? err_wrong_args("msetnx") : std::string();
+}
+
 void part_mset(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial&) {
-  for (uint32_t i : key_idx) ctx.db.overwrite(ctx.args[i], string_value(ctx.args[i + 1]));
+  for (uint32_t i : key_idx) ctx.db.set_string(ctx.args[i], ctx.args[i + 1]);
+}
+
+void cmd_msetnx(ExecContext& ctx) {
+  ctx.rb.integer(op_msetnx(ctx.db, ctx.args) ? 1 : 0);
 }
 
 void cmd_append(ExecContext& ctx) {
@@ -324,6 +670,53 @@ void cmd_strlen(ExecContext& ctx) {
   IntResult res = op_strlen(ctx.db, ctx.args[1]);
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
   ctx.rb.integer(res.value);
+}
+
+// GETRANGE key start end (and SUBSTR, its old name). The indexes are parsed before the key is
+// read.
+void cmd_getrange(ExecContext& ctx) {
+  std::optional<int64_t> start = base::parse_int64(ctx.args[2]);
+  std::optional<int64_t> end = base::parse_int64(ctx.args[3]);
+  if (!start || !end) return ctx.rb.error(kErrNotInteger);
+  GetResult res = op_getrange(ctx.db, ctx.args[1], *start, *end);
+  if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
+  ctx.rb.bulk(*res.value);
+}
+
+void cmd_setrange(ExecContext& ctx) {
+  std::optional<int64_t> offset = base::parse_int64(ctx.args[2]);
+  if (!offset) return ctx.rb.error(kErrNotInteger);
+  if (*offset < 0) return ctx.rb.error(kErrOffsetRange);
+  IntResult res = op_setrange(ctx.db, ctx.args[1], *offset, ctx.args[3]);
+  if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
+  ctx.rb.integer(res.value);
+}
+
+void cmd_lcs(ExecContext& ctx) {
+  LcsResult res = op_lcs(ctx.db, ctx.args);
+  if (!res.error.empty()) return ctx.rb.error(res.error);
+  const bool with_len = res.params.with_match_len;
+  if (res.params.get_idx) {
+    ctx.rb.map(2);
+    ctx.rb.bulk("matches");
+    ctx.rb.array(res.match.size());
+    for (const LcsMatch& m : res.match) {
+      ctx.rb.array(with_len ? 3 : 2);
+      ctx.rb.array(2);
+      ctx.rb.integer(m.a_start);
+      ctx.rb.integer(m.a_end);
+      ctx.rb.array(2);
+      ctx.rb.integer(m.b_start);
+      ctx.rb.integer(m.b_end);
+      if (with_len) ctx.rb.integer(m.a_end - m.a_start + 1);
+    }
+    ctx.rb.bulk("len");
+    ctx.rb.integer(res.len);
+  } else if (res.params.get_len) {
+    ctx.rb.integer(res.len);
+  } else {
+    ctx.rb.bulk(res.lcs);
+  }
 }
 
 void incr_by(ExecContext& ctx, int64_t delta) {
@@ -353,12 +746,19 @@ void cmd_decrby(ExecContext& ctx) {
   incr_by(ctx, -*delta);
 }
 
+void cmd_incrbyfloat(ExecContext& ctx) {
+  FloatResult res = op_incr_by_float(ctx.db, ctx.args[1], ctx.args[2]);
+  if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
+  ctx.rb.bulk(res.text);
+}
+
 }  // namespace
 
 void register_string_family(Registry& r) {
   constexpr uint32_t kReadFast = kAclRead | kAclString | kAclFast;
   constexpr uint32_t kWriteFast = kAclWrite | kAclString | kAclFast;
   constexpr uint32_t kWriteSlow = kAclWrite | kAclString | kAclSlow;
+  constexpr uint32_t kReadSlow = kAclRead | kAclString | kAclSlow;
   r.add({.name = "get",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -429,6 +829,16 @@ void register_string_family(Registry& r) {
          .summary = "Get the value of a key and delete the key",
          .since = "6.2.0",
          .complexity = "O(1)"});
+  r.add({.name = "getex",
+         .arity = -2,
+         .flags = kWrite | kFast,
+         .keys = {1, 1, 1},
+         .run = cmd_getex,
+         .acl = kWriteFast,
+         .group = "string",
+         .summary = "Get the value of a key and optionally set its expiration",
+         .since = "6.2.0",
+         .complexity = "O(1)"});
   r.add({.name = "mget",
          .arity = -2,
          .flags = kReadOnly | kFast,
@@ -454,6 +864,17 @@ void register_string_family(Registry& r) {
          .summary = "Set multiple keys to multiple values",
          .since = "1.0.1",
          .complexity = "O(N) where N is the number of keys to set."});
+  r.add({.name = "msetnx",
+         .arity = -3,
+         .flags = kWrite | kDenyOom,
+         .keys = {1, -1, 2},
+         .run = cmd_msetnx,
+         .check = check_msetnx,
+         .acl = kWriteSlow,
+         .group = "string",
+         .summary = "Set multiple keys to multiple values, only if none of the keys exist",
+         .since = "1.0.1",
+         .complexity = "O(N) where N is the number of keys to set."});
   r.add({.name = "append",
          .arity = 3,
          .flags = kWrite | kDenyOom | kFast,
@@ -477,6 +898,53 @@ void register_string_family(Registry& r) {
          .summary = "Get the length of the value stored in a key",
          .since = "2.2.0",
          .complexity = "O(1)"});
+  constexpr std::string_view kGetrangeComplexity =
+      "O(N) where N is the length of the returned string. The complexity is ultimately "
+      "determined by the returned length, but because creating a substring from an existing "
+      "string is very cheap, it can be considered O(1) for small strings.";
+  r.add({.name = "getrange",
+         .arity = 4,
+         .flags = kReadOnly,
+         .keys = {1, 1, 1},
+         .run = cmd_getrange,
+         .acl = kReadSlow,
+         .group = "string",
+         .summary = "Get a substring of the string stored at a key",
+         .since = "2.4.0",
+         .complexity = kGetrangeComplexity});
+  r.add({.name = "substr",
+         .arity = 4,
+         .flags = kReadOnly,
+         .keys = {1, 1, 1},
+         .run = cmd_getrange,
+         .acl = kReadSlow,
+         .group = "string",
+         .summary = "Get a substring of the string stored at a key",
+         .since = "1.0.0",
+         .complexity = kGetrangeComplexity});
+  r.add({.name = "setrange",
+         .arity = 4,
+         .flags = kWrite | kDenyOom,
+         .keys = {1, 1, 1},
+         .run = cmd_setrange,
+         .acl = kWriteSlow,
+         .group = "string",
+         .summary = "Overwrite part of a string at key starting at the specified offset",
+         .since = "2.2.0",
+         .complexity =
+             "O(1), not counting the time taken to copy the new string in place. Usually, this "
+             "string is very small so the amortized complexity is O(1). Otherwise, complexity is "
+             "O(M) with M being the length of the value argument."});
+  r.add({.name = "lcs",
+         .arity = -3,
+         .flags = kReadOnly,
+         .keys = {1, 2, 1},
+         .run = cmd_lcs,
+         .acl = kReadSlow,
+         .group = "string",
+         .summary = "Find longest common substring",
+         .since = "7.0.0",
+         .complexity = "O(N*M) where N and M are the lengths of s1 and s2, respectively"});
   r.add({.name = "incr",
          .arity = 2,
          .flags = kWrite | kDenyOom | kFast,
@@ -516,6 +984,16 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Decrement the integer value of a key by the given number",
          .since = "1.0.0",
+         .complexity = "O(1)"});
+  r.add({.name = "incrbyfloat",
+         .arity = 3,
+         .flags = kWrite | kDenyOom | kFast,
+         .keys = {1, 1, 1},
+         .run = cmd_incrbyfloat,
+         .acl = kWriteFast,
+         .group = "string",
+         .summary = "Increment the float value of a key by the given amount",
+         .since = "2.6.0",
          .complexity = "O(1)"});
 }
 

@@ -5,6 +5,7 @@
 #include <shardis/proto/reply_builder.h>
 #include <shardis/server/command.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -40,5 +41,11 @@ struct Subcommand {
 // number of arguments.
 void run_subcommand(ConnContext& ctx, std::span<const Subcommand> table,
                     std::string_view container_upper);
+
+// Redis's default proto-max-bulk-len: no string value may grow past it, and bit offsets stop at
+// its last bit (2^32 - 1).
+inline constexpr size_t kMaxStringLen = 512ull * 1024 * 1024;
+inline constexpr std::string_view kErrStringTooLarge =
+    "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 
 }  // namespace shardis::server

@@ -1,0 +1,172 @@
+// INFO [section ...]: the server, memory and keyspace sections, in Redis 7.0's format.
+//
+// INFO runs on every shard (Route::kAllShards): each part reports its databases' key and TTL
+// counts and its store's memory into Partial::ints; the coordinator formats the text. The memory
+// figures that are process-wide (used_memory from the allocator, RSS) are read on the
+// coordinator. Sections Shardis does not keep (persistence, replication, ...) are left out.
+#include <malloc.h>
+#include <shardis/base/number_format.h>
+#include <shardis/server/command.h>
+#include <shardis/server/db.h>
+#include <shardis/server/registry.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace shardis::server {
+namespace {
+
+// Per shard: for each db {keys, expires, sum of remaining TTL ms}, then slab bytes in use and
+// index bytes.
+constexpr size_t kPerDb = 3;
+constexpr size_t kSlabAt = ShardStore::kNumDbs * kPerDb;
+
+void part_info(ExecContext& ctx, std::span<const uint32_t>, Partial& out) {
+  out.ints.assign(kSlabAt + 2, 0);
+  int64_t now = ctx.db.now_ms();
+  int64_t index_bytes = 0;
+  for (int i = 0; i < ShardStore::kNumDbs; ++i) {
+    Db& db = ctx.store.db(i);
+    out.ints[i * kPerDb] = static_cast<int64_t>(db.size());
+    out.ints[i * kPerDb + 1] = static_cast<int64_t>(db.expires());
+    out.ints[i * kPerDb + 2] = db.ttl_remaining_sum(now);
+    index_bytes += static_cast<int64_t>(db.index_bytes());
+  }
+  out.ints[kSlabAt] = static_cast<int64_t>(ctx.store.slab().bytes_in_use());
+  out.ints[kSlabAt + 1] = index_bytes;
+}
+
+// The allocator's bytes in use, over the whole process (as Redis's used_memory).
+int64_t allocated_bytes() {
+  struct mallinfo2 mi = mallinfo2();
+  return static_cast<int64_t>(mi.uordblks + mi.hblkhd);
+}
+
+int64_t rss_bytes() {
+  long pages = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    long size = 0;
+    if (std::fscanf(f, "%ld %ld", &size, &pages) != 2) pages = 0;
+    std::fclose(f);
+  }
+  return static_cast<int64_t>(pages) * sysconf(_SC_PAGESIZE);
+}
+
+std::string human_bytes(int64_t n) {
+  char buf[64];
+  double d = static_cast<double>(n);
+  if (n < 1024) {
+    std::snprintf(buf, sizeof(buf), "%lldB", static_cast<long long>(n));
+  } else if (n < 1024 * 1024) {
+    std::snprintf(buf, sizeof(buf), "%.2fK", d / 1024);
+  } else if (n < 1024LL * 1024 * 1024) {
+    std::snprintf(buf, sizeof(buf), "%.2fM", d / (1024 * 1024));
+  } else {
+    std::snprintf(buf, sizeof(buf), "%.2fG", d / (1024.0 * 1024 * 1024));
+  }
+  return buf;
+}
+
+void line(std::string& out, std::string_view name, int64_t v) {
+  out.append(name);
+  out.push_back(':');
+  out.append(base::int64_to_string(v));
+  out.append("\r\n");
+}
+
+void line(std::string& out, std::string_view name, std::string_view v) {
+  out.append(name);
+  out.push_back(':');
+  out.append(v);
+  out.append("\r\n");
+}
+
+bool wanted(ArgList args, std::string_view section, bool in_default) {
+  if (args.size() == 1) return in_default;
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    if (base::iequals(a, section) || base::iequals(a, "all") || base::iequals(a, "everything") ||
+        (in_default && base::iequals(a, "default"))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void merge_info(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb) {
+  std::string out;
+  auto section = [&](std::string_view title) {
+    if (!out.empty()) out.append("\r\n");
+    out.append("# ");
+    out.append(title);
+    out.append("\r\n");
+  };
+  if (wanted(args, "server", true)) {
+    section("Server");
+    line(out, "redis_version", "7.0.15");
+    line(out, "redis_mode", "standalone");
+    line(out, "server_name", "shardis");
+    line(out, "arch_bits", static_cast<int64_t>(sizeof(void*) * 8));
+    line(out, "process_id", static_cast<int64_t>(getpid()));
+    line(out, "shards", static_cast<int64_t>(parts.size()));
+  }
+  if (wanted(args, "memory", true)) {
+    int64_t used = allocated_bytes();
+    int64_t rss = rss_bytes();
+    int64_t slab = 0, index = 0;
+    for (const Partial& p : parts) {
+      slab += p.ints[kSlabAt];
+      index += p.ints[kSlabAt + 1];
+    }
+    section("Memory");
+    line(out, "used_memory", used);
+    line(out, "used_memory_human", human_bytes(used));
+    line(out, "used_memory_rss", rss);
+    line(out, "used_memory_rss_human", human_bytes(rss));
+    line(out, "keyspace_entry_bytes", slab);
+    line(out, "keyspace_index_bytes", index);
+    line(out, "maxmemory", int64_t{0});
+    line(out, "maxmemory_policy", "noeviction");
+    line(out, "mem_allocator", "libc");
+  }
+  if (wanted(args, "keyspace", true)) {
+    section("Keyspace");
+    for (int i = 0; i < ShardStore::kNumDbs; ++i) {
+      int64_t keys = 0, expires = 0, ttl_sum = 0;
+      for (const Partial& p : parts) {
+        keys += p.ints[i * kPerDb];
+        expires += p.ints[i * kPerDb + 1];
+        ttl_sum += p.ints[i * kPerDb + 2];
+      }
+      if (keys == 0) continue;
+      std::string v = "keys=" + base::int64_to_string(keys) +
+                      ",expires=" + base::int64_to_string(expires) +
+                      ",avg_ttl=" + base::int64_to_string(expires > 0 ? ttl_sum / expires : 0);
+      line(out, "db" + std::to_string(i), v);
+    }
+  }
+  rb.verbatim("txt", out);
+}
+
+}  // namespace
+
+void register_info_family(Registry& r) {
+  r.add({.name = "info",
+         .arity = -1,
+         .flags = kLoading | kStale,
+         .route = Route::kAllShards,
+         .part = part_info,
+         .merge = Merge::kCustom,
+         .merge_fn = merge_info,
+         .acl = kAclSlow | kAclDangerous,
+         .group = "server",
+         .summary = "Get information and statistics about the server",
+         .since = "1.0.0",
+         .complexity = "O(1)"});
+}
+
+}  // namespace shardis::server

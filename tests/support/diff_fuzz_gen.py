@@ -1,0 +1,678 @@
+"""Seeded generator of random string and keyspace commands for the differential fuzzer.
+
+tools/diff_fuzz.py sends each generated command to redis-server 7.0 and to the server under
+test and compares the replies; this module only decides what to send and how to compare it.
+
+Contract:
+  * Generator(seed, ...) yields the same Step sequence for the same seed and options, on any
+    machine: every random choice comes from one random.Random(seed).
+  * A Step is (name, args, check). `name` is the command name used for coverage counts
+    ("OBJECT" for all OBJECT subcommands), `args` is a list of bytes sent as one RESP2 array,
+    `check` says how the runner compares the two replies (see CHECKS).
+  * Keys come from a fixed keyspace of 12 names, two of them binary. With hashtag=True every
+    name contains "{t}", so all keys map to one shard of a sharded server, and no argument in a
+    key position is ever anything but one of those names.
+  * Timing never changes a reply:
+      - every positive relative expiry is at least 1000 s, and no two relative expiries of one
+        run are closer than 1000 s, so EXPIRE ... GT/LT compares the same way on two servers
+        whose clocks are a few milliseconds apart (unless one run lasts over 1000 s);
+      - absolute expiries lie after 2100-01-01 (far above any relative one) or, for
+        EXPIREAT/PEXPIREAT only, in the past, which deletes the key at once. Every absolute
+        time sent is recorded in `absolute_times` (in seconds and in milliseconds) so that
+        EXPIRETIME/PEXPIRETIME of a key with an absolute expiry is compared exactly;
+      - nothing can allocate much: valid bit and byte offsets stay small; the out-of-range
+        ones are past the 512 MB limit and must fail.
+  * A few percent of commands are mutated: an argument is dropped or one is appended, or the
+    name is sent in another case, to reach arity and syntax errors.
+"""
+
+import collections
+import random
+
+Step = collections.namedtuple("Step", "name args check")
+
+# How the runner compares the replies of one step. Error replies are always compared byte for
+# byte, whatever the check.
+CHECKS = (
+    "exact",        # byte for byte
+    "keys",         # KEYS: the same multiset of names, in any order
+    "scan",         # full SCAN iteration on each server; unions equal, and equal to KEYS there
+    "randomkey",    # both nil, or both a key that EXISTS on its own server
+    "ttl",          # integers within 2 (s); -1 and -2 exact
+    "pttl",         # integers within 2000 (ms); -1 and -2 exact
+    "expiretime",   # like ttl, but exact when the value is an absolute time this run sent
+    "pexpiretime",  # like pttl, likewise
+    "idletime",     # OBJECT IDLETIME: integers >= 0, within 2 of each other
+    "memusage",     # MEMORY USAGE: both an integer > 0, or both nil
+)
+
+BASE_KEYS = [b"k0", b"k1", b"k2", b"k3", b"k4", b"k5", b"k6", b"k7", b"k8", b"",
+             b"k\x00\r\n", b"\xff\xfe\x00bin"]
+HASHTAG = b"{t}"
+
+LLONG_MAX = 2**63 - 1
+LLONG_MIN = -2**63
+YEAR_2100 = 4102444800  # 2100-01-01T00:00:00Z in seconds
+
+# Integer-looking arguments that are not plain in-range integers, plus extremes.
+INT_EDGES = [b"-1", b"-100", b"9223372036854775807", b"-9223372036854775808",
+             b"9223372036854775808", b"-9223372036854775809", b"18446744073709551616",
+             b"4294967296", b"2147483648", b"abc", b"", b"1.5", b" 1", b"1 ", b"+1", b"0x10",
+             b"1e3", b"-0", b"007", b"\x00", b"99999999999999999999999"]
+
+FLOAT_ARGS = [b"1.5", b"-0.25", b"1e10", b"1e308", b"-1e308", b"inf", b"-inf", b"+inf",
+              b"nan", b"0.1", b"3.0e-5", b"5", b"-5", b"abc", b"", b"1.7976931348623157e308",
+              b"0x1p3", b" 1", b"1e-320", b"10.50", b"-0", b"1e", b".5", b"5.", b"1_0"]
+
+VALUES = [b"", b"0", b"1", b"-1", b"10", b"123", b"9999", b"10000", b"-9223372036854775808",
+          b"9223372036854775807", b"9223372036854775808", b"3.14", b"1e5", b" 7", b"7 ",
+          b"007", b"+5", b"abc", b"hello world", b"\x00\xff\r\n", b"\xff\xff\xff", b"a" * 44,
+          b"b" * 45, b"0.1", b"inf", b"nan", b"1.5e308", b"-0", b"5.0", b"\x80\x00\x01"]
+
+PATTERNS = [b"*", b"k*", b"*k?", b"k[0-4]", b"k[^0-4]*", b"*\x00*", b"?", b"", b"\\*",
+            b"*[", b"k[a-", b"*\xff*", b"{t}*", b"*{t}k1", b"k\\1", b"*1", b"[k]?",
+            b"*[!1]", b"**", b"K*", b"??", b"*\r\n"]
+
+SCAN_TYPES = [b"string", b"STRING", b"String", b"list", b"set", b"hash", b"zset", b"stream",
+              b"bogus", b""]
+
+BAD_CURSORS = [b"abc", b"1.5", b"", b"0x", b" 0", b"18446744073709551616", b"0 "]
+
+DB_ARGS = [b"0", b"1", b"2"]
+DB_EDGES = [b"16", b"-1", b"abc", b"1.0", b"", b"9223372036854775808", b"15"]
+
+# Tokens appended by the mutation step to commands whose arguments are not all keys.
+JUNK = [b"", b"x", b"NX", b"XX", b"GET", b"0", b"-1", b"\x00", b"EX", b"KEEPTTL", b"REPLACE",
+        b"LEN", b"COUNT", b"MATCH", b"ASYNC"]
+
+
+class Generator:
+    """Produces Steps; see the module docstring for the contract."""
+
+    def __init__(self, seed, hashtag=False, only=None, typed_keys=False, mutate_rate=0.03):
+        self.rng = random.Random(seed)
+        self.hashtag = hashtag
+        self.mutate_rate = mutate_rate
+        prefix = HASHTAG if hashtag else b""
+        self.keys = [prefix + k for k in BASE_KEYS]
+        self.absolute_times = set()
+        self._used_relative = set()
+        table = self._table(typed_keys)
+        if only:
+            wanted = {name.strip().upper() for name in only if name.strip()}
+            unknown = wanted - set(table)
+            if unknown:
+                raise ValueError("unknown command(s) for --commands-only: %s (known: %s)"
+                                 % (", ".join(sorted(unknown)), ", ".join(sorted(table))))
+            table = {name: entry for name, entry in table.items() if name in wanted}
+        self._names = sorted(table)
+        self._weights = [table[n][0] for n in self._names]
+        self._gens = {n: table[n][1] for n in self._names}
+        self._variadic = {n for n in self._names if table[n][2]}
+
+    @property
+    def command_names(self):
+        return list(self._names)
+
+    def next_step(self):
+        name = self.rng.choices(self._names, self._weights)[0]
+        args, check = self._gens[name]()
+        args = [a if isinstance(a, bytes) else str(a).encode() for a in args]
+        if self.rng.random() < self.mutate_rate:
+            args = self._mutate(name, args)
+        args[0] = self._recase(args[0])
+        return Step(name, args, check)
+
+    # -- the command table: name -> (weight, generator, an appended argument is a key) -------
+    # For the last kind the mutation appends a key name, never junk: with a hashtag, a junk
+    # word in a key position would name a key on another shard.
+
+    def _table(self, typed_keys):
+        t = {
+            "GET": (4, self.g_get, False), "SET": (8, self.g_set, False),
+            "SETNX": (1, self.g_setnx, False), "SETEX": (1, self.g_setex, False),
+            "PSETEX": (1, self.g_psetex, False), "GETSET": (1, self.g_getset, False),
+            "GETDEL": (1, self.g_getdel, False), "GETEX": (2, self.g_getex, False),
+            "MGET": (2, self.g_mget, True), "MSET": (2, self.g_mset, True),
+            "MSETNX": (1, self.g_msetnx, True), "APPEND": (2, self.g_append, False),
+            "STRLEN": (1, self.g_strlen, False), "INCR": (2, self.g_incr, False),
+            "DECR": (1, self.g_decr, False), "INCRBY": (2, self.g_incrby, False),
+            "DECRBY": (1, self.g_decrby, False), "INCRBYFLOAT": (2, self.g_incrbyfloat, False),
+            "GETRANGE": (2, self.g_getrange, False), "SUBSTR": (1, self.g_substr, False),
+            "SETRANGE": (2, self.g_setrange, False), "LCS": (2, self.g_lcs, False),
+            "SETBIT": (2, self.g_setbit, False), "GETBIT": (2, self.g_getbit, False),
+            "BITCOUNT": (2, self.g_bitcount, False), "BITPOS": (2, self.g_bitpos, False),
+            "BITOP": (2, self.g_bitop, True), "BITFIELD": (3, self.g_bitfield, False),
+            "DEL": (2, self.g_del, True), "UNLINK": (1, self.g_unlink, True),
+            "EXISTS": (2, self.g_exists, True), "TOUCH": (1, self.g_touch, True),
+            "TYPE": (1, self.g_type, False), "KEYS": (1, self.g_keys, False),
+            "SCAN": (1, self.g_scan, False), "RANDOMKEY": (1, self.g_randomkey, False),
+            "DBSIZE": (1, self.g_dbsize, False), "EXPIRE": (2, self.g_expire, False),
+            "PEXPIRE": (2, self.g_pexpire, False), "EXPIREAT": (2, self.g_expireat, False),
+            "PEXPIREAT": (2, self.g_pexpireat, False), "TTL": (2, self.g_ttl, False),
+            "PTTL": (2, self.g_pttl, False), "EXPIRETIME": (1, self.g_expiretime, False),
+            "PEXPIRETIME": (1, self.g_pexpiretime, False), "PERSIST": (1, self.g_persist, False),
+            "RENAME": (1, self.g_rename, False), "RENAMENX": (1, self.g_renamenx, False),
+            "COPY": (2, self.g_copy, False), "MOVE": (1, self.g_move, False),
+            "SWAPDB": (0.3, self.g_swapdb, False), "SELECT": (1, self.g_select, False),
+            "OBJECT": (2, self.g_object, False), "FLUSHDB": (0.2, self.g_flushdb, False),
+            "MEMORY": (1, self.g_memory, False),
+        }
+        if typed_keys:
+            t.update({"RPUSH": (0.5, self.g_rpush, False), "SADD": (0.5, self.g_sadd, False),
+                      "HSET": (0.5, self.g_hset, False)})
+        return t
+
+    # -- argument helpers --------------------------------------------------------------------
+
+    def key(self):
+        return self.rng.choice(self.keys)
+
+    def some_keys(self, low=1, high=4):
+        return [self.key() for _ in range(self.rng.randint(low, high))]
+
+    def value(self):
+        r = self.rng.random()
+        if r < 0.55:
+            return self.rng.choice(VALUES)
+        if r < 0.75:
+            return str(self.rng.randint(-1000, 100000)).encode()
+        n = self.rng.randint(0, 60)
+        if self.rng.random() < 0.5:
+            return bytes(self.rng.choice(b"abcxyz01") for _ in range(n))
+        return bytes(self.rng.randrange(256) for _ in range(n))
+
+    def small_int(self, low=-20, high=60):
+        return str(self.rng.randint(low, high)).encode()
+
+    def int_arg(self, low=-20, high=60, edge=0.15):
+        if self.rng.random() < edge:
+            return self.rng.choice(INT_EDGES)
+        return self.small_int(low, high)
+
+    def option(self, name):
+        """An option keyword, sometimes in another case."""
+        r = self.rng.random()
+        if r < 0.1:
+            name = name.lower()
+        elif r < 0.15:
+            name = name.capitalize()
+        return name.encode()
+
+    def relative_seconds(self):
+        """A positive relative expiry >= 1000 s, never used before in this run, and at least
+        1000 s from every other one (see the module contract)."""
+        for _ in range(100):
+            if self.rng.random() < 0.85:
+                seconds = 1000 * self.rng.randint(1, 100000)             # up to ~3 years
+            else:
+                seconds = 10**11 + 1000 * self.rng.randint(0, 100000)   # ~3000 years
+            if seconds not in self._used_relative:
+                break
+        self._used_relative.add(seconds)
+        return seconds
+
+    def absolute_seconds(self):
+        """A future absolute time (Unix seconds) after 2100; repeats are wanted (GT/LT ties)."""
+        if self.rng.random() < 0.05:
+            seconds = LLONG_MAX // 1000   # the largest EXPIREAT that does not overflow
+        else:
+            seconds = YEAR_2100 + 86400 * self.rng.randint(0, 30)
+        self._record_absolute(seconds * 1000)
+        return seconds
+
+    def absolute_ms(self):
+        ms = YEAR_2100 * 1000 + 86400000 * self.rng.randint(0, 30) \
+            + self.rng.choice([0, 0, 1, 499, 500, 501, 999])
+        self._record_absolute(ms)
+        return ms
+
+    def _record_absolute(self, ms):
+        self.absolute_times.update((ms, ms // 1000, (ms + 500) // 1000))
+
+    def expire_value(self, unit_ms, bad_rate=0.15):
+        """A relative expiry for EX/PX/SETEX/PSETEX: valid, or one that must be refused."""
+        if self.rng.random() < bad_rate:
+            return self.rng.choice([b"0", b"-1", b"-1000", b"abc", b"1.5", b"",
+                                    b"9223372036854775807", b"9223372036854775",
+                                    b"-9223372036854775808", b" 5000"])
+        seconds = self.relative_seconds()
+        return str(seconds * 1000 if unit_ms else seconds).encode()
+
+    def absolute_value(self, unit_ms, bad_rate=0.1):
+        """A future absolute time for EXAT/PXAT, or one that must be refused."""
+        if self.rng.random() < bad_rate:
+            return self.rng.choice([b"0", b"-1", b"abc", b"", b"1.0", b"9223372036854775808"])
+        return str(self.absolute_ms() if unit_ms else self.absolute_seconds()).encode()
+
+    def db_arg(self, edge=0.1):
+        if self.rng.random() < edge:
+            return self.rng.choice(DB_EDGES)
+        return self.rng.choice(DB_ARGS)
+
+    # -- mutation ------------------------------------------------------------------------------
+
+    def _mutate(self, name, args):
+        if len(args) > 1 and self.rng.random() < 0.5:
+            # With a hashtag, dropping an inner argument could shift a non-key into a key
+            # position of a multi-key command; dropping the last one only shortens the command.
+            index = len(args) - 1 if self.hashtag else self.rng.randrange(1, len(args))
+            return args[:index] + args[index + 1:]
+        extra = self.key() if name in self._variadic else self.rng.choice(JUNK)
+        return args + [extra]
+
+    def _recase(self, name):
+        r = self.rng.random()
+        if r < 0.08:
+            return name.lower()
+        if r < 0.12:
+            return bytes(c ^ 0x20 if (i % 2 and 65 <= c <= 90) else c for i, c in enumerate(name))
+        return name
+
+    # -- strings -------------------------------------------------------------------------------
+
+    def g_get(self):
+        return [b"GET", self.key()], "exact"
+
+    def g_set(self):
+        args = [b"SET", self.key(), self.value()]
+        count = self.rng.choices([0, 1, 2, 3], [40, 35, 18, 7])[0]
+        for _ in range(count):
+            args += self._set_option()
+        return args, "exact"
+
+    def _set_option(self):
+        kind = self.rng.choice(["NX", "XX", "GET", "KEEPTTL", "EX", "PX", "EXAT", "PXAT",
+                                "bogus"])
+        if kind == "EX":
+            return [self.option("EX"), self.expire_value(False)]
+        if kind == "PX":
+            return [self.option("PX"), self.expire_value(True)]
+        if kind == "EXAT":
+            return [self.option("EXAT"), self.absolute_value(False)]
+        if kind == "PXAT":
+            return [self.option("PXAT"), self.absolute_value(True)]
+        if kind == "bogus":
+            return [self.rng.choice([b"PERSIST", b"EXX", b"N", b"", b"IFEQ"])]
+        return [self.option(kind)]
+
+    def g_setnx(self):
+        return [b"SETNX", self.key(), self.value()], "exact"
+
+    def g_setex(self):
+        return [b"SETEX", self.key(), self.expire_value(False), self.value()], "exact"
+
+    def g_psetex(self):
+        return [b"PSETEX", self.key(), self.expire_value(True), self.value()], "exact"
+
+    def g_getset(self):
+        return [b"GETSET", self.key(), self.value()], "exact"
+
+    def g_getdel(self):
+        return [b"GETDEL", self.key()], "exact"
+
+    def g_getex(self):
+        args = [b"GETEX", self.key()]
+        for _ in range(self.rng.choices([0, 1, 2], [30, 60, 10])[0]):
+            kind = self.rng.choice(["EX", "PX", "EXAT", "PXAT", "PERSIST", "bogus"])
+            if kind == "EX":
+                args += [self.option("EX"), self.expire_value(False)]
+            elif kind == "PX":
+                args += [self.option("PX"), self.expire_value(True)]
+            elif kind == "EXAT":
+                args += [self.option("EXAT"), self.absolute_value(False)]
+            elif kind == "PXAT":
+                args += [self.option("PXAT"), self.absolute_value(True)]
+            elif kind == "PERSIST":
+                args.append(self.option("PERSIST"))
+            else:
+                args.append(self.rng.choice([b"KEEPTTL", b"NX", b"", b"EXPIRE"]))
+        return args, "exact"
+
+    def g_mget(self):
+        return [b"MGET"] + self.some_keys(1, 5), "exact"
+
+    def _pairs(self):
+        args = []
+        for _ in range(self.rng.randint(1, 3)):
+            args += [self.key(), self.value()]
+        return args
+
+    def g_mset(self):
+        return [b"MSET"] + self._pairs(), "exact"
+
+    def g_msetnx(self):
+        return [b"MSETNX"] + self._pairs(), "exact"
+
+    def g_append(self):
+        return [b"APPEND", self.key(), self.value()], "exact"
+
+    def g_strlen(self):
+        return [b"STRLEN", self.key()], "exact"
+
+    def g_incr(self):
+        return [b"INCR", self.key()], "exact"
+
+    def g_decr(self):
+        return [b"DECR", self.key()], "exact"
+
+    def g_incrby(self):
+        return [b"INCRBY", self.key(), self.int_arg(-1000, 1000, edge=0.2)], "exact"
+
+    def g_decrby(self):
+        return [b"DECRBY", self.key(), self.int_arg(-1000, 1000, edge=0.2)], "exact"
+
+    def g_incrbyfloat(self):
+        if self.rng.random() < 0.6:
+            amount = self.rng.choice(FLOAT_ARGS)
+        else:
+            amount = ("%.*f" % (self.rng.randint(0, 6), self.rng.uniform(-1000, 1000))).encode()
+        return [b"INCRBYFLOAT", self.key(), amount], "exact"
+
+    def _range_arg(self):
+        if self.rng.random() < 0.1:
+            return self.rng.choice([b"9223372036854775807", b"-9223372036854775808", b"abc",
+                                    b"", b"1.5", b"4294967296"])
+        return self.small_int(-70, 70)
+
+    def g_getrange(self):
+        return [b"GETRANGE", self.key(), self._range_arg(), self._range_arg()], "exact"
+
+    def g_substr(self):
+        return [b"SUBSTR", self.key(), self._range_arg(), self._range_arg()], "exact"
+
+    def g_setrange(self):
+        r = self.rng.random()
+        if r < 0.85:
+            return [b"SETRANGE", self.key(), self.small_int(0, 300), self.value()], "exact"
+        if r < 0.93:
+            offset = self.rng.choice([b"-1", b"536870912", b"1099511627776", b"abc", b"",
+                                      b"9223372036854775807"])
+            return [b"SETRANGE", self.key(), offset, self.value() or b"x"], "exact"
+        # A huge but valid offset is harmless only with an empty value (nothing is written).
+        offset = self.rng.choice([b"536870911", b"8589934592"])
+        return [b"SETRANGE", self.key(), offset, b""], "exact"
+
+    def g_lcs(self):
+        args = [b"LCS", self.key(), self.key()]
+        for _ in range(self.rng.choices([0, 1, 2, 3], [35, 35, 20, 10])[0]):
+            kind = self.rng.choice(["LEN", "IDX", "MINMATCHLEN", "WITHMATCHLEN", "bogus"])
+            if kind == "MINMATCHLEN":
+                args += [self.option("MINMATCHLEN"), self.int_arg(-2, 6, edge=0.2)]
+            elif kind == "bogus":
+                args.append(self.rng.choice([b"IDXX", b"", b"MATCHLEN"]))
+            else:
+                args.append(self.option(kind))
+        return args, "exact"
+
+    def _bit_offset(self, allow_huge_valid):
+        r = self.rng.random()
+        if r < 0.92:
+            return self.small_int(0, 4000)
+        if allow_huge_valid and r < 0.96:
+            return self.rng.choice([b"4294967295", b"100000000"])
+        return self.rng.choice([b"-1", b"4294967296", b"abc", b"", b"1.5",
+                                b"9223372036854775807"])
+
+    def g_setbit(self):
+        bit = self.rng.choice([b"0", b"1"] * 15 + [b"2", b"-1", b"a", b"", b"01", b"1.0"])
+        return [b"SETBIT", self.key(), self._bit_offset(False), bit], "exact"
+
+    def g_getbit(self):
+        return [b"GETBIT", self.key(), self._bit_offset(True)], "exact"
+
+    def _range_unit(self, args):
+        r = self.rng.random()
+        if r < 0.25:
+            args.append(self.option("BYTE"))
+        elif r < 0.5:
+            args.append(self.option("BIT"))
+        elif r < 0.55:
+            args.append(self.rng.choice([b"BITS", b"", b"WORD"]))
+
+    def g_bitcount(self):
+        args = [b"BITCOUNT", self.key()]
+        n = self.rng.choices([0, 1, 2, 3], [25, 5, 40, 30])[0]
+        if n >= 1:
+            args.append(self._range_arg())
+        if n >= 2:
+            args.append(self._range_arg())
+        if n >= 3:
+            self._range_unit(args)
+        return args, "exact"
+
+    def g_bitpos(self):
+        bit = self.rng.choice([b"0", b"1"] * 6 + [b"2", b"-1", b"a"])
+        args = [b"BITPOS", self.key(), bit]
+        n = self.rng.choices([0, 1, 2, 3], [25, 25, 25, 25])[0]
+        if n >= 1:
+            args.append(self._range_arg())
+        if n >= 2:
+            args.append(self._range_arg())
+        if n >= 3:
+            self._range_unit(args)
+        return args, "exact"
+
+    def g_bitop(self):
+        op = self.rng.choice([b"AND", b"OR", b"XOR", b"NOT", b"and", b"Not", b"NAND", b""])
+        sources = 1 if op.upper() == b"NOT" and self.rng.random() < 0.8 \
+            else self.rng.randint(1, 3)
+        return [b"BITOP", op, self.key()] + [self.key() for _ in range(sources)], "exact"
+
+    def _bf_type(self):
+        if self.rng.random() < 0.04:
+            return self.rng.choice([b"u64", b"i65", b"i0", b"u0", b"x8", b"", b"I8", b"u",
+                                    b"i-1", b"u8 "])
+        sign = self.rng.choice("iu")
+        bits = self.rng.randint(1, 64 if sign == "i" else 63)
+        if self.rng.random() < 0.3:
+            bits = self.rng.choice([1, 8, 16, 32, 63, 64 if sign == "i" else 63])
+        return ("%s%d" % (sign, bits)).encode()
+
+    def _bf_offset(self):
+        r = self.rng.random()
+        if r < 0.75:
+            return self.small_int(0, 200)
+        if r < 0.96:
+            return ("#%d" % self.rng.randint(0, 10)).encode()
+        return self.rng.choice([b"-1", b"#-1", b"4294967296", b"abc", b"#", b"#4294967296",
+                                b"", b"1.0"])
+
+    def _bf_number(self):
+        r = self.rng.random()
+        if r < 0.6:
+            return self.small_int(-300, 300)
+        if r < 0.95:
+            return str(self.rng.randint(-2**63, 2**63 - 1)).encode()
+        return self.rng.choice(INT_EDGES)
+
+    def g_bitfield(self):
+        args = [b"BITFIELD", self.key()]
+        for _ in range(self.rng.choices([0, 1, 2, 3, 4], [5, 40, 30, 15, 10])[0]):
+            op = self.rng.choices(["GET", "SET", "INCRBY", "OVERFLOW", "bogus"],
+                                  [30, 30, 30, 15, 2])[0]
+            if op == "OVERFLOW":
+                mode = self.rng.choice([b"WRAP", b"SAT", b"FAIL", b"wrap", b"sat", b"fail"] * 3
+                                       + [b"BOGUS"])
+                args += [self.option("OVERFLOW"), mode]
+            elif op == "GET":
+                args += [self.option("GET"), self._bf_type(), self._bf_offset()]
+            elif op == "bogus":
+                args += [self.rng.choice([b"INCR", b"", b"GETSET"]), self._bf_type()]
+            else:
+                args += [self.option(op), self._bf_type(), self._bf_offset(), self._bf_number()]
+        return args, "exact"
+
+    # -- keyspace ------------------------------------------------------------------------------
+
+    def g_del(self):
+        return [b"DEL"] + self.some_keys(), "exact"
+
+    def g_unlink(self):
+        return [b"UNLINK"] + self.some_keys(), "exact"
+
+    def g_exists(self):
+        return [b"EXISTS"] + self.some_keys(), "exact"
+
+    def g_touch(self):
+        return [b"TOUCH"] + self.some_keys(), "exact"
+
+    def g_type(self):
+        return [b"TYPE", self.key()], "exact"
+
+    def pattern(self):
+        pattern = self.rng.choice(PATTERNS)
+        if self.hashtag and self.rng.random() < 0.5:
+            pattern = HASHTAG + pattern
+        return pattern
+
+    def g_keys(self):
+        return [b"KEYS", self.pattern()], "keys"
+
+    def g_scan(self):
+        cursor = b"0" if self.rng.random() < 0.9 else self.rng.choice(BAD_CURSORS)
+        args = [b"SCAN", cursor]
+        for _ in range(self.rng.choices([0, 1, 2, 3], [30, 40, 20, 10])[0]):
+            kind = self.rng.choices(["MATCH", "COUNT", "TYPE", "bogus"], [10, 10, 10, 1])[0]
+            if kind == "MATCH":
+                args += [self.option("MATCH"), self.pattern()]
+            elif kind == "COUNT":
+                count = self.rng.choice([b"1", b"2", b"5", b"10", b"1000"] * 4
+                                        + [b"0", b"-1", b"abc", b"", b"1.5"])
+                args += [self.option("COUNT"), count]
+            elif kind == "TYPE":
+                args += [self.option("TYPE"), self.rng.choice(SCAN_TYPES)]
+            else:
+                args.append(self.rng.choice([b"NOVALUES", b"", b"MATCHES"]))
+        return args, "scan"
+
+    def g_randomkey(self):
+        return [b"RANDOMKEY"], "randomkey"
+
+    def g_dbsize(self):
+        return [b"DBSIZE"], "exact"
+
+    def _expire_flags(self, args):
+        for _ in range(self.rng.choices([0, 1, 2], [50, 42, 8])[0]):
+            if self.rng.random() < 0.05:
+                args.append(self.rng.choice([b"EQ", b"", b"GTE"]))
+            else:
+                args.append(self.option(self.rng.choice(["NX", "XX", "GT", "LT"])))
+        return args
+
+    def _relative_or_past(self, unit_ms):
+        r = self.rng.random()
+        if r < 0.8:
+            return self.expire_value(unit_ms, bad_rate=0.0)
+        if r < 0.9:   # zero or negative: the key is deleted at once
+            return self.rng.choice([b"0", b"-1", b"-5000"])
+        return self.rng.choice([b"abc", b"1.5", b"", b"9223372036854775807",
+                                b"9223372036854775", b"-9223372036854775808",
+                                b"-9223372036854775"])
+
+    def g_expire(self):
+        return self._expire_flags([b"EXPIRE", self.key(), self._relative_or_past(False)]), \
+            "exact"
+
+    def g_pexpire(self):
+        return self._expire_flags([b"PEXPIRE", self.key(), self._relative_or_past(True)]), \
+            "exact"
+
+    def _absolute_or_past(self, unit_ms):
+        r = self.rng.random()
+        if r < 0.75:
+            return str(self.absolute_ms() if unit_ms else self.absolute_seconds()).encode()
+        if r < 0.9:   # in the past: the key is deleted at once
+            past = [0, 1, 1000000000, 1700000000, -1]
+            value = self.rng.choice(past)
+            return str(value * 1000 if unit_ms and value > 1 else value).encode()
+        return self.rng.choice([b"abc", b"", b"1.5", b"9223372036854775807",
+                                b"9223372036854775808", b"-9223372036854775808"])
+
+    def g_expireat(self):
+        return self._expire_flags([b"EXPIREAT", self.key(), self._absolute_or_past(False)]), \
+            "exact"
+
+    def g_pexpireat(self):
+        return self._expire_flags([b"PEXPIREAT", self.key(), self._absolute_or_past(True)]), \
+            "exact"
+
+    def g_ttl(self):
+        return [b"TTL", self.key()], "ttl"
+
+    def g_pttl(self):
+        return [b"PTTL", self.key()], "pttl"
+
+    def g_expiretime(self):
+        return [b"EXPIRETIME", self.key()], "expiretime"
+
+    def g_pexpiretime(self):
+        return [b"PEXPIRETIME", self.key()], "pexpiretime"
+
+    def g_persist(self):
+        return [b"PERSIST", self.key()], "exact"
+
+    def g_rename(self):
+        return [b"RENAME", self.key(), self.key()], "exact"
+
+    def g_renamenx(self):
+        return [b"RENAMENX", self.key(), self.key()], "exact"
+
+    def g_copy(self):
+        args = [b"COPY", self.key(), self.key()]
+        options = ["DB", "REPLACE", "bogus"]
+        for _ in range(self.rng.choices([0, 1, 2, 3], [40, 35, 20, 5])[0]):
+            kind = self.rng.choice(options)
+            if kind == "DB":
+                args += [self.option("DB"), self.db_arg()]
+            elif kind == "REPLACE":
+                args.append(self.option("REPLACE"))
+            else:
+                args.append(self.rng.choice([b"NX", b"", b"REPLACEX"]))
+        return args, "exact"
+
+    def g_move(self):
+        return [b"MOVE", self.key(), self.db_arg()], "exact"
+
+    def g_swapdb(self):
+        return [b"SWAPDB", self.db_arg(), self.db_arg()], "exact"
+
+    def g_select(self):
+        db = b"0" if self.rng.random() < 0.6 else self.db_arg(edge=0.2)
+        return [b"SELECT", db], "exact"
+
+    def g_object(self):
+        sub = self.rng.choice(["ENCODING", "ENCODING", "REFCOUNT", "IDLETIME", "FREQ", "HELP",
+                               "bogus"])
+        if sub == "HELP":
+            return [b"OBJECT", self.option("HELP")], "exact"
+        if sub == "bogus":
+            return [b"OBJECT", self.rng.choice([b"ENCODINGS", b"", b"LRU"]), self.key()], \
+                "exact"
+        check = "idletime" if sub == "IDLETIME" else "exact"
+        return [b"OBJECT", self.option(sub), self.key()], check
+
+    def g_flushdb(self):
+        args = [b"FLUSHDB"]
+        if self.rng.random() < 0.4:
+            args.append(self.rng.choice([b"ASYNC", b"SYNC", b"async", b"LAZY"]))
+        return args, "exact"
+
+    def g_memory(self):
+        args = [b"MEMORY", self.option("USAGE"), self.key()]
+        if self.rng.random() < 0.3:
+            args += [self.option("SAMPLES"), self.int_arg(0, 10, edge=0.3)]
+        return args, "memusage"
+
+    # -- other types, only with typed_keys: they make WRONGTYPE replies reachable ----------------
+
+    def g_rpush(self):
+        return [b"RPUSH", self.key()] + [self.value() for _ in range(self.rng.randint(1, 3))], \
+            "exact"
+
+    def g_sadd(self):
+        return [b"SADD", self.key()] + [self.value() for _ in range(self.rng.randint(1, 3))], \
+            "exact"
+
+    def g_hset(self):
+        return [b"HSET", self.key(), self.value(), self.value()], "exact"
