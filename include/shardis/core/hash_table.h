@@ -164,6 +164,15 @@ class HashTable {
     return (count(t_[0]) + count(t_[1]) + t_[0].pool.capacity + t_[1].pool.capacity) *
            sizeof(Bucket);
   }
+  // The part of bucket_bytes() mapped directly from the kernel (outside malloc's accounting).
+  size_t mapped_bytes() const {
+    size_t n = 0;
+    for (const Table& t : t_) {
+      size_t bytes = count(t) * sizeof(Bucket);
+      if (bytes >= detail::kMapThresholdBytes) n += bytes;
+    }
+    return n;
+  }
   // Number of buckets in the main array (and in the array being filled, during a resize).
   size_t bucket_count() const { return rehashing() ? count(t_[1]) : count(t_[0]); }
 

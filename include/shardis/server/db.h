@@ -151,6 +151,8 @@ class Db {
   bool rehash_step(size_t buckets) { return table_.rehash_step(buckets); }
   // Bytes of index structures (buckets and TTL heap), not entries.
   size_t index_bytes() const { return table_.bucket_bytes() + ttl_.bytes(); }
+  // Bytes of index structures mapped directly from the kernel (not seen by malloc statistics).
+  size_t mapped_bytes() const { return table_.mapped_bytes(); }
 
   int64_t now_ms() const { return shared_->clock->now_ms(); }
 

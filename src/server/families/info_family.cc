@@ -20,27 +20,31 @@
 namespace shardis::server {
 namespace {
 
-// Per shard: for each db {keys, expires, sum of remaining TTL ms}, then slab bytes in use and
-// index bytes.
+// Per shard: for each db {keys, expires, sum of remaining TTL ms}, then slab bytes in use, index
+// bytes and index bytes mapped outside malloc.
 constexpr size_t kPerDb = 3;
 constexpr size_t kSlabAt = ShardStore::kNumDbs * kPerDb;
 
 void part_info(ExecContext& ctx, std::span<const uint32_t>, Partial& out) {
-  out.ints.assign(kSlabAt + 2, 0);
+  out.ints.assign(kSlabAt + 3, 0);
   int64_t now = ctx.db.now_ms();
   int64_t index_bytes = 0;
+  int64_t mapped_bytes = 0;
   for (int i = 0; i < ShardStore::kNumDbs; ++i) {
     Db& db = ctx.store.db(i);
     out.ints[i * kPerDb] = static_cast<int64_t>(db.size());
     out.ints[i * kPerDb + 1] = static_cast<int64_t>(db.expires());
     out.ints[i * kPerDb + 2] = db.ttl_remaining_sum(now);
     index_bytes += static_cast<int64_t>(db.index_bytes());
+    mapped_bytes += static_cast<int64_t>(db.mapped_bytes());
   }
   out.ints[kSlabAt] = static_cast<int64_t>(ctx.store.slab().bytes_in_use());
   out.ints[kSlabAt + 1] = index_bytes;
+  out.ints[kSlabAt + 2] = mapped_bytes;
 }
 
-// The allocator's bytes in use, over the whole process (as Redis's used_memory).
+// The allocator's bytes in use, over the whole process (as Redis's used_memory counts every
+// allocation); bucket arrays mapped directly are added by the caller.
 int64_t allocated_bytes() {
   struct mallinfo2 mi = mallinfo2();
   return static_cast<int64_t>(mi.uordblks + mi.hblkhd);
@@ -115,13 +119,14 @@ void merge_info(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb)
     line(out, "shards", static_cast<int64_t>(parts.size()));
   }
   if (wanted(args, "memory", true)) {
-    int64_t used = allocated_bytes();
     int64_t rss = rss_bytes();
-    int64_t slab = 0, index = 0;
+    int64_t slab = 0, index = 0, mapped = 0;
     for (const Partial& p : parts) {
       slab += p.ints[kSlabAt];
       index += p.ints[kSlabAt + 1];
+      mapped += p.ints[kSlabAt + 2];
     }
+    int64_t used = allocated_bytes() + mapped;
     section("Memory");
     line(out, "used_memory", used);
     line(out, "used_memory_human", human_bytes(used));
