@@ -4,9 +4,11 @@
 
 namespace shardis::runtime {
 
-// Blocks SIGINT and SIGTERM (they are taken by wait_for_stop_signal), ignores SIGPIPE, and
-// raises the open-file limit for many client connections.
+// Blocks SIGINT and SIGTERM (they are taken by wait_for_stop_signal), ignores SIGPIPE, raises
+// the open-file limit for many client connections, and tunes malloc (tune_malloc).
 void prepare_process();
+// Sets glibc malloc so that heap growth takes few system calls and nothing is trimmed back.
+void tune_malloc();
 // Waits for SIGINT or SIGTERM and returns which.
 int wait_for_stop_signal();
 
