@@ -279,15 +279,7 @@ def main():
              "server pinned to CPU %d, client to CPU %d" % (args.server_cpu, args.client_cpu)
              if wrapper else "not pinned"))
 
-    cases = []
-    if not args.no_redis:
-        cases.append(("redis-server",
-                      lambda: server_harness.redis(binary=args.redis_server, wrapper=wrapper)))
-    if os.access(args.server, os.X_OK):
-        cases.append(("shardis", lambda: server_harness.shardis(
-            args.server, cores=args.cores, extra_args=args.shardis_arg, wrapper=wrapper)))
-    else:
-        log("note: %s not found; Shardis row skipped" % args.server)
+    cases = server_harness.bench_cases(args, wrapper)
     if not cases:
         log("nothing to run: no redis-server (--no-redis) and no Shardis binary")
         return 2

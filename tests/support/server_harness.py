@@ -355,6 +355,22 @@ def redis(binary="redis-server", port=None, extra_args=(), **kwargs):
     return ServerProcess("redis-server", argv, port=port, **kwargs)
 
 
+def bench_cases(args, wrapper=()):
+    """The servers a side-by-side benchmark runs, in order, as [(name, factory)]: redis-server
+    (args.redis_server) unless args.no_redis, then Shardis (args.server, args.cores,
+    args.shardis_arg) if that binary exists. Each factory starts the server as a context
+    manager, with `wrapper` (e.g. a taskset command) in front of it."""
+    cases = []
+    if not args.no_redis:
+        cases.append(("redis-server", lambda: redis(binary=args.redis_server, wrapper=wrapper)))
+    if os.access(args.server, os.X_OK):
+        cases.append(("shardis", lambda: shardis(args.server, cores=args.cores,
+                                                 extra_args=args.shardis_arg, wrapper=wrapper)))
+    else:
+        sys.stderr.write("note: %s not found; Shardis skipped\n" % args.server)
+    return cases
+
+
 def add_server_args(parser, default_cores=1):
     parser.add_argument("--server", default="redis",
                         help="path to shardis-server, or 'redis' to test redis-server itself")
