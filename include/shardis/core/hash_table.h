@@ -34,9 +34,10 @@
 // - Chains are kept compact: only the last bucket of a chain has free slots (erase refills a hole
 //   from the tail and frees an emptied tail), so a non-empty chain always has a non-empty head.
 // - Child buckets come from a per-array pool of 64-byte-aligned chunks (no malloc header per
-//   child, no scattered 64-byte blocks). Chains of the old array never get new children during a
-//   resize, and every old child is freed by the time the old array is done, so the old pool is
-//   released whole with it: children never outlive the array generation that needed them.
+//   child, no scattered 64-byte blocks). During a resize only not-yet-moved old buckets can get
+//   new children, and every old child is freed when its bucket moves, so the old pool is empty
+//   when the old array is done and is released whole with it: children never outlive the array
+//   generation that needed them.
 // - While a large old array is being emptied its moved prefix is handed back to the kernel in
 //   1 MiB pieces, so neither the peak during a grow nor the final unmap is the whole old array.
 // - When the last entry is erased every bucket is freed (the trivial O(1) case).
@@ -114,10 +115,11 @@ template <typename T, typename Traits>
 class HashTable {
  public:
   static constexpr size_t kSlotsPerBucket = 7;
-  // Small on purpose: moving a bucket touches new-array pages, and on a virtual machine each
-  // first touch of a page can cost over 10 us; 4 buckets per operation keep that under a few
-  // us per insert, while a grow still ends long before the next one is due (N/4 vs 7N inserts).
-  static constexpr size_t kRehashStepBuckets = 4;
+  // One bucket per operation, as Redis: moving a bucket means reading every entry in it to
+  // rehash its key (a cache miss each, up to 7 per bucket, plus chains), and the new array's
+  // pages are touched for the first time. A grow still ends long before the next one is due
+  // (N inserts against 7N), and the shard loop moves more buckets per turn while it is idle.
+  static constexpr size_t kRehashStepBuckets = 1;
 
   HashTable() = default;
   ~HashTable();  // frees buckets only, never entries (call clear(fn) first if needed)
@@ -485,6 +487,11 @@ T** HashTable<T, Traits>::insert(T* e, uint64_t h) {
     last_moved_ += step(kRehashStepBuckets - last_moved_);
   }
   ++size_;
+  // During a resize a new key goes to the old array when its old bucket has not moved yet: that
+  // bucket's page is resident, and the key moves with its bucket in sequence later. Placing it in
+  // the new array instead would touch a random, most likely never-touched page of a freshly
+  // mapped array: a page fault for nearly every insert at the start of a grow.
+  if (rehashing() && (h & t_[0].mask) >= rehash_idx_) return place(t_[0], e, h);
   return place(rehashing() ? t_[1] : t_[0], e, h);
 }
 
