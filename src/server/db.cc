@@ -211,6 +211,33 @@ void Db::set_string(std::string_view key, std::string_view value, bool keep_ttl)
   store_string(key, encode_string(value, true, &raw), keep_ttl);
 }
 
+void Db::set_string_expire_at(std::string_view key, std::string_view value, int64_t when_ms) {
+  uint64_t h = EntryTraits::hash(key);
+  if (when_ms <= now_ms()) {
+    if (lookup(key, h) != nullptr) erase_slot(key, h);
+    return;
+  }
+  std::string* raw = nullptr;
+  core::EntryValue v = encode_string(value, true, &raw);
+  core::Entry** slot = lookup(key, h);
+  const uint8_t type = static_cast<uint8_t>(ObjType::kString);
+  if (slot != nullptr && (*slot)->has_ttl()) {
+    free_payload(*slot);
+    core::Entry* e = replace_value(slot, v, type);
+    ttl_.update(e->ttl_index(), when_ms);
+    return;
+  }
+  core::Entry* e = core::Entry::create(shared_->slab, type, key, true, v, shared_->access_clock);
+  if (slot != nullptr) {
+    free_payload(*slot);
+    core::Entry::free_block(shared_->slab, *slot);
+    *slot = e;
+  } else {
+    table_.insert(e, h);
+  }
+  ttl_.push(when_ms, e);
+}
+
 void Db::set_string_keep_ttl(std::string_view key, std::string_view value) {
   std::string* raw = nullptr;
   store_string(key, encode_string(value, false, &raw), true);

@@ -86,6 +86,9 @@ class Db {
   // Sets key to a string value, encoded as Redis would (int, embstr or raw). The TTL is cleared
   // unless keep_ttl.
   void set_string(std::string_view key, std::string_view value, bool keep_ttl = false);
+  // Sets key to a string value with an absolute expiry, building the entry once (SET EX/PX/...,
+  // SETEX). A time not in the future leaves the key deleted.
+  void set_string_expire_at(std::string_view key, std::string_view value, int64_t when_ms);
   // Sets key to an integer value (INCR and friends): "int" encoding; keeps any TTL.
   void set_int(std::string_view key, int64_t value);
   // Sets key to a float result (INCRBYFLOAT): Redis stores its text as text ("embstr" when

@@ -182,9 +182,11 @@ SetResult op_set(Db& db, std::string_view key, std::string_view value, const Set
       (params.cond == SetCondition::kIfPresent && !found)) {
     return res;
   }
-  // With a new expiry the old TTL is kept only to be replaced in place (one rebuild, not two).
-  db.set_string(key, value, params.keep_ttl || params.expire_at >= 0);
-  if (params.expire_at >= 0) db.set_expire_at(key, params.expire_at);
+  if (params.expire_at >= 0) {
+    db.set_string_expire_at(key, value, params.expire_at);
+  } else {
+    db.set_string(key, value, params.keep_ttl);
+  }
   res.written = true;
   return res;
 }

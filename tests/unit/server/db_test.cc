@@ -107,6 +107,33 @@ TEST_CASE("expiry, update before expiry and delete before expiry under a manual 
   CHECK(db.size() == 1);  // only "b" remains
 }
 
+TEST_CASE("set_string_expire_at sets value and TTL in one step, on new and existing keys") {
+  base::ManualClock clock;
+  ShardStore store(clock);
+  Db& db = store.db(0);
+  const int64_t t0 = clock.now_ms();
+  db.set_string_expire_at("new", "v1", t0 + 100);
+  CHECK(value_of(db, "new") == "v1");
+  CHECK(db.expire_at("new") == t0 + 100);
+  db.set_string("plain", "x");
+  db.set_string_expire_at("plain", std::string(60, 'r'), t0 + 200);  // no TTL before: raw now
+  CHECK(value_of(db, "plain") == std::string(60, 'r'));
+  CHECK(db.expire_at("plain") == t0 + 200);
+  db.set_string_expire_at("plain", "7", t0 + 50);  // had a TTL: node updated in place
+  CHECK(std::string(Db::encoding_name(db.peek("plain"))) == "int");
+  CHECK(db.expire_at("plain") == t0 + 50);
+  CHECK(db.expires() == 2);
+  db.set_string_expire_at("plain", "y", t0);  // not in the future: deleted
+  CHECK(db.peek("plain") == nullptr);
+  db.set_string_expire_at("never", "y", t0 - 1);
+  CHECK(db.peek("never") == nullptr);
+  CHECK(db.expires() == 1);
+  clock.advance_ms(100);
+  CHECK(db.expire_some(clock.now_ms(), 10) == 1);
+  CHECK(db.size() == 0);
+  CHECK(store.slab().bytes_in_use() == 0);
+}
+
 // Reference model of one Db.
 struct ModelValue {
   std::string value;
