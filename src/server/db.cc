@@ -42,7 +42,18 @@ uint64_t next_random(uint64_t x) {
   return x;
 }
 
+constexpr size_t kObjTypes = 8;
+const ObjectOps* g_object_ops[kObjTypes] = {};
+
+const ObjectOps& ops_of(const core::Entry* e) {
+  return *g_object_ops[e->type() % kObjTypes];
+}
+
 }  // namespace
+
+void register_object_ops(ObjType t, const ObjectOps* ops) {
+  g_object_ops[static_cast<size_t>(t) % kObjTypes] = ops;
+}
 
 const char* type_name(ObjType t) {
   switch (t) {
@@ -137,7 +148,7 @@ const char* Db::encoding_name(const core::Entry* e) {
     case core::ValueKind::kRaw:
       return "raw";
     case core::ValueKind::kObject:
-      break;
+      return ops_of(e).encoding(e->ptr());
   }
   return "unknown";
 }
@@ -158,6 +169,7 @@ size_t Db::memory_usage(const core::Entry* e) const {
   // The entry's share of its bucket: 64 bytes for 7 slots.
   n += 64 / 7;
   if (e->kind() == core::ValueKind::kRaw) n += raw_bytes(e->raw());
+  if (e->kind() == core::ValueKind::kObject) n += ops_of(e).bytes(e->ptr());
   if (e->has_ttl()) n += sizeof(Heap::Node);
   return n;
 }
@@ -238,6 +250,19 @@ void Db::set_string_expire_at(std::string_view key, std::string_view value, int6
   ttl_.push(when_ms, e);
 }
 
+void Db::set_object(std::string_view key, ObjType t, void* obj) {
+  uint64_t h = EntryTraits::hash(key);
+  core::EntryValue v = core::EntryValue::of_ptr(core::ValueKind::kObject, obj);
+  core::Entry** slot = lookup(key, h);
+  if (slot == nullptr) {
+    insert_new(key, h, static_cast<uint8_t>(t), v);
+    return;
+  }
+  drop_ttl(slot);
+  free_payload(*slot);
+  replace_value(slot, v, static_cast<uint8_t>(t));
+}
+
 void Db::set_string_keep_ttl(std::string_view key, std::string_view value) {
   std::string* raw = nullptr;
   store_string(key, encode_string(value, false, &raw), true);
@@ -277,8 +302,10 @@ void Db::free_payload(core::Entry* e) {
   if (e->kind() == core::ValueKind::kRaw) {
     delete e->raw();
     e->set_ptr(nullptr);
+  } else if (e->kind() == core::ValueKind::kObject) {
+    ops_of(e).destroy(e->ptr());
+    e->set_ptr(nullptr);
   }
-  // kObject payloads belong to the collection types; none exist yet.
 }
 
 void Db::destroy(core::Entry* e) {
@@ -381,6 +408,8 @@ Db::RenameResult Db::copy_to(Db& dst, std::string_view from, std::string_view to
   core::EntryValue v = value_of(src);
   if (src->kind() == core::ValueKind::kRaw) {
     v.ptr = new std::string(*src->raw());
+  } else if (src->kind() == core::ValueKind::kObject) {
+    v.ptr = ops_of(src).clone(src->ptr());
   }
   v.private_copy = true;  // Redis's COPY duplicates even a shared integer
   int64_t when = src->has_ttl() ? ttl_.when(src->ttl_index()) : -1;

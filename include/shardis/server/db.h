@@ -33,6 +33,17 @@ enum class ObjType : uint8_t { kString = 0, kList = 1, kHash = 2, kSet = 3, kZSe
 
 const char* type_name(ObjType t);  // "string", "list", "hash", "set", "zset"
 
+// How a Db handles collection values (kObject entries) of one type: the type's family provides
+// it. The table is written once at start-up by register_object_ops, before any shard thread
+// runs, and only read afterwards.
+struct ObjectOps {
+  void (*destroy)(void* obj);
+  void* (*clone)(const void* obj);           // COPY: a deep copy
+  size_t (*bytes)(const void* obj);          // MEMORY USAGE: heap bytes of the object
+  const char* (*encoding)(const void* obj);  // OBJECT ENCODING: "listpack", "quicklist", ...
+};
+void register_object_ops(ObjType t, const ObjectOps* ops);
+
 // State the databases of one shard share.
 struct DbShared {
   explicit DbShared(const base::Clock& c) : clock(&c) {}
@@ -72,7 +83,7 @@ class Db {
   static std::string_view string_of(const core::Entry* e, std::string& scratch);
   // Bytes of a string entry's value, without rendering it.
   static size_t string_len(const core::Entry* e);
-  // OBJECT ENCODING name: "int", "embstr", "raw".
+  // OBJECT ENCODING name: "int", "embstr", "raw", or the collection type's own.
   static const char* encoding_name(const core::Entry* e);
   // True when Redis would hold this value as one of its shared integer objects (0..9999 stored
   // as int, not made by COPY): OBJECT REFCOUNT then reads INT_MAX.
@@ -98,6 +109,13 @@ class Db {
   // Absent key: nullptr, or when `create`, a new empty raw string value. The caller checks the
   // type first: the key must not hold another type.
   std::string* mutable_string(std::string_view key, bool create);
+
+  // ---- Collection writes ----
+  // The object of a collection entry (type_of(e) is not kString).
+  static void* object_of(const core::Entry* e) { return e->ptr(); }
+  // Sets key to a new collection object of type t (the Db owns it from now on, and frees it with
+  // the type's ObjectOps). An existing value is freed and its TTL cleared, as SET does.
+  void set_object(std::string_view key, ObjType t, void* obj);
 
   // ---- Keys ----
   // Removes a live key; true if there was one.

@@ -12,6 +12,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace shardis::server {
 namespace {
@@ -132,6 +133,79 @@ TEST_CASE("set_string_expire_at sets value and TTL in one step, on new and exist
   CHECK(db.expire_some(clock.now_ms(), 10) == 1);
   CHECK(db.size() == 0);
   CHECK(store.slab().bytes_in_use() == 0);
+}
+
+// A stand-in collection type: the Db must free, copy and measure it only through its ObjectOps.
+struct FakeList {
+  std::vector<std::string> items;
+  static inline int live = 0;
+  FakeList() { ++live; }
+  FakeList(const FakeList& o) : items(o.items) { ++live; }
+  ~FakeList() { --live; }
+};
+
+const ObjectOps kFakeListOps = {
+    [](void* o) { delete static_cast<FakeList*>(o); },
+    [](const void* o) -> void* { return new FakeList(*static_cast<const FakeList*>(o)); },
+    [](const void* o) { return sizeof(FakeList) + static_cast<const FakeList*>(o)->items.size(); },
+    [](const void*) { return "fakelist"; },
+};
+
+FakeList* new_list(std::initializer_list<const char*> items) {
+  auto* l = new FakeList;
+  for (const char* i : items) l->items.emplace_back(i);
+  return l;
+}
+
+TEST_CASE("collection values are freed, copied and measured through their ObjectOps") {
+  register_object_ops(ObjType::kList, &kFakeListOps);
+  base::ManualClock clock;
+  {
+    ShardStore store(clock);
+    Db& db = store.db(0);
+    db.set_object("l", ObjType::kList, new_list({"a", "b"}));
+    const core::Entry* e = db.find("l");
+    REQUIRE(e != nullptr);
+    CHECK(Db::type_of(e) == ObjType::kList);
+    CHECK(std::string(type_name(Db::type_of(e))) == "list");
+    CHECK(std::string(Db::encoding_name(e)) == "fakelist");
+    CHECK(static_cast<FakeList*>(Db::object_of(e))->items.size() == 2);
+    CHECK(db.memory_usage(e) >= sizeof(FakeList) + 2);
+    CHECK(FakeList::live == 1);
+
+    // COPY clones; RENAME and MOVE keep the same object; TTLs follow.
+    CHECK(db.copy_to(db, "l", "c", false) == Db::RenameResult::kOk);
+    CHECK(FakeList::live == 2);
+    CHECK(Db::object_of(db.peek("c")) != Db::object_of(db.peek("l")));
+    void* obj = Db::object_of(db.peek("c"));
+    db.set_expire_at("c", clock.now_ms() + 100);
+    CHECK(db.rename("c", "r", false) == Db::RenameResult::kOk);
+    CHECK(Db::object_of(db.peek("r")) == obj);
+    CHECK(db.move_to(store.db(1), "r") == Db::RenameResult::kOk);
+    CHECK(Db::object_of(store.db(1).peek("r")) == obj);
+    CHECK(store.db(1).expire_at("r") == clock.now_ms() + 100);
+    CHECK(FakeList::live == 2);
+
+    // Active expiry frees the object; so do SET over it, set_object over it, DEL and FLUSH.
+    clock.advance_ms(100);
+    CHECK(store.db(1).expire_some(clock.now_ms(), 10) == 1);
+    CHECK(FakeList::live == 1);
+    db.set_expire_at("l", clock.now_ms() + 50);
+    db.set_object("l", ObjType::kList, new_list({"x"}));  // replaces the value, clears the TTL
+    CHECK(FakeList::live == 1);
+    CHECK(db.expire_at("l") == -1);
+    db.set_string("l", "now a string");
+    CHECK(FakeList::live == 0);
+    CHECK(Db::type_of(db.peek("l")) == ObjType::kString);
+    db.set_object("a", ObjType::kList, new_list({}));
+    db.set_object("b", ObjType::kList, new_list({}));
+    CHECK(db.erase("a"));
+    CHECK(FakeList::live == 1);
+    db.set_object("z", ObjType::kList, new_list({}));
+    CHECK(FakeList::live == 2);
+  }  // the store's destructor clears every Db
+  CHECK(FakeList::live == 0);
+  register_object_ops(ObjType::kList, nullptr);
 }
 
 // Reference model of one Db.
