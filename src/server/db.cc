@@ -123,6 +123,13 @@ std::string_view Db::string_of(const core::Entry* e, std::string& scratch) {
   return {};
 }
 
+std::string Db::string_copy(const core::Entry* e) {
+  std::string scratch;
+  std::string_view v = string_of(e, scratch);
+  if (v.data() == scratch.data()) return scratch;
+  return std::string(v);
+}
+
 size_t Db::string_len(const core::Entry* e) {
   switch (e->kind()) {
     case core::ValueKind::kInt: {

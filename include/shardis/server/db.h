@@ -81,6 +81,8 @@ class Db {
   static ObjType type_of(const core::Entry* e) { return static_cast<ObjType>(e->type()); }
   // The value of a string entry; an int-encoded value is rendered into scratch.
   static std::string_view string_of(const core::Entry* e, std::string& scratch);
+  // The value of a string entry as an owned string (it outlives the entry pointer).
+  static std::string string_copy(const core::Entry* e);
   // Bytes of a string entry's value, without rendering it.
   static size_t string_len(const core::Entry* e);
   // OBJECT ENCODING name: "int", "embstr", "raw", or the collection type's own.

@@ -30,6 +30,7 @@ void register_string_family(Registry& r);         // families/string_family.cc
 void register_keyspace_family(Registry& r);       // families/keyspace_family.cc
 void register_keyspace_scan_family(Registry& r);  // families/keyspace_scan.cc
 void register_bitmap_family(Registry& r);         // families/bitmap_family.cc
+void register_lcs_family(Registry& r);            // families/lcs_family.cc
 void register_info_family(Registry& r);           // families/info_family.cc
 void register_server_family(Registry& r);         // families/server_family.cc
 void register_connection_family(Registry& r);     // families/connection_family.cc

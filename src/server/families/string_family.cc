@@ -1,5 +1,5 @@
 // String commands: GET, SET and its variants, GETSET, GETDEL, GETEX, MGET, MSET, MSETNX, APPEND,
-// STRLEN, GETRANGE, SUBSTR, SETRANGE, LCS, the INCR family and INCRBYFLOAT, with Redis 7.0's
+// STRLEN, GETRANGE, SUBSTR, SETRANGE, the INCR family and INCRBYFLOAT, with Redis 7.0's
 // replies and errors.
 //
 // Each cmd_* runs on the shard that owns its key(s): it parses the arguments, calls an op_* that
@@ -87,14 +87,6 @@ bool is_string(const core::Entry* e) {
   return Db::type_of(e) == ObjType::kString;
 }
 
-// The value of a string entry as an owned string (it must outlive the entry pointer).
-std::string copy_string(const core::Entry* e) {
-  std::string scratch;
-  std::string_view v = Db::string_of(e, scratch);
-  if (v.data() == scratch.data()) return scratch;
-  return std::string(v);
-}
-
 // Redis checkStringLength: a value of `size` bytes may not grow by `append` past the limit.
 bool fits_string_limit(size_t size, size_t append) {
   return size <= kMaxStringLen && append <= kMaxStringLen - size;
@@ -152,7 +144,7 @@ GetResult op_get(Db& db, std::string_view key) {
   const core::Entry* e = db.find(key);
   if (e == nullptr) return {};
   if (!is_string(e)) return {OpStatus::kWrongType, std::nullopt};
-  return {OpStatus::kOk, copy_string(e)};
+  return {OpStatus::kOk, Db::string_copy(e)};
 }
 
 enum class SetCondition : uint8_t { kAlways, kIfAbsent, kIfPresent };
@@ -175,7 +167,7 @@ SetResult op_set(Db& db, std::string_view key, std::string_view value, const Set
   const core::Entry* cur = db.find(key);
   if (params.get && cur != nullptr) {
     if (!is_string(cur)) return {OpStatus::kWrongType, false, std::nullopt};
-    res.old = copy_string(cur);
+    res.old = Db::string_copy(cur);
   }
   bool found = cur != nullptr;
   if ((params.cond == SetCondition::kIfAbsent && found) ||
@@ -221,7 +213,7 @@ GetexResult op_getex(Db& db, std::string_view key, const GetexParams& params) {
     ExpiryError err = parse_expiry_of(params.expiry, params.expiry_arg, db.now_ms(), &at);
     if (err != ExpiryError::kNone) return {OpStatus::kOk, err, std::nullopt};
   }
-  GetexResult res{OpStatus::kOk, ExpiryError::kNone, copy_string(e)};
+  GetexResult res{OpStatus::kOk, ExpiryError::kNone, Db::string_copy(e)};
   if (at >= 0) {
     db.set_expire_at(key, at);  // an EXAT/PXAT already past deletes the key
   } else if (params.persist) {
@@ -356,156 +348,6 @@ bool op_msetnx(Db& db, ArgList args) {
   }
   for (size_t j = 1; j < args.size(); j += 2) db.set_string(args[j], args[j + 1]);
   return true;
-}
-
-// ---- LCS ----
-
-constexpr std::string_view kErrLcsType = "ERR The specified keys must contain string values";
-constexpr std::string_view kErrLcsLenAndIdx =
-    "ERR If you want both the length and indexes, please just use IDX.";
-constexpr std::string_view kErrLcsTooLong = "ERR String too long for LCS";
-constexpr std::string_view kErrLcsMemLimit =
-    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
-constexpr std::string_view kErrLcsAlloc =
-    "ERR Insufficient memory, failed allocating transient memory for LCS";
-
-struct LcsParams {
-  bool get_len = false;
-  bool get_idx = false;
-  bool with_match_len = false;
-  int64_t min_match_len = 0;
-};
-
-struct LcsMatch {
-  uint32_t a_start, a_end, b_start, b_end;
-};
-
-struct LcsResult {
-  std::string_view error;  // empty when the command succeeded
-  LcsParams params;
-  uint32_t len = 0;
-  std::string lcs;              // without LEN or IDX
-  std::vector<LcsMatch> match;  // IDX: matching ranges, last ones first (as Redis lists them)
-};
-
-// The dynamic-programming LCS Redis uses, and the same backward walk, so that ties resolve to
-// the same subsequence and the same ranges.
-void lcs_compute(std::string_view a, std::string_view b, const LcsParams& p, LcsResult& out) {
-  if (a.size() >= UINT32_MAX - 1 || b.size() >= UINT32_MAX - 1) {
-    out.error = kErrLcsTooLong;
-    return;
-  }
-  const uint32_t alen = static_cast<uint32_t>(a.size());
-  const uint32_t blen = static_cast<uint32_t>(b.size());
-  const uint64_t cells = static_cast<uint64_t>(alen + 1) * (blen + 1);
-  if (cells > kMaxStringLen / sizeof(uint32_t)) {
-    out.error = kErrLcsMemLimit;
-    return;
-  }
-  std::unique_ptr<uint32_t[]> table(new (std::nothrow) uint32_t[cells]);
-  if (!table) {
-    out.error = kErrLcsAlloc;
-    return;
-  }
-  auto at = [&](uint32_t i, uint32_t j) -> uint32_t& {
-    return table[j + static_cast<uint64_t>(i) * (blen + 1)];
-  };
-  for (uint32_t i = 0; i <= alen; ++i) {
-    for (uint32_t j = 0; j <= blen; ++j) {
-      if (i == 0 || j == 0) {
-        at(i, j) = 0;
-      } else if (a[i - 1] == b[j - 1]) {
-        at(i, j) = at(i - 1, j - 1) + 1;
-      } else {
-        at(i, j) = std::max(at(i - 1, j), at(i, j - 1));
-      }
-    }
-  }
-  uint32_t idx = at(alen, blen);
-  out.len = idx;
-  bool compute = p.get_idx || !p.get_len;
-  if (!compute) return;
-  out.lcs.resize(idx);
-  // arange_start == alen means "no range open".
-  uint32_t a_start = alen, a_end = 0, b_start = 0, b_end = 0;
-  uint32_t i = alen, j = blen;
-  while (i > 0 && j > 0) {
-    bool emit = false;
-    if (a[i - 1] == b[j - 1]) {
-      out.lcs[idx - 1] = a[i - 1];
-      if (a_start == alen) {
-        a_start = a_end = i - 1;
-        b_start = b_end = j - 1;
-      } else if (a_start == i && b_start == j) {
-        --a_start;
-        --b_start;
-      } else {
-        emit = true;
-      }
-      if (a_start == 0 || b_start == 0) emit = true;
-      --idx;
-      --i;
-      --j;
-    } else {
-      if (at(i - 1, j) > at(i, j - 1)) {
-        --i;
-      } else {
-        --j;
-      }
-      if (a_start != alen) emit = true;
-    }
-    if (emit) {
-      uint32_t match_len = a_end - a_start + 1;
-      if (p.get_idx && (p.min_match_len == 0 || match_len >= p.min_match_len)) {
-        out.match.push_back({a_start, a_end, b_start, b_end});
-      }
-      a_start = alen;
-    }
-  }
-}
-
-// Both keys are read before the options are parsed: a key of another type is reported first.
-LcsResult op_lcs(Db& db, ArgList args) {
-  LcsResult res;
-  std::string a, b;
-  for (int k = 1; k <= 2; ++k) {
-    const core::Entry* e = db.find(args[k]);
-    if (e == nullptr) continue;
-    if (!is_string(e)) {
-      res.error = kErrLcsType;
-      return res;
-    }
-    (k == 1 ? a : b) = copy_string(e);
-  }
-  LcsParams p;
-  for (size_t j = 3; j < args.size(); ++j) {
-    std::string_view opt = args[j];
-    bool more = j + 1 < args.size();
-    if (base::iequals(opt, "idx")) {
-      p.get_idx = true;
-    } else if (base::iequals(opt, "len")) {
-      p.get_len = true;
-    } else if (base::iequals(opt, "withmatchlen")) {
-      p.with_match_len = true;
-    } else if (base::iequals(opt, "minmatchlen") && more) {
-      std::optional<int64_t> v = base::parse_int64(args[++j]);
-      if (!v) {
-        res.error = kErrNotInteger;
-        return res;
-      }
-      p.min_match_len = *v < 0 ? 0 : *v;
-    } else {
-      res.error = kErrSyntax;
-      return res;
-    }
-  }
-  if (p.get_idx && p.get_len) {
-    res.error = kErrLcsLenAndIdx;
-    return res;
-  }
-  res.params = p;
-  lcs_compute(a, b, p, res);
-  return res;
 }
 
 // ---- Commands ----
@@ -692,33 +534,6 @@ void cmd_setrange(ExecContext& ctx) {
   IntResult res = op_setrange(ctx.db, ctx.args[1], *offset, ctx.args[3]);
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
   ctx.rb.integer(res.value);
-}
-
-void cmd_lcs(ExecContext& ctx) {
-  LcsResult res = op_lcs(ctx.db, ctx.args);
-  if (!res.error.empty()) return ctx.rb.error(res.error);
-  const bool with_len = res.params.with_match_len;
-  if (res.params.get_idx) {
-    ctx.rb.map(2);
-    ctx.rb.bulk("matches");
-    ctx.rb.array(res.match.size());
-    for (const LcsMatch& m : res.match) {
-      ctx.rb.array(with_len ? 3 : 2);
-      ctx.rb.array(2);
-      ctx.rb.integer(m.a_start);
-      ctx.rb.integer(m.a_end);
-      ctx.rb.array(2);
-      ctx.rb.integer(m.b_start);
-      ctx.rb.integer(m.b_end);
-      if (with_len) ctx.rb.integer(m.a_end - m.a_start + 1);
-    }
-    ctx.rb.bulk("len");
-    ctx.rb.integer(res.len);
-  } else if (res.params.get_len) {
-    ctx.rb.integer(res.len);
-  } else {
-    ctx.rb.bulk(res.lcs);
-  }
 }
 
 void incr_by(ExecContext& ctx, int64_t delta) {
@@ -937,16 +752,6 @@ void register_string_family(Registry& r) {
              "O(1), not counting the time taken to copy the new string in place. Usually, this "
              "string is very small so the amortized complexity is O(1). Otherwise, complexity is "
              "O(M) with M being the length of the value argument."});
-  r.add({.name = "lcs",
-         .arity = -3,
-         .flags = kReadOnly,
-         .keys = {1, 2, 1},
-         .run = cmd_lcs,
-         .acl = kReadSlow,
-         .group = "string",
-         .summary = "Find longest common substring",
-         .since = "7.0.0",
-         .complexity = "O(N*M) where N and M are the lengths of s1 and s2, respectively"});
   r.add({.name = "incr",
          .arity = 2,
          .flags = kWrite | kDenyOom | kFast,
