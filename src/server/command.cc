@@ -4,8 +4,10 @@
 
 namespace shardis::server {
 
-std::vector<uint32_t> key_indices(const CommandSpec& spec, size_t argc) {
+std::vector<uint32_t> key_indices(const CommandSpec& spec, ArgList args) {
+  if (spec.find_keys != nullptr) return spec.find_keys(args);
   std::vector<uint32_t> out;
+  const size_t argc = args.size();
   if (!spec.has_keys || argc < 2) return out;
   int last = spec.keys.last >= 0 ? spec.keys.last : static_cast<int>(argc) + spec.keys.last;
   last = std::min(last, static_cast<int>(argc) - 1);

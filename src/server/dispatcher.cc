@@ -46,7 +46,18 @@ bool Dispatcher::dispatch(Connection& c, ArgList args) {
 bool Dispatcher::route_key(Connection& c, const CommandSpec& spec, ArgList args) {
   uint32_t owner = self_;
   if (spec.pick_shard != nullptr) owner = spec.pick_shard(args, n_);
-  if (spec.has_keys) {
+  if (spec.find_keys != nullptr) {
+    // Movable keys; none found means bad arguments, which the handler reports here.
+    std::vector<uint32_t> idx = spec.find_keys(args);
+    if (!idx.empty()) owner = shard_of(args[idx[0]], n_);
+    for (uint32_t i : idx) {
+      if (shard_of(args[i], n_) != owner) {
+        proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
+        rb.error(kErrCrossShard);
+        return true;
+      }
+    }
+  } else if (spec.has_keys) {
     int argc = static_cast<int>(args.size());
     int last = spec.keys.last >= 0 ? spec.keys.last : argc + spec.keys.last;
     owner = shard_of(args[spec.keys.first], n_);
@@ -82,7 +93,7 @@ bool Dispatcher::route_fanout(Connection& c, const CommandSpec& spec, ArgList ar
   auto& by_shard = scratch_by_shard_;
   for (auto& v : by_shard) v.clear();
   if (spec.route == Route::kKeysFanout) {
-    for (uint32_t i : key_indices(spec, args.size())) by_shard[shard_of(args[i], n_)].push_back(i);
+    for (uint32_t i : key_indices(spec, args)) by_shard[shard_of(args[i], n_)].push_back(i);
   }
   bool remote = false;
   for (uint32_t s = 0; s < n_; ++s) {

@@ -55,9 +55,15 @@ void run_spec_here(const CommandSpec& cmd, const Registry& registry, const Serve
       return;
     }
     case Route::kKeysFanout:
+      if (spec->run != nullptr) {
+        ExecContext ctx{args, store, store.db(client.db), rb};
+        spec->run(ctx);
+        return;
+      }
+      [[fallthrough]];
     case Route::kAllShards: {
       std::vector<uint32_t> idx;
-      if (spec->route == Route::kKeysFanout) idx = key_indices(*spec, args.size());
+      if (spec->route == Route::kKeysFanout) idx = key_indices(*spec, args);
       Partial part;
       ExecContext ctx{args, store, store.db(client.db), rb};
       spec->part(ctx, idx, part);

@@ -14,12 +14,13 @@ char lower(char c) {
 }  // namespace
 
 void Registry::add(CommandSpec spec) {
-  spec.has_keys = spec.keys.first > 0;
+  spec.has_keys = spec.keys.first > 0 || spec.find_keys != nullptr;
   if (spec.has_keys && spec.keys.step <= 0) {
     std::fprintf(stderr, "command %.*s: keys need a positive step\n",
                  static_cast<int>(spec.name.size()), spec.name.data());
     std::abort();
   }
+  if (spec.find_keys != nullptr) spec.flags |= kMovableKeys;
   spec.variadic = spec.arity < 0;
   auto owned = std::make_unique<CommandSpec>(spec);
   if (!by_name_.emplace(spec.name, owned.get()).second) {
@@ -48,6 +49,10 @@ void register_all_families(Registry& r) {
   register_bitmap_family(r);
   register_lcs_family(r);
   register_info_family(r);
+  register_list_family(r);
+  register_hash_family(r);
+  register_set_family(r);
+  register_zset_family(r);
 }
 
 }  // namespace shardis::server

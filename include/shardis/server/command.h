@@ -39,6 +39,7 @@ enum CommandFlag : uint32_t {
   kAllowBusy = 1u << 9,
   kSentinel = 1u << 10,
   kNoMulti = 1u << 11,
+  kMovableKeys = 1u << 12,  // set by Registry::add for commands with a KeyFinder
 };
 
 // Redis ACL categories, reported by COMMAND INFO ("@keyspace", ...).
@@ -53,6 +54,10 @@ enum AclCategory : uint32_t {
   kAclAdmin = 1u << 7,
   kAclDangerous = 1u << 8,
   kAclBitmap = 1u << 9,
+  kAclList = 1u << 10,
+  kAclHash = 1u << 11,
+  kAclSet = 1u << 12,
+  kAclSortedSet = 1u << 13,
 };
 
 enum class Route : uint8_t { kConnection, kKey, kKeysFanout, kAllShards };
@@ -108,11 +113,22 @@ struct ConnContext {
   const ServerInfo& server;
 };
 
+// A collection read by a gathering command (SINTER, ZUNION, ... whose keys span shards): what
+// one key held, copied out on its owner so that the coordinator can compute the result.
+struct GatheredKey {
+  uint32_t argv = 0;        // the key's argv index
+  bool exists = false;      // false: absent (an empty collection for every set operation)
+  bool wrong_type = false;  // the key holds another type: the command replies WRONGTYPE
+  std::vector<std::string> members;
+  std::vector<double> scores;  // sorted sets: one per member; empty for plain sets
+};
+
 // One shard's share of a fanned-out command.
 struct Partial {
   int64_t count = 0;                               // kSumInteger
   std::vector<std::optional<std::string>> values;  // kArrayByIndex: one per key index, in order
   std::vector<int64_t> ints;                       // kCustom: whatever the command defines
+  std::vector<GatheredKey> gathered;               // kCustom gathers: one per key of this shard
 };
 
 using Handler = void (*)(ExecContext& ctx);
@@ -128,6 +144,11 @@ using ArgCheck = std::string (*)(ArgList args);
 // Merge::kCustom: writes the reply from every shard's Partial (in shard order), on the coordinator.
 using MergeFn = void (*)(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb);
 using ShardPicker = uint32_t (*)(ArgList args, uint32_t shards);
+// Movable keys (Redis's "movablekeys": ZUNION's numkeys, ZUNIONSTORE's destination plus
+// numkeys, SINTERCARD, ...): the argv indices of the keys in these arguments, increasing. Empty
+// when the arguments do not name their keys validly: the command then runs where it was received
+// and replies the error itself. Runs on the coordinator after `check` passed.
+using KeyFinder = std::vector<uint32_t> (*)(ArgList args);
 
 struct CommandSpec {
   std::string_view
@@ -136,13 +157,17 @@ struct CommandSpec {
   uint32_t flags = 0;
   KeySpec keys{};
   Route route = Route::kKey;
-  Handler run = nullptr;           // kKey
+  // kKey; for kKeysFanout, optional: runs the whole command when every key is on the shard
+  // that received it (no gather needed), instead of part() plus the merge.
+  Handler run = nullptr;
   ConnHandler run_conn = nullptr;  // kConnection
   PartHandler part = nullptr;      // kKeysFanout, kAllShards
   Merge merge = Merge::kNone;      // kKeysFanout, kAllShards
   MergeFn merge_fn = nullptr;      // Merge::kCustom
   ArgCheck check = nullptr;
   ShardPicker pick_shard = nullptr;  // kKey without keys only
+  // Replaces `keys` for routing when set (`keys` stays COMMAND INFO's legacy key range).
+  KeyFinder find_keys = nullptr;
   uint32_t acl = 0;
   std::string_view group;       // COMMAND DOCS: "string", "generic", "connection", "server"
   std::string_view summary;     // COMMAND DOCS
@@ -154,8 +179,8 @@ struct CommandSpec {
   bool variadic = false;  // arity < 0
 };
 
-// argv indices of the keys of a command, per its KeySpec.
-std::vector<uint32_t> key_indices(const CommandSpec& spec, size_t argc);
+// argv indices of the keys of a command: find_keys when the command has one, else its KeySpec.
+std::vector<uint32_t> key_indices(const CommandSpec& spec, ArgList args);
 
 // Arity check, Redis rules.
 inline bool arity_ok(const CommandSpec& spec, size_t argc) {

@@ -32,14 +32,25 @@ struct NamedBit {
 
 // kSentinel is not listed: Redis hides it from COMMAND INFO.
 constexpr NamedBit kFlagNames[] = {
-    {kWrite, "write"},       {kReadOnly, "readonly"}, {kDenyOom, "denyoom"},      {kAdmin, "admin"},
-    {kNoScript, "noscript"}, {kLoading, "loading"},   {kStale, "stale"},          {kFast, "fast"},
-    {kNoAuth, "no_auth"},    {kNoMulti, "no_multi"},  {kAllowBusy, "allow_busy"},
+    {kWrite, "write"},
+    {kReadOnly, "readonly"},
+    {kDenyOom, "denyoom"},
+    {kAdmin, "admin"},
+    {kNoScript, "noscript"},
+    {kLoading, "loading"},
+    {kStale, "stale"},
+    {kFast, "fast"},
+    {kNoAuth, "no_auth"},
+    {kNoMulti, "no_multi"},
+    {kMovableKeys, "movablekeys"},
+    {kAllowBusy, "allow_busy"},
 };
 
 constexpr NamedBit kAclNames[] = {
     {kAclKeyspace, "keyspace"},   {kAclRead, "read"},
-    {kAclWrite, "write"},         {kAclString, "string"},
+    {kAclWrite, "write"},         {kAclSet, "set"},
+    {kAclSortedSet, "sortedset"}, {kAclList, "list"},
+    {kAclHash, "hash"},           {kAclString, "string"},
     {kAclBitmap, "bitmap"},       {kAclAdmin, "admin"},
     {kAclFast, "fast"},           {kAclSlow, "slow"},
     {kAclDangerous, "dangerous"}, {kAclConnection, "connection"},
@@ -499,7 +510,7 @@ CommandView view_of(const CommandSpec& spec) {
                 .since = spec.since,
                 .group = spec.group,
                 .complexity = spec.complexity};
-  if (spec.has_keys) v.legacy = spec.keys;
+  if (spec.keys.first > 0) v.legacy = spec.keys;
   if (meta != nullptr) {
     v.variable_key_flags = meta->variable_key_flags;
     v.tips = meta->tips;
@@ -511,7 +522,7 @@ CommandView view_of(const CommandSpec& spec) {
       if (k.index != 0) v.specs[v.spec_count++] = k;
     }
   }
-  if (v.spec_count == 0 && spec.has_keys) {
+  if (v.spec_count == 0 && spec.keys.first > 0) {
     // One spec over the legacy range. Without metadata its flags are a guess from the
     // command's own flags.
     KeySpecMeta& k = v.specs[v.spec_count++];

@@ -27,6 +27,55 @@ std::optional<int64_t> absolute_expire_ms(int64_t when, bool seconds, int64_t ba
   return when + base_ms;
 }
 
+TypedEntry find_typed(Db& db, std::string_view key, ObjType t) {
+  const core::Entry* e = db.find(key);
+  if (e == nullptr) return {};
+  if (Db::type_of(e) != t) return {nullptr, true};
+  return {e, false};
+}
+
+std::optional<uint64_t> parse_scan_cursor(std::string_view arg) {
+  std::string_view s = c_str_view(arg);
+  if (s.empty()) return 0;
+  size_t i = 0;
+  bool negative = false;
+  if (s[0] == '+' || s[0] == '-') {
+    negative = s[0] == '-';
+    i = 1;
+  }
+  if (i == s.size()) return std::nullopt;
+  uint64_t v = 0;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c < '0' || c > '9') return std::nullopt;
+    uint64_t d = static_cast<uint64_t>(c - '0');
+    if (v > (std::numeric_limits<uint64_t>::max() - d) / 10) return std::nullopt;
+    v = v * 10 + d;
+  }
+  return negative ? 0 - v : v;
+}
+
+std::string parse_scan_options(ArgList args, size_t first, bool allow_type, ScanArgs* out) {
+  for (size_t i = first; i < args.size(); i += 2) {
+    bool has_value = i + 1 < args.size();
+    if (base::iequals(args[i], "count") && has_value) {
+      std::optional<int64_t> n = base::parse_int64(args[i + 1]);
+      if (!n) return std::string(kErrNotInteger);
+      if (*n < 1) return std::string(kErrSyntax);
+      out->count = *n;
+    } else if (base::iequals(args[i], "match") && has_value) {
+      out->pattern = args[i + 1];
+      out->use_pattern = out->pattern != "*";
+    } else if (allow_type && base::iequals(args[i], "type") && has_value) {
+      out->type = c_str_view(args[i + 1]);  // Redis compares it as a C string
+      out->use_type = true;
+    } else {
+      return std::string(kErrSyntax);
+    }
+  }
+  return {};
+}
+
 void reply_help(proto::ReplyBuilder& rb, std::span<const std::string_view> lines) {
   rb.array(lines.size());
   for (std::string_view l : lines) rb.simple(l);

@@ -25,8 +25,6 @@
 namespace shardis::server {
 namespace {
 
-constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
-
 // Redis skips matching for the lone "*" pattern (which would not match the empty key).
 bool matches_all(std::string_view pattern) {
   return pattern == "*";
@@ -55,63 +53,11 @@ void part_randomkey(ExecContext& ctx, std::span<const uint32_t>, Partial& out) {
 
 // ---- SCAN ----
 
-// A cursor as Redis parses it (strtoul, base 10, of the argument as a C string): an optional
-// sign (a '-' wraps around), digits, nothing after them; no leading space; the empty string is
-// 0. nullopt when Redis replies "invalid cursor".
-std::optional<uint64_t> parse_scan_cursor(std::string_view arg) {
-  std::string_view s = c_str_view(arg);
-  if (s.empty()) return 0;
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '+' || s[0] == '-') {
-    negative = s[0] == '-';
-    i = 1;
-  }
-  if (i == s.size()) return std::nullopt;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c < '0' || c > '9') return std::nullopt;
-    uint64_t d = static_cast<uint64_t>(c - '0');
-    if (v > (std::numeric_limits<uint64_t>::max() - d) / 10) return std::nullopt;
-    v = v * 10 + d;
-  }
-  return negative ? 0 - v : v;
-}
-
-struct ScanArgs {
-  uint64_t cursor = 0;
-  int64_t count = 10;
-  std::string_view pattern;  // empty: no MATCH (or "*", which matches everything)
-  bool use_pattern = false;
-  std::string_view type;  // empty: no TYPE
-  bool use_type = false;
-};
-
-// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]: options in any order, repeated ones
-// win; errors as Redis, the cursor first. Returns an error text or an empty string.
 std::string parse_scan(ArgList args, ScanArgs* out) {
   std::optional<uint64_t> cursor = parse_scan_cursor(args[1]);
   if (!cursor) return std::string(kErrInvalidCursor);
   out->cursor = *cursor;
-  for (size_t i = 2; i < args.size(); i += 2) {
-    bool has_value = i + 1 < args.size();
-    if (base::iequals(args[i], "count") && has_value) {
-      std::optional<int64_t> n = base::parse_int64(args[i + 1]);
-      if (!n) return std::string(kErrNotInteger);
-      if (*n < 1) return std::string(kErrSyntax);
-      out->count = *n;
-    } else if (base::iequals(args[i], "match") && has_value) {
-      out->pattern = args[i + 1];
-      out->use_pattern = !matches_all(out->pattern);
-    } else if (base::iequals(args[i], "type") && has_value) {
-      out->type = c_str_view(args[i + 1]);  // Redis compares it as a C string
-      out->use_type = true;
-    } else {
-      return std::string(kErrSyntax);
-    }
-  }
-  return {};
+  return parse_scan_options(args, 2, true, out);
 }
 
 std::string check_scan(ArgList args) {

@@ -4,6 +4,7 @@
 // Stateless functions; safe on any shard.
 #include <shardis/proto/reply_builder.h>
 #include <shardis/server/command.h>
+#include <shardis/server/db.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +42,46 @@ struct Subcommand {
 // number of arguments.
 void run_subcommand(ConnContext& ctx, std::span<const Subcommand> table,
                     std::string_view container_upper);
+
+// ---- Typed keys ----
+
+// A key looked up for a command that works on one value type.
+struct TypedEntry {
+  const core::Entry* entry = nullptr;  // the live entry when it holds the wanted type
+  bool wrong_type = false;             // the key exists and holds another type
+};
+// Looks key up (lazy expiry, access clock) and checks its type. When wrong_type the caller
+// replies kErrWrongType; when neither is set the key is absent.
+TypedEntry find_typed(Db& db, std::string_view key, ObjType t);
+// The collection object of an entry of the matching type.
+template <typename T>
+T* object_as(const core::Entry* e) {
+  return static_cast<T*>(Db::object_of(e));
+}
+
+// ---- SCAN-style arguments (SCAN, HSCAN, SSCAN, ZSCAN) ----
+
+inline constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
+
+// A cursor as Redis parses it (strtoul, base 10, of the argument as a C string): an optional
+// sign (a '-' wraps around), digits, nothing after them; no leading space; the empty string is
+// 0. nullopt when Redis replies kErrInvalidCursor.
+std::optional<uint64_t> parse_scan_cursor(std::string_view arg);
+
+struct ScanArgs {
+  uint64_t cursor = 0;
+  int64_t count = 10;
+  std::string_view pattern;  // empty: no MATCH
+  bool use_pattern = false;  // false for no MATCH and for "*" (Redis skips matching then)
+  std::string_view type;     // SCAN only; empty: no TYPE
+  bool use_type = false;
+};
+
+// [MATCH pattern] [COUNT count] [TYPE type] from args[first] on: options in any order, repeated
+// ones win; TYPE only when allow_type (SCAN; the collection scans reply a syntax error). Errors
+// as Redis: a COUNT that is not an integer, then below 1, then an unknown option. Returns the
+// error text or an empty string.
+std::string parse_scan_options(ArgList args, size_t first, bool allow_type, ScanArgs* out);
 
 // Redis's default proto-max-bulk-len: no string value may grow past it, and bit offsets stop at
 // its last bit (2^32 - 1).

@@ -1,0 +1,8 @@
+// list commands (placeholder until the family lands).
+#include <shardis/server/registry.h>
+
+namespace shardis::server {
+
+void register_list_family(Registry&) {}
+
+}  // namespace shardis::server

@@ -1,0 +1,8 @@
+// set commands (placeholder until the family lands).
+#include <shardis/server/registry.h>
+
+namespace shardis::server {
+
+void register_set_family(Registry&) {}
+
+}  // namespace shardis::server

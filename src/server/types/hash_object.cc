@@ -1,0 +1,1 @@
+// hash object (placeholder until the type lands).

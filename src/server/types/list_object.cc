@@ -1,0 +1,1 @@
+// list object (placeholder until the type lands).

@@ -1,0 +1,1 @@
+// set object (placeholder until the type lands).

@@ -1,0 +1,1 @@
+// zset object (placeholder until the type lands).

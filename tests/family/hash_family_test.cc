@@ -1,0 +1,1 @@
+// hash family tests (placeholder until the family lands).

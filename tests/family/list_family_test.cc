@@ -1,0 +1,1 @@
+// list family tests (placeholder until the family lands).

@@ -1,0 +1,1 @@
+// set family tests (placeholder until the family lands).

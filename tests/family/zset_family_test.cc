@@ -1,0 +1,1 @@
+// zset family tests (placeholder until the family lands).

@@ -1,0 +1,1 @@
+// hash object model tests (placeholder until the type lands).

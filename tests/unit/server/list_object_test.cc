@@ -1,0 +1,1 @@
+// list object model tests (placeholder until the type lands).

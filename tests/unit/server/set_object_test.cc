@@ -1,0 +1,1 @@
+// set object model tests (placeholder until the type lands).

@@ -1,0 +1,1 @@
+// zset object model tests (placeholder until the type lands).
