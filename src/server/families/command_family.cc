@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "command_meta.h"
+
 namespace shardis::server {
 namespace {
 
@@ -56,65 +58,11 @@ constexpr NamedBit kAclNames[] = {
     {kAclDangerous, "dangerous"}, {kAclConnection, "connection"},
 };
 
-// ---- What Redis reports that CommandSpec does not carry ----
+// ---- What Redis reports that CommandSpec does not carry (see command_meta.h) ----
 //
-// Key specs and their flags and notes, several key specs where Redis has them, tips, doc history
-// and deprecation, and the subcommands of container commands, keyed by command name. Every entry
-// was checked byte for byte against redis-server 7.0.15. Only the subcommands Shardis implements
-// are listed: COMMAND must not advertise what the server would reject. Redis lists a container's
-// subcommands in hash order, which changes from one process to the next; Shardis lists them in
-// alphabetical order.
-
-struct HistoryEntry {
-  std::string_view version{};  // empty: no entry
-  std::string_view change{};
-};
-
-// COMMAND DOCS history, oldest first; unused entries are left empty.
-using History = std::array<HistoryEntry, 4>;
-
-// One key spec of the two kinds Shardis's commands need: begin_search by index, find_keys by
-// range. Word lists (flags) are space-separated, in the order Redis prints them.
-struct KeySpecMeta {
-  int index = 0;  // begin_search index; 0 means "no key spec"
-  std::string_view flags{};
-  int lastkey = 0;  // find_keys range: last key relative to index, or counted from the end if < 0
-  int keystep = 1;
-  std::string_view notes{};
-};
-
-// One subcommand of a container. Its docs group is the container's.
-struct SubcommandMeta {
-  std::string_view name;  // full name, lower case: "object|encoding"
-  int arity = 0;          // counted from the container itself, Redis convention
-  uint32_t flags = 0;     // CommandFlag bits
-  uint32_t acl = 0;       // AclCategory bits
-  KeySpecMeta key{};      // its single key spec, if any
-  std::string_view tips{};
-  std::string_view summary{};
-  std::string_view since{};
-  std::string_view complexity{};
-  History history{};
-};
-
-// Flags of the key at argv[1] for a command whose key spec carries "variable_flags" (Redis's
-// getkeys_proc): what COMMAND GETKEYSANDFLAGS reports for these very arguments.
-using KeyFlagsFn = std::string_view (*)(ArgList args);
-
-struct RedisMeta {
-  std::string_view name;
-  // The usual case: one key spec over CommandSpec::keys, with these flags and notes.
-  std::string_view key_flags{};
-  std::string_view key_notes{};
-  // Where Redis reports several key specs: they replace the one above.
-  std::array<KeySpecMeta, 2> key_specs{};
-  KeyFlagsFn variable_key_flags = nullptr;
-  std::string_view tips{};              // COMMAND INFO tips
-  std::string_view deprecated_since{};  // COMMAND DOCS doc_flags / deprecated_since / replaced_by
-  std::string_view replaced_by{};
-  History history{};
-  std::span<const SubcommandMeta> subcommands{};  // a container's, in the order COMMAND lists them
-};
+// Only the subcommands Shardis implements are listed: COMMAND must not advertise what the server
+// would reject. Redis lists a container's subcommands in hash order, which changes from one
+// process to the next; Shardis lists them in alphabetical order.
 
 // ---- Variable key flags (Redis's setGetKeys and bitfieldGetKeys) ----
 
@@ -456,6 +404,12 @@ const RedisMeta* find_redis_meta(std::string_view name) {
   for (const RedisMeta& m : kRedisMeta) {
     if (m.name == name) return &m;
   }
+  for (auto table :
+       {list_command_meta(), hash_command_meta(), set_command_meta(), zset_command_meta()}) {
+    for (const RedisMeta& m : table) {
+      if (m.name == name) return &m;
+    }
+  }
   return nullptr;
 }
 
@@ -639,6 +593,18 @@ void reply_key_spec(proto::ReplyBuilder& rb, const KeySpecMeta& k) {
   rb.bulk("find_keys");
   rb.map(2);
   rb.bulk("type");
+  if (k.keynum) {
+    rb.bulk("keynum");
+    rb.bulk("spec");
+    rb.map(3);
+    rb.bulk("keynumidx");
+    rb.integer(k.keynumidx);
+    rb.bulk("firstkey");
+    rb.integer(k.firstkey);
+    rb.bulk("keystep");
+    rb.integer(k.keystep);
+    return;
+  }
   rb.bulk("range");
   rb.bulk("spec");
   rb.map(3);
@@ -730,6 +696,19 @@ std::optional<std::vector<KeyRef>> find_keys(const CommandView& v, ArgList args)
   int argc = static_cast<int>(args.size());
   for (size_t j = 0; j < v.spec_count; ++j) {
     const KeySpecMeta& k = v.specs[j];
+    if (k.keynum) {
+      // Redis: the count must be a non-negative integer and its keys must all be present.
+      size_t at = static_cast<size_t>(k.index + k.keynumidx);
+      if (at >= args.size()) return std::nullopt;
+      std::optional<int64_t> n = base::parse_int64(args[at]);
+      if (!n || *n < 0) return std::nullopt;
+      int64_t first = k.index + k.firstkey;
+      int64_t last = first + (*n - 1) * k.keystep;
+      if (*n > 0 && last >= argc) return std::nullopt;
+      for (int64_t i = first; *n > 0 && i <= last; i += k.keystep)
+        out.push_back({static_cast<uint32_t>(i), k.flags});
+      continue;
+    }
     int first = k.index;
     int last = k.lastkey >= 0 ? first + k.lastkey : argc + k.lastkey;
     if (last >= argc || last < first || first >= argc) return std::nullopt;

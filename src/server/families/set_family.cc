@@ -1,7 +1,13 @@
 // set commands (placeholder until the family lands).
 #include <shardis/server/registry.h>
 
+#include "command_meta.h"
+
 namespace shardis::server {
+
+std::span<const RedisMeta> set_command_meta() {
+  return {};
+}
 
 void register_set_family(Registry&) {}
 

@@ -1,7 +1,13 @@
 // zset commands (placeholder until the family lands).
 #include <shardis/server/registry.h>
 
+#include "command_meta.h"
+
 namespace shardis::server {
+
+std::span<const RedisMeta> zset_command_meta() {
+  return {};
+}
 
 void register_zset_family(Registry&) {}
 

@@ -1,0 +1,81 @@
+#pragma once
+// What COMMAND INFO and COMMAND DOCS report that CommandSpec does not carry: key specs and their
+// flags and notes, several key specs where Redis has them, tips, doc history and deprecation,
+// and the subcommands of container commands, keyed by command name. Every entry is checked byte
+// for byte against redis-server 7.0.15.
+//
+// The generic table lives in command_family.cc; each data-type family provides its own table
+// (the *_command_meta functions below, defined in that family's file). Static, immutable data,
+// read by any shard.
+#include <shardis/server/command.h>
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace shardis::server {
+
+struct HistoryEntry {
+  std::string_view version{};  // empty: no entry
+  std::string_view change{};
+};
+
+// COMMAND DOCS history, oldest first; unused entries are left empty.
+using History = std::array<HistoryEntry, 4>;
+
+// One key spec of the kinds Shardis's commands need: begin_search by index, then find_keys by
+// range or by keynum. Word lists (flags) are space-separated, in the order Redis prints them.
+struct KeySpecMeta {
+  int index = 0;  // begin_search index; 0 means "no key spec"
+  std::string_view flags{};
+  int lastkey = 0;  // find_keys range: last key relative to index, or counted from the end if < 0
+  int keystep = 1;  // range and keynum
+  std::string_view notes{};
+  // find_keys keynum (ZUNION's numkeys): the key count sits at index + keynumidx and the keys
+  // start at index + firstkey.
+  bool keynum = false;
+  int keynumidx = 0;
+  int firstkey = 1;
+};
+
+// One subcommand of a container. Its docs group is the container's.
+struct SubcommandMeta {
+  std::string_view name;  // full name, lower case: "object|encoding"
+  int arity = 0;          // counted from the container itself, Redis convention
+  uint32_t flags = 0;     // CommandFlag bits
+  uint32_t acl = 0;       // AclCategory bits
+  KeySpecMeta key{};      // its single key spec, if any
+  std::string_view tips{};
+  std::string_view summary{};
+  std::string_view since{};
+  std::string_view complexity{};
+  History history{};
+};
+
+// Flags of the key at argv[1] for a command whose key spec carries "variable_flags" (Redis's
+// getkeys_proc): what COMMAND GETKEYSANDFLAGS reports for these very arguments.
+using KeyFlagsFn = std::string_view (*)(ArgList args);
+
+struct RedisMeta {
+  std::string_view name;
+  // The usual case: one key spec over CommandSpec::keys, with these flags and notes.
+  std::string_view key_flags{};
+  std::string_view key_notes{};
+  // Where Redis reports several key specs: they replace the one above.
+  std::array<KeySpecMeta, 2> key_specs{};
+  KeyFlagsFn variable_key_flags = nullptr;
+  std::string_view tips{};              // COMMAND INFO tips
+  std::string_view deprecated_since{};  // COMMAND DOCS doc_flags / deprecated_since / replaced_by
+  std::string_view replaced_by{};
+  History history{};
+  std::span<const SubcommandMeta> subcommands{};  // a container's, in the order COMMAND lists them
+};
+
+// The tables of the data-type families.
+std::span<const RedisMeta> list_command_meta();  // families/list_family.cc
+std::span<const RedisMeta> hash_command_meta();  // families/hash_family.cc
+std::span<const RedisMeta> set_command_meta();   // families/set_family.cc
+std::span<const RedisMeta> zset_command_meta();  // families/zset_family.cc
+
+}  // namespace shardis::server
