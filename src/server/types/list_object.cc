@@ -1,1 +1,0 @@
-// list object (placeholder until the type lands).

@@ -1,1 +1,0 @@
-// list object model tests (placeholder until the type lands).
