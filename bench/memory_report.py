@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Memory per key: redis-server and Shardis loaded with the same N string keys.
+"""Memory per key: redis-server and Shardis loaded with the same N keys.
 
 The servers run one after the other (never at the same time), each started
 fresh. Into each one this script loads N keys with fixed-width names
@@ -8,6 +8,11 @@ default --value-size 3). Loading uses raw RESP pipelines over one socket:
 batches of --batch SET commands, with two batches in flight. With --with-ttl
 every key also gets `PEXPIRE key 1000000000` (about 11.6 days, so nothing
 expires during the run), which shows the cost of a TTL per key.
+
+With --type hash, set, zset or list every key is instead a collection of --members small
+elements, written by one command per key: HSET key field:0 value:0 ..., SADD key member:0 ...
+(--int-members for an all-integer set), ZADD key 1 member:0 2 member:1 ..., RPUSH key
+member:0 .... The figures are then bytes per collection (per key).
 
 Before the first sample, --warmup-mib of ECHO traffic (8 KiB payloads, pipelined) goes
 through the server, so receive buffers and buffer pools are already resident: the RSS delta
@@ -61,7 +66,32 @@ def make_value(size):
     return (alphabet * (size // len(alphabet) + 1))[:size]
 
 
-def command_pattern(key_fmt, key_size, value, with_ttl):
+def bulk(b):
+    return b"$%d\r\n%s\r\n" % (len(b), b)
+
+
+def collection_args(kind, members, int_members):
+    """The command name and the arguments after the key that build one collection."""
+    if kind == "hash":
+        args = []
+        for i in range(members):
+            args += [b"field:%d" % i, b"value:%d" % i]
+        return b"HSET", args
+    if kind == "set":
+        return b"SADD", [(b"%d" % (1000 + i)) if int_members else b"member:%d" % i
+                         for i in range(members)]
+    if kind == "zset":
+        args = []
+        for i in range(members):
+            args += [b"%d" % (i + 1), b"member:%d" % i]
+        return b"ZADD", args
+    if kind == "list":
+        return b"RPUSH", [b"member:%d" % i for i in range(members)]
+    raise ValueError(kind)
+
+
+def command_pattern(key_fmt, key_size, value, with_ttl, kind="string", members=10,
+                    int_members=False):
     """A printf pattern producing the pipeline bytes for one key, and the
     bytes of the replies a well-behaved server sends for them."""
 
@@ -69,8 +99,14 @@ def command_pattern(key_fmt, key_size, value, with_ttl):
         return b.replace(b"%", b"%%")
 
     bulk_key = esc(b"$%d\r\n" % key_size) + key_fmt + b"\r\n"
-    pattern = b"*3\r\n$3\r\nSET\r\n" + bulk_key + esc(b"$%d\r\n%s\r\n" % (len(value), value))
-    reply = b"+OK\r\n"
+    if kind == "string":
+        pattern = b"*3\r\n$3\r\nSET\r\n" + bulk_key + esc(bulk(value))
+        reply = b"+OK\r\n"
+    else:
+        name, rest = collection_args(kind, members, int_members)
+        pattern = (b"*%d\r\n" % (2 + len(rest)) + bulk(name) + bulk_key
+                   + esc(b"".join(bulk(a) for a in rest)))
+        reply = b":%d\r\n" % members
     if with_ttl:
         ttl = b"%d" % TTL_MS
         pattern += b"*3\r\n$7\r\nPEXPIRE\r\n" + bulk_key + b"$%d\r\n%s\r\n" % (len(ttl), ttl)
@@ -247,6 +283,12 @@ def main():
     parser.add_argument("--key-size", type=int, default=16,
                         help="key length in bytes, 'key:' plus zero-padded digits (default 16)")
     parser.add_argument("--value-size", type=int, default=3, help="value length (default 3)")
+    parser.add_argument("--type", default="string", choices=["string", "hash", "set", "zset", "list"],
+                        help="value type of every key (default string)")
+    parser.add_argument("--members", type=int, default=10,
+                        help="elements per collection for --type hash/set/zset/list (default 10)")
+    parser.add_argument("--int-members", action="store_true",
+                        help="--type set: integer members (an intset in both servers)")
     parser.add_argument("--with-ttl", action="store_true",
                         help="also PEXPIRE every key by %d ms" % TTL_MS)
     parser.add_argument("--batch", type=int, default=1000,
@@ -262,7 +304,8 @@ def main():
 
     key_fmt = key_format(args.key_size, args.keys)
     value = make_value(args.value_size)
-    pattern, reply = command_pattern(key_fmt, args.key_size, value, args.with_ttl)
+    pattern, reply = command_pattern(key_fmt, args.key_size, value, args.with_ttl, args.type,
+                                     args.members, args.int_members)
 
     wrapper = []
     if args.pin:
@@ -272,8 +315,11 @@ def main():
             wrapper = ["taskset", "-c", str(args.server_cpu)]
             os.sched_setaffinity(0, {args.client_cpu})
 
-    print("Memory report: %d keys, key %d B (%s), value %d B, %s; Shardis --cores %d%s; %s."
-          % (args.keys, args.key_size, (key_fmt % 0).decode(), args.value_size,
+    what = ("value %d B" % args.value_size if args.type == "string" else
+            "%s of %d %smembers" % (args.type, args.members,
+                                    "integer " if args.int_members else ""))
+    print("Memory report: %d keys, key %d B (%s), %s, %s; Shardis --cores %d%s; %s."
+          % (args.keys, args.key_size, (key_fmt % 0).decode(), what,
              "TTL on every key (PEXPIRE %d)" % TTL_MS if args.with_ttl else "no TTL",
              args.cores, "".join(" " + a for a in args.shardis_arg),
              "server pinned to CPU %d, client to CPU %d" % (args.server_cpu, args.client_cpu)
