@@ -15,7 +15,7 @@ char lower(char c) {
 
 void Registry::add(CommandSpec spec) {
   spec.has_keys = spec.keys.first > 0 || spec.find_keys != nullptr;
-  if (spec.has_keys && spec.keys.step <= 0) {
+  if (spec.keys.first > 0 && spec.keys.step <= 0) {
     std::fprintf(stderr, "command %.*s: keys need a positive step\n",
                  static_cast<int>(spec.name.size()), spec.name.data());
     std::abort();
