@@ -484,9 +484,9 @@ TEST_CASE("HRANDFIELD") {
   CHECK(h.run({"HRANDFIELD", "h", "x", "foo"}) == kNotInt);
   CHECK(h.run({"HRANDFIELD", "h", "5", "foo"}) == kSyntax);
   CHECK(h.run({"HRANDFIELD", "h", "1", "withvalues", "x"}) == kSyntax);
-  const std::string range =
-      error("ERR value is out of range, value must between -9223372036854775807 and "
-            "9223372036854775807");
+  const std::string range = error(
+      "ERR value is out of range, value must between -9223372036854775807 and "
+      "9223372036854775807");
   CHECK(h.run({"HRANDFIELD", "h", "-9223372036854775808"}) == range);
   CHECK(h.run({"HRANDFIELD", "nokey", "-9223372036854775808"}) == range);
   const std::string out_of_range = error("ERR value is out of range");

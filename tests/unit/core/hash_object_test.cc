@@ -96,8 +96,9 @@ void run_model(uint64_t seed, size_t ops, size_t fields, size_t max_value, size_
   HashObject h;
   Model m;
   std::vector<std::string> names;
-  for (size_t i = 0; i < fields; ++i) names.push_back(random_text(gen, 1 + gen() % 20) + "#" +
-                                                      std::to_string(i));
+  for (size_t i = 0; i < fields; ++i) {
+    names.push_back(random_text(gen, 1 + gen() % 20) + "#" + std::to_string(i));
+  }
   HashObject::Scratch scratch;
   for (size_t op = 0; op < ops; ++op) {
     const std::string& f = names[gen() % names.size()];
