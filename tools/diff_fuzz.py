@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
-"""Differential fuzzer: random string and keyspace commands to redis-server 7.0 and to the
-server under test, every reply compared.
+"""Differential fuzzer: random string, keyspace, list, hash, set and sorted-set commands to
+redis-server 7.0 and to the server under test, every reply compared.
 
 Contract:
   * Both servers start empty (FLUSHALL, then SELECT 0) and get the same seeded command stream
-    (tests/support/diff_fuzz_gen.py) over one raw RESP2 connection each, one command at a time
-    or in pipelines of up to --max-pipeline commands. A pipeline is sent to both servers before
-    either is read, so a relative TTL starts within a few milliseconds on both.
+    (tests/support/diff_fuzz_gen.py) over one raw connection each, RESP2 (or RESP3 with
+    --resp3), one command at a time or in pipelines of up to --max-pipeline commands. A
+    pipeline is sent to both servers before either is read, so a relative TTL starts within a
+    few milliseconds on both.
   * Replies are compared byte for byte, except where a reply is not deterministic even between
     two redis-servers; each such case has its own comparison below (compare_*), never a skip:
     KEYS as a multiset, SCAN by iterating to cursor 0 on each server, RANDOMKEY by EXISTS, TTLs
-    within a tolerance, OBJECT IDLETIME and MEMORY USAGE by range. Error replies are always
-    compared byte for byte. There is no ignore list.
+    within a tolerance, OBJECT IDLETIME and MEMORY USAGE by range, members of hashtable sets
+    and hashes in any order (only where the reference's encoding has no defined order),
+    SRANDMEMBER / HRANDFIELD / ZRANDMEMBER and SPOP by size and membership (SPOP then
+    resynchronises the tested server), HSCAN / SSCAN / ZSCAN of hashtables and skiplists by
+    full iteration, lex ranges over members of different scores (unspecified in Redis) by
+    membership. Error replies are always compared byte for byte. There is no ignore list.
   * `--server redis` runs redis-server against redis-server: that must give 0 differences,
     which shows that the comparison rules are sound.
   * On a difference the report gives the seed, step, command, both replies and the commands
@@ -24,8 +29,10 @@ Contract:
 Usage:
   tools/diff_fuzz.py --server build/src/shardis-server --cores 1 --seed 123 --commands 20000
   tools/diff_fuzz.py --server build/src/shardis-server --cores 4 --hashtag --long 600
+  tools/diff_fuzz.py --server build/src/shardis-server --cores 2 --spread     # cross-shard
   tools/diff_fuzz.py --server redis --seed 7                     # redis against redis
   tools/diff_fuzz.py --server ... --commands-only GET,SET,DEL --keep-going 50
+  tools/diff_fuzz.py --server ... --families strings,sets --typed-keys
 """
 
 import argparse
@@ -287,15 +294,441 @@ def compare_scan(ctx, step, ref_raw, tst_raw):
         show(sorted(results[0])), show(sorted(results[1])))
 
 
+# -- data types ------------------------------------------------------------------------------
+# Hashtable-encoded sets and hashes list their members in the order of each process's seeded
+# hash function; listpack hashes (insertion order), intsets (ascending) and sorted sets (score,
+# then member) have an order Redis defines, which must match. The rules below therefore accept
+# another order only where the reference itself has no defined one, asked after the reply (the
+# step ended its pipeline, so nothing has changed the key since). Errors stay exact.
+
+def encoding_of(ctx, key):
+    """OBJECT ENCODING of `key` on the reference (None if the key is missing)."""
+    value = decode(call(ctx.ref, "redis", b"OBJECT", b"ENCODING", key))
+    return value if isinstance(value, bytes) else None
+
+
+def canonical_int(member):
+    """True if Redis would store `member` in an intset (a canonical 64-bit integer)."""
+    try:
+        number = int(member)
+    except ValueError:
+        return False
+    return -2**63 <= number < 2**63 and str(number).encode() == member
+
+
+def compare_members(ref_raw, tst_raw, any_order, pairs=False):
+    """Exact replies agree; otherwise both must be arrays with the same multiset of elements
+    (or, with pairs=True, arrays or RESP3 maps with the same field -> value map) and
+    any_order() must say that the reference's order is not defined."""
+    if ref_raw == tst_raw:
+        return None
+    if is_error(ref_raw) or is_error(tst_raw) or ref_raw[:1] != tst_raw[:1]:
+        return "replies differ"
+    ref, tst = decode(ref_raw), decode(tst_raw)
+    if pairs:
+        ref, tst = pairs_of(ref), pairs_of(tst)
+        if ref is None or tst is None:
+            return "replies differ"
+        same = len(ref) == len(tst) == len(dict(ref)) and dict(ref) == dict(tst)
+    else:
+        if not isinstance(ref, list) or not isinstance(tst, list):
+            return "replies differ"
+        same = collections.Counter(ref) == collections.Counter(tst)
+    if not same:
+        return "different members"
+    if any_order():
+        return None
+    return "same members in another order, where Redis's order is defined"
+
+
+def pairs_of(value):
+    """[(a, b)] from a flat array (RESP2 HGETALL, ... WITHSCORES), an array of 2-element arrays
+    (RESP3 WITHSCORES / WITHVALUES) or a RESP3 map; None for anything else."""
+    if isinstance(value, dict):
+        return list(value.items())
+    if not isinstance(value, list):
+        return None
+    if value and all(isinstance(v, list) and len(v) == 2 for v in value):
+        return [tuple(v) for v in value]
+    if len(value) % 2 or any(isinstance(v, list) for v in value):
+        return None
+    return list(zip(value[0::2], value[1::2]))
+
+
+def pair_map(value):
+    pairs = pairs_of(value)
+    return dict(pairs) if pairs is not None else None
+
+
+def compare_smembers(ctx, step, ref_raw, tst_raw):
+    # Exact unless the set is a hashtable on the reference.
+    return compare_members(ref_raw, tst_raw,
+                           lambda: encoding_of(ctx, step.args[1]) == b"hashtable")
+
+
+def compare_sinter(ctx, step, ref_raw, tst_raw):
+    # SINTER lists the members in the order of its smallest source set: ascending when that
+    # is an intset. Which one is smallest among equal sizes is Redis's own choice, so any
+    # hashtable source relaxes the order.
+    return compare_members(ref_raw, tst_raw, lambda: any(
+        encoding_of(ctx, key) == b"hashtable" for key in step.args[1:]))
+
+
+def compare_sunion(ctx, step, ref_raw, tst_raw):
+    # SUNION builds its result as a new set, an intset (ascending) while every member is a
+    # canonical integer and there are at most 512: only other results have no defined order.
+    def any_order():
+        members = decode(ref_raw)
+        return len(members) > 512 or not all(canonical_int(m) for m in members)
+    return compare_members(ref_raw, tst_raw, any_order)
+
+
+def compare_sdiff(ctx, step, ref_raw, tst_raw):
+    # SDIFF also builds a new set, in one of two ways chosen by the sizes: either it adds the
+    # members of the first set that no other set has (ordered as for SUNION), or it adds the
+    # whole first set and then removes the others' members, and the new set has become a
+    # hashtable for good if the first set has a non-integer or more than 512 members.
+    def any_order():
+        members = decode(ref_raw)
+        if len(members) > 512 or not all(canonical_int(m) for m in members):
+            return True
+        first = decode(call(ctx.ref, "redis", b"SMEMBERS", step.args[1]))
+        sizes = [decode(call(ctx.ref, "redis", b"SCARD", key)) for key in step.args[1:]]
+        present = [size for size in sizes if size]
+        removes_later = len(first) * len(present) // 2 > sum(present)
+        return removes_later and (len(first) > 512
+                                  or not all(canonical_int(m) for m in first))
+    return compare_members(ref_raw, tst_raw, any_order)
+
+
+def compare_hgetall(ctx, step, ref_raw, tst_raw):
+    # Exact unless the hash is a hashtable on the reference; then the same field -> value map.
+    return compare_members(ref_raw, tst_raw,
+                           lambda: encoding_of(ctx, step.args[1]) == b"hashtable", pairs=True)
+
+
+def compare_hkeys(ctx, step, ref_raw, tst_raw):
+    # HKEYS / HVALS: exact unless the hash is a hashtable on the reference; then the same
+    # multiset (HVALS may repeat values).
+    return compare_members(ref_raw, tst_raw,
+                           lambda: encoding_of(ctx, step.args[1]) == b"hashtable")
+
+
+# Random picks: which elements come back is random, so each server's reply is checked against
+# that server's own content (the two contents are equal as long as no earlier step differed).
+
+def content(ctx, conn, who, step):
+    """The key's content on one server: a set of members, or a dict member -> value/score."""
+    name, key = step.name, step.args[1]
+    if name in ("SRANDMEMBER", "SPOP", "SSCAN"):
+        got = decode(call(conn, who, b"SMEMBERS", key))
+        return set(got) if isinstance(got, list) else None
+    if name in ("HRANDFIELD", "HSCAN"):
+        return pair_map(decode(call(conn, who, b"HGETALL", key)))
+    return pair_map(decode(call(conn, who, b"ZRANGE", key, b"0", b"-1", b"WITHSCORES")))
+
+
+def check_random_reply(reply, count, have, with_pairs):
+    """Why `reply` (to a random pick of `count`, None for the single form) cannot come from a
+    collection holding `have`, or None."""
+    if count is None:
+        if reply is None:
+            return None if not have else "nil from a non-empty collection"
+        if not isinstance(reply, bytes):
+            return "expected a bulk string or nil"
+        return None if reply in have else "%r is not in the collection" % reply
+    if not isinstance(reply, list):
+        return "expected an array"
+    if with_pairs:
+        pairs = pairs_of(reply)
+        if pairs is None:
+            return "not pairs in a WITH... reply"
+        picks = [element for element, _ in pairs]
+        for element, value in pairs:
+            if element in have and have[element] != value:
+                return "%r comes with %r, the collection has %r" % (element, value, have[element])
+    else:
+        picks = reply
+    expected = min(count, len(have)) if count >= 0 else (-count if have else 0)
+    if len(picks) != expected:
+        return "%d elements, expected %d" % (len(picks), expected)
+    missing = [p for p in picks if p not in have]
+    if missing:
+        return "%r is not in the collection" % missing[0]
+    if count >= 0 and len(set(picks)) != len(picks):
+        return "repeated elements with a positive count"
+    return None
+
+
+def compare_random_pick(ctx, step, ref_raw, tst_raw):
+    # SRANDMEMBER, HRANDFIELD, ZRANDMEMBER: the same shape and size on both servers, every
+    # element in the key on that server, distinct for a count >= 0, values/scores as stored.
+    if is_error(ref_raw) or is_error(tst_raw):
+        return compare_exact(None, None, ref_raw, tst_raw)
+    count = int(step.args[2]) if len(step.args) >= 3 else None
+    with_pairs = len(step.args) >= 4
+    for conn, who, raw in ((ctx.ref, "redis", ref_raw), (ctx.tst, ctx.label, tst_raw)):
+        have = content(ctx, conn, who, step)
+        if have is None:
+            return "%s: cannot read the key's content" % who
+        why = check_random_reply(decode(raw), count, have, with_pairs)
+        if why is not None:
+            return "%s: %s" % (who, why)
+    return None
+
+
+def compare_spop(ctx, step, ref_raw, tst_raw):
+    # SPOP removes random members. Checked: the same number popped on both servers, distinct,
+    # gone from the set, and popped + remaining the same set on both (the set before the step).
+    # When Redis pops nearly all of a set (a count over 5 times what remains, below the size),
+    # it rebuilds the set from the members that remain, an intset if they are all integers
+    # (512 at most): each server's encoding is checked against its own remaining members.
+    # Then the tested server is resynchronised to the reference's remaining members (SADD the
+    # missing ones, then SREM the extra ones: members of the set before, so an intset stays an
+    # intset and the key is never emptied; rebuilt, with its expiry, when the reference has an
+    # intset and the tested server a hashtable) so that later steps stay comparable.
+    if is_error(ref_raw) or is_error(tst_raw):
+        return compare_exact(None, None, ref_raw, tst_raw)
+    key = step.args[1]
+    if ref_raw[:1] != tst_raw[:1] or (ref_raw in NILS) != (tst_raw in NILS):
+        return "replies of different types"
+    popped, left = [], []
+    for conn, who, raw in ((ctx.ref, "redis", ref_raw), (ctx.tst, ctx.label, tst_raw)):
+        reply = decode(raw)
+        if reply is None:
+            reply = []
+        elif isinstance(reply, bytes):
+            if len(step.args) >= 3:
+                return "%s: a bulk string for SPOP with a count" % who
+            reply = [reply]
+        elif not isinstance(reply, list) or len(step.args) < 3:
+            return "%s: unexpected reply shape" % who
+        remaining = content(ctx, conn, who, step)
+        if remaining is None:
+            return "%s: cannot read the set" % who
+        if len(set(reply)) != len(reply) or remaining & set(reply):
+            return "%s: popped members repeated or still in the set" % who
+        popped.append(reply)
+        left.append(remaining)
+    if len(popped[0]) != len(popped[1]):
+        return "popped %d members on redis, %d on %s" % (len(popped[0]), len(popped[1]),
+                                                         ctx.label)
+    if set(popped[0]) | left[0] != set(popped[1]) | left[1]:
+        return "popped + remaining members differ (the sets before SPOP differed)"
+    count = len(popped[0])
+    if len(step.args) >= 3 and left[0] and len(left[0]) * 5 <= count:
+        for conn, who, remaining in ((ctx.ref, "redis", left[0]), (ctx.tst, ctx.label, left[1])):
+            compact = len(remaining) <= 512 and all(canonical_int(m) for m in remaining)
+            want = b"intset" if compact else b"hashtable"
+            got = decode(call(conn, who, b"OBJECT", b"ENCODING", key))
+            if got != want:
+                return "%s: the set rebuilt from %d remaining members is %r, expected %r" % (
+                    who, len(remaining), got, want)
+    missing, extra = sorted(left[0] - left[1]), sorted(left[1] - left[0])
+    if missing:
+        call(ctx.tst, ctx.label, b"SADD", key, *missing)
+    if extra:
+        call(ctx.tst, ctx.label, b"SREM", key, *extra)
+    if left[0] and (missing or extra):
+        want = encoding_of(ctx, key)
+        if decode(call(ctx.tst, ctx.label, b"OBJECT", b"ENCODING", key)) != want:
+            rebuild(ctx, key, b"SADD", *sorted(left[0]))
+    return None
+
+
+def rebuild(ctx, key, *command):
+    """Replaces `key` on the tested server by what `command` (SADD/ZADD key ...) creates, with
+    the expiry the key had there (or, if it was missing, the reference's)."""
+    expiry = decode(call(ctx.tst, ctx.label, b"PEXPIRETIME", key))
+    if expiry == -2:
+        expiry = decode(call(ctx.ref, "redis", b"PEXPIRETIME", key))
+    call(ctx.tst, ctx.label, b"DEL", key)
+    call(ctx.tst, ctx.label, command[0], key, *command[1:])
+    if plain_int(expiry) and expiry > 0:
+        call(ctx.tst, ctx.label, b"PEXPIREAT", key, str(expiry).encode())
+
+
+NILS = (b"$-1\r\n", b"*-1\r\n", b"_\r\n")
+
+
+def scan_elements(conn, who, step, first_raw):
+    """Elements (members, or (field, value) pairs) of a full HSCAN/SSCAN/ZSCAN that began
+    with `first_raw`, or a reason string."""
+    found, raw, pages = set(), first_raw, 0
+    while True:
+        reply = decode(raw)
+        if not (isinstance(reply, list) and len(reply) == 2 and isinstance(reply[0], bytes)
+                and isinstance(reply[1], list)):
+            return "%s: malformed %s reply %s" % (who, step.name, show(raw))
+        if step.name == "SSCAN":
+            found.update(reply[1])
+        elif len(reply[1]) % 2:
+            return "%s: odd number of elements in a %s page" % (who, step.name)
+        else:
+            found.update(zip(reply[1][0::2], reply[1][1::2]))
+        cursor, pages = reply[0], pages + 1
+        if cursor == b"0":
+            return found
+        if pages >= MAX_SCAN_PAGES:
+            return "%s: %s did not reach cursor 0 in %d calls" % (who, step.name, pages)
+        raw = call(conn, who, step.args[0], step.args[1], cursor, *step.args[3:])
+
+
+def scan_subset(ctx, step, ref_raw, tst_raw):
+    """Each server's iteration from a non-zero cursor yields elements of its collection."""
+    for conn, who, raw in ((ctx.ref, "redis", ref_raw), (ctx.tst, ctx.label, tst_raw)):
+        got = scan_elements(conn, who, step, raw)
+        if isinstance(got, str):
+            return got
+        have = content(ctx, conn, who, step)
+        members = have if isinstance(have, set) else set(have or {})
+        if any((g if isinstance(g, bytes) else g[0]) not in members for g in got):
+            return "%s: %s returned an element that is not in the collection" % (who, step.name)
+    return None
+
+
+def compare_collection_scan(ctx, step, ref_raw, tst_raw):
+    # A listpack or intset answers in one page, all of it in order: compared exactly. For a
+    # hashtable or skiplist, cursors and pages depend on each server's table layout; what must
+    # agree is the union of a full iteration. Without MATCH it must also be the whole
+    # collection on that server.
+    if is_error(ref_raw) or is_error(tst_raw):
+        return compare_exact(None, None, ref_raw, tst_raw)
+    if step.args[2] != b"0":
+        # Started elsewhere than 0: a listpack or intset answers in one fixed way (sets and
+        # hashes nothing, sorted sets everything), compared exactly; a hashtable or skiplist
+        # answers from wherever the cursor lands in its own layout.
+        if ref_raw == tst_raw:
+            return None
+        if encoding_of(ctx, step.args[1]) not in (b"hashtable", b"skiplist"):
+            return "replies differ"
+        return scan_subset(ctx, step, ref_raw, tst_raw)
+    if ref_raw == tst_raw:
+        return None
+    if encoding_of(ctx, step.args[1]) in (b"listpack", b"intset"):
+        return "replies differ (redis answers a listpack or intset in one page, in order)"
+    has_match = any(a.upper() == b"MATCH" for a in step.args[3::2])
+    results = []
+    for conn, who, raw in ((ctx.ref, "redis", ref_raw), (ctx.tst, ctx.label, tst_raw)):
+        got = scan_elements(conn, who, step, raw)
+        if isinstance(got, str):
+            return got
+        if not has_match:
+            have = content(ctx, conn, who, step)
+            whole = have if isinstance(have, set) else set((have or {}).items())
+            if step.name == "ZSCAN":
+                # ZSCAN sends the score as stored in a listpack, ZRANGE formats it with %.17g
+                # (1e+17 vs 100000000000000000): compare their values. (The two servers'
+                # ZSCAN replies are compared as sent, below.)
+                got_values = {(m, float(v)) for m, v in got}
+                whole = {(m, float(v)) for m, v in whole}
+            else:
+                got_values = got
+            if got_values != whole:
+                return "%s: full %s gave %s, the collection holds %s" % (
+                    who, step.name, show(sorted(got)), show(sorted(whole)))
+        results.append(got)
+    return None if results[0] == results[1] else "%s found different elements: %s vs %s" % (
+        step.name, show(sorted(results[0])), show(sorted(results[1])))
+
+
+def zset_pairs(conn, who, key):
+    """[(member, score)] of a sorted set in order (empty if missing), or None on an error;
+    scores as bytes that ZADD takes back exactly (RESP3 doubles through repr)."""
+    pairs = pairs_of(decode(call(conn, who, b"ZRANGE", key, b"0", b"-1", b"WITHSCORES")))
+    if pairs is None:
+        return None
+    return [(m, repr(v).encode() if isinstance(v, float) else v) for m, v in pairs]
+
+
+def resync_zset(ctx, key):
+    """Makes the tested server's sorted set `key` hold what the reference's holds, in the same
+    encoding: ZADD the missing or changed members, then ZREM the extra ones; then a member over
+    64 bytes, added and removed, turns a listpack into a skiplist for good, and a skiplist that
+    should be a listpack is rebuilt with one ZADD."""
+    want, have = zset_pairs(ctx.ref, "redis", key), zset_pairs(ctx.tst, ctx.label, key)
+    if want is None or have is None:
+        return
+    if not want:
+        if have:
+            call(ctx.tst, ctx.label, b"DEL", key)
+        return
+    wanted, had = dict(want), dict(have)
+    if not have:   # created (ZRANGESTORE) or emptied on the tested server only
+        rebuild(ctx, key, b"ZADD", *[x for m, score in want for x in (score, m)])
+        have, had = want, wanted
+    add = [x for m, score in want if had.get(m) != score for x in (score, m)]
+    if add:
+        call(ctx.tst, ctx.label, b"ZADD", key, *add)
+    extra = [m for m in had if m not in wanted]
+    if extra:
+        call(ctx.tst, ctx.label, b"ZREM", key, *extra)
+    ref_encoding = encoding_of(ctx, key)
+    tst_encoding = decode(call(ctx.tst, ctx.label, b"OBJECT", b"ENCODING", key))
+    if ref_encoding == b"skiplist" and tst_encoding == b"listpack":
+        marker = b"\x00" * 65
+        call(ctx.tst, ctx.label, b"ZADD", key, b"0", marker)
+        call(ctx.tst, ctx.label, b"ZREM", key, marker)
+    elif ref_encoding == b"listpack" and tst_encoding == b"skiplist":
+        rebuild(ctx, key, b"ZADD", *[x for m, score in want for x in (score, m)])
+
+
+def lex_source(step):
+    return step.args[2] if step.name == "ZRANGESTORE" else step.args[1]
+
+
+def prepare_zlex(ctx, step):
+    """Before a lex-range step: is its result unspecified, i.e. do the sorted set's members
+    have different scores on the reference?"""
+    pairs = zset_pairs(ctx.ref, "redis", lex_source(step)) or []
+    return len({score for _, score in pairs}) >= 2
+
+
+def compare_zlex(ctx, step, ref_raw, tst_raw):
+    # Lex ranges assume that all members have the same score; when they do not, Redis
+    # documents the result as unspecified. It is deterministic on a listpack (a scan that
+    # takes the entries as if sorted by member) but not on a skiplist (a descent whose path
+    # depends on random node levels: two redis-servers differ), and another implementation
+    # may answer otherwise on both. Only in that case (looked at before the step) the reply is
+    # checked for type and membership, and the key that ZREMRANGEBYLEX or ZRANGESTORE changed
+    # is resynchronised on the tested server to the reference's content, even when the two
+    # counts agree (they may count different members). The generator sends most lex ranges
+    # to a sorted set whose members all have score 0, where everything is exact.
+    if not ctx.prepared or is_error(ref_raw) or is_error(tst_raw):
+        return compare_exact(None, None, ref_raw, tst_raw)
+    if ref_raw[:1] != tst_raw[:1]:
+        return "replies of different types"
+    for conn, who, raw in ((ctx.ref, "redis", ref_raw), (ctx.tst, ctx.label, tst_raw)):
+        reply = decode(raw)
+        if isinstance(reply, list):
+            members = {m for m, _ in zset_pairs(conn, who, lex_source(step)) or []}
+            if any(m not in members for m in reply):
+                return "%s: replied a member that is not in the sorted set" % who
+    if step.name in ("ZREMRANGEBYLEX", "ZRANGESTORE"):
+        resync_zset(ctx, step.args[1])
+    return None
+
+
 COMPARE = {
     "exact": compare_exact, "keys": compare_keys, "scan": compare_scan,
     "randomkey": compare_randomkey, "ttl": compare_ttl, "pttl": compare_pttl,
     "expiretime": compare_expiretime, "pexpiretime": compare_pexpiretime,
     "idletime": compare_idletime, "memusage": compare_memusage,
+    "smembers": compare_smembers, "sinter": compare_sinter, "sunion": compare_sunion,
+    "sdiff": compare_sdiff, "hgetall": compare_hgetall, "hkeys": compare_hkeys,
+    "srandmember": compare_random_pick, "hrandfield": compare_random_pick,
+    "zrandmember": compare_random_pick, "spop": compare_spop, "sscan": compare_collection_scan,
+    "hscan": compare_collection_scan, "zscan": compare_collection_scan, "zlex": compare_zlex,
 }
-# These checks send more commands after the reply, so they end a pipeline: no later command
-# of the stream may change the keyspace before they look at it.
-FOLLOW_UP_CHECKS = {"scan", "randomkey", "idletime"}
+# These checks may send more commands after the reply, so they end a pipeline: no later
+# command of the stream may change the keyspace before they look at it.
+FOLLOW_UP_CHECKS = {"scan", "randomkey", "idletime", "smembers", "sinter", "sunion", "sdiff",
+                    "hgetall", "hkeys", "srandmember", "hrandfield", "zrandmember", "spop",
+                    "sscan", "hscan", "zscan", "zlex"}
+# These checks look at the reference before the step is sent (into ctx.prepared); their steps
+# are alone in their pipeline (they are follow-up checks too).
+PREPARE = {"zlex": prepare_zlex}
+assert set(PREPARE) <= FOLLOW_UP_CHECKS
 assert set(COMPARE) == set(diff_fuzz_gen.CHECKS)
 
 
@@ -314,16 +747,19 @@ class Fuzzer:
     """Runs seeded command streams against two already running servers on 127.0.0.1."""
 
     def __init__(self, ref_port, tst_port, label="tested", out=sys.stdout, keep_going=0,
-                 max_pipeline=5, hashtag=False, only=None, typed_keys=False,
-                 servers_started=None):
+                 max_pipeline=5, hashtag=False, spread=False, only=None, typed_keys=False,
+                 families=None, resp=2, servers_started=None):
         self.ref_port, self.tst_port = ref_port, tst_port
         self.label = label
         self.out = out
         self.keep_going = keep_going
         self.max_pipeline = max_pipeline
-        self.gen_options = dict(hashtag=hashtag, only=only, typed_keys=typed_keys)
+        self.gen_options = dict(hashtag=hashtag, spread=spread, only=only,
+                                typed_keys=typed_keys, families=families)
+        self.resp = resp
         self.ref = self.tst = None
         self.absolute_times = set()
+        self.prepared = None   # what PREPARE found before the current step
         # time.monotonic() from before the servers were started (default: now)
         self.servers_started = servers_started or time.monotonic()
 
@@ -331,6 +767,9 @@ class Fuzzer:
         self._close()
         self.ref = resp_wire.Conn(self.ref_port, timeout=REPLY_TIMEOUT)
         self.tst = resp_wire.Conn(self.tst_port, timeout=REPLY_TIMEOUT)
+        if self.resp == 3:   # replies to HELLO differ (server name, version): not compared
+            call(self.ref, "redis", b"HELLO", b"3")
+            call(self.tst, self.label, b"HELLO", b"3")
 
     def _close(self):
         for conn in (self.ref, self.tst):
@@ -384,6 +823,9 @@ class Fuzzer:
     def _run_batch(self, batch, result, history):
         """Sends one pipeline to both servers and compares the replies. Returns False when the
         run must stop (difference without --keep-going, or a broken stream)."""
+        self.prepared = None
+        if len(batch) == 1 and batch[0].check in PREPARE:
+            self.prepared = PREPARE[batch[0].check](self, batch[0])
         payload = resp_wire.encode_many(step.args for step in batch)
         self.ref.send(payload)
         self.tst.send(payload)
@@ -464,22 +906,38 @@ def parse_args(argv):
                         help="collect up to N differences per seed instead of stopping at one")
     parser.add_argument("--commands-only", default="",
                         help="comma-separated command names to generate (default: all)")
+    parser.add_argument("--spread", action="store_true",
+                        help="keys on several shards (four {tag} groups): only the commands "
+                             "that run across shards mix groups (for --cores > 1)")
+    parser.add_argument("--families", default="",
+                        help="comma-separated command families to generate: "
+                             + ",".join(diff_fuzz_gen.FAMILIES) + " (default: all)")
     parser.add_argument("--typed-keys", action="store_true",
-                        help="also create list, set and hash keys (RPUSH, SADD, HSET) so that "
-                             "WRONGTYPE errors are exercised")
+                        help="always also send a few RPUSH, SADD, HSET and ZADD (about 1%% "
+                             "each), even with --commands-only or --families, so that the "
+                             "chosen commands meet keys of every type (WRONGTYPE)")
+    parser.add_argument("--resp3", action="store_true",
+                        help="both connections switch to RESP3 (HELLO 3) before the stream")
     parser.add_argument("--max-pipeline", type=int, default=5)
     args = parser.parse_args(argv)
+    if args.hashtag and args.spread:
+        parser.error("--hashtag and --spread are exclusive")
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(1, 2**31)
     return args
 
 
+def split_list(text):
+    return [n.strip() for n in text.split(",") if n.strip()] or None
+
+
 def run_seeds(args, ref_port, tst_port, label, servers_started, out=sys.stdout):
     """Runs one seed, or consecutive seeds for --long seconds. Returns the SeedResults."""
-    only = [n for n in args.commands_only.split(",") if n.strip()] or None
     fuzzer = Fuzzer(ref_port, tst_port, label=label, out=out, keep_going=args.keep_going,
-                    max_pipeline=args.max_pipeline, hashtag=args.hashtag, only=only,
-                    typed_keys=args.typed_keys, servers_started=servers_started)
+                    max_pipeline=args.max_pipeline, hashtag=args.hashtag, spread=args.spread,
+                    only=split_list(args.commands_only), typed_keys=args.typed_keys,
+                    families=split_list(args.families), resp=3 if args.resp3 else 2,
+                    servers_started=servers_started)
     deadline = time.monotonic() + args.long
     results, seed = [], args.seed
     while True:
@@ -496,12 +954,14 @@ def run_seeds(args, ref_port, tst_port, label, servers_started, out=sys.stdout):
 def main(argv=None):
     args = parse_args(argv)
     label = "shardis" if args.server not in ("redis", "redis-server") else "redis#2"
+    layout = (" --hashtag" if args.hashtag else " --spread" if args.spread else "") + (
+        " --resp3" if args.resp3 else "")
     print("diff_fuzz: seed %d, %s%s, %d commands per seed%s" % (
-        args.seed, server_harness.describe(args), " --hashtag" if args.hashtag else "",
-        args.commands, ", for %.0f s" % args.long if args.long else ""), flush=True)
-    try:   # validate --commands-only before starting any server
-        diff_fuzz_gen.Generator(0, only=[n for n in args.commands_only.split(",") if n.strip()]
-                                or None, typed_keys=args.typed_keys)
+        args.seed, server_harness.describe(args), layout, args.commands,
+        ", for %.0f s" % args.long if args.long else ""), flush=True)
+    try:   # validate --commands-only and --families before starting any server
+        diff_fuzz_gen.Generator(0, only=split_list(args.commands_only),
+                                typed_keys=args.typed_keys, families=split_list(args.families))
     except ValueError as err:
         print("diff_fuzz: %s" % err, file=sys.stderr)
         return 2

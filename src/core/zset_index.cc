@@ -121,6 +121,27 @@ bool parse_lex_bound(std::string_view s, LexBound* b) {
 
 }  // namespace
 
+bool score_gte_min(double score, const ScoreRange& r) {
+  return gte_min(score, r);
+}
+bool score_lte_max(double score, const ScoreRange& r) {
+  return lte_max(score, r);
+}
+bool member_gte_min(std::string_view member, const LexRange& r) {
+  return lex_gte_min(member, r);
+}
+bool member_lte_max(std::string_view member, const LexRange& r) {
+  return lex_lte_max(member, r);
+}
+
+bool score_in_range(double score, const ScoreRange& r) {
+  return gte_min(score, r) && lte_max(score, r);
+}
+
+bool member_in_lex_range(std::string_view member, const LexRange& r) {
+  return lex_gte_min(member, r) && lex_lte_max(member, r);
+}
+
 std::optional<ScoreRange> parse_score_range(std::string_view min, std::string_view max) {
   ScoreRange r;
   if (!parse_score_bound(min, &r.min, &r.min_exclusive)) return std::nullopt;

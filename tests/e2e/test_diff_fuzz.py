@@ -1,9 +1,13 @@
-"""Differential fuzz test, CI-sized: tools/diff_fuzz.py sends seeded random string and keyspace
-commands (edge arguments, errors, binary keys, pipelines) to redis-server 7.0 and to the server
-under test, and every reply must match (byte for byte, or by the documented rule for the few
-replies that are not deterministic). Fixed seeds, so a failure reproduces with
-  tools/diff_fuzz.py --server ... --cores N [--hashtag] --seed S --commands C
-With --cores > 1 every key carries the same {hashtag}, so multi-key commands stay on one shard."""
+"""Differential fuzz test, CI-sized: tools/diff_fuzz.py sends seeded random string, keyspace,
+list, hash, set and sorted-set commands (edge arguments, errors, WRONGTYPE, binary keys and
+members, encoding conversions, pipelines) to redis-server 7.0 and to the server under test, and
+every reply must match (byte for byte, or by the documented rule for the few replies that are
+not deterministic). Fixed seeds, so a failure reproduces with
+  tools/diff_fuzz.py --server ... --cores N [--hashtag | --spread] --seed S --commands C
+With --cores 1 the keys are plain names, and the run is made twice: over RESP2 and over RESP3
+(--resp3). With --cores > 1 two layouts run, over RESP2: --hashtag (every key carries the same
+{hashtag}, so every multi-key command is on one shard) and --spread (keys on several shards;
+only the commands that run across shards mix them)."""
 
 import argparse
 import os
@@ -13,37 +17,61 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
 
 import diff_fuzz  # noqa: E402
+import diff_fuzz_gen  # noqa: E402
+import resp_wire  # noqa: E402
 import server_harness  # noqa: E402
+
+
+def spread_spans_shards(port):
+    """True if the --spread key groups live on more than one shard: RENAME between keys of two
+    groups answers CROSSSLOT for some pair (it answers "no such key" on one shard)."""
+    gen = diff_fuzz_gen.Generator(0, spread=True)
+    firsts = [gen.keys[g] for g in range(len(diff_fuzz_gen.SPREAD_TAGS))]
+    with resp_wire.Conn(port) as conn:
+        for other in firsts[1:]:
+            reply = conn.call_raw(b"RENAME", b"{" + diff_fuzz_gen.SPREAD_TAGS[0] + b"}none",
+                                  other)
+            if reply.startswith(b"-CROSSSLOT"):
+                return True
+    return False
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     server_harness.add_server_args(parser)
     parser.add_argument("--seeds", default="1001,1002", help="comma-separated seeds")
-    parser.add_argument("--commands", type=int, default=10000, help="commands per seed")
+    parser.add_argument("--commands", type=int, default=20000, help="commands per seed")
     parser.add_argument("--keep-going", type=int, default=5,
                         help="differences shown per seed (both servers are emptied after each)")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    hashtag = args.cores > 1
-    check = server_harness.Checker("differential fuzz vs redis-server: %s%s, seeds %s, %d commands "
-                                   "each" % (server_harness.describe(args),
-                                             " --hashtag" if hashtag else "", args.seeds,
-                                             args.commands))
+    layouts = ["hashtag", "spread"] if args.cores > 1 else ["plain", "plain-resp3"]
+    check = server_harness.Checker("differential fuzz vs redis-server: %s, %s, seeds %s, %d "
+                                   "commands each" % (server_harness.describe(args),
+                                                      " and ".join(layouts), args.seeds,
+                                                      args.commands))
     started = time.monotonic()
     with server_harness.reference_from_args(args) as ref, \
             server_harness.server_from_args(args) as tst:
-        fuzzer = diff_fuzz.Fuzzer(ref.port, tst.port, label="tested", keep_going=args.keep_going,
-                                  hashtag=hashtag, servers_started=started)
+        if "spread" in layouts and args.server not in ("redis", "redis-server"):
+            check.check(spread_spans_shards(tst.port),
+                        "the --spread key groups live on more than one shard")
         total = 0
-        for seed in seeds:
-            result = fuzzer.run_seed(seed, args.commands)
-            total += result.commands
-            check.check(not result.differences and result.broken is None,
-                        "seed %d: %d commands, %d differences%s"
-                        % (seed, result.commands, len(result.differences),
-                           "; stopped early: %s" % result.broken if result.broken else ""))
-        check.check(total >= 20000, "at least 20000 commands in all (%d)" % total)
+        for layout in layouts:
+            fuzzer = diff_fuzz.Fuzzer(ref.port, tst.port, label="tested",
+                                      keep_going=args.keep_going, hashtag=layout == "hashtag",
+                                      spread=layout == "spread",
+                                      resp=3 if layout.endswith("resp3") else 2,
+                                      servers_started=started)
+            for seed in seeds:
+                result = fuzzer.run_seed(seed, args.commands)
+                total += result.commands
+                check.check(not result.differences and result.broken is None,
+                            "%s seed %d: %d commands, %d differences%s"
+                            % (layout, seed, result.commands, len(result.differences),
+                               "; stopped early: %s" % result.broken if result.broken else ""))
+        check.check(total >= 20000 * len(layouts),
+                    "at least %d commands in all (%d)" % (20000 * len(layouts), total))
         check.check(tst.alive(), "server under test still running after the fuzz run")
     print("elapsed %.1f s" % (time.monotonic() - started), flush=True)
     return check.finish()

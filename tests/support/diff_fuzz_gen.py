@@ -1,7 +1,11 @@
-"""Seeded generator of random string and keyspace commands for the differential fuzzer.
+"""Seeded generator of random commands for the differential fuzzer: strings, keyspace, lists,
+hashes, sets and sorted sets.
 
 tools/diff_fuzz.py sends each generated command to redis-server 7.0 and to the server under
 test and compares the replies; this module only decides what to send and how to compare it.
+The data-type commands live in diff_fuzz_lists.py, diff_fuzz_hashes.py, diff_fuzz_sets.py and
+diff_fuzz_zsets.py (mixins of Generator); this file holds the keyspace, the shared argument
+helpers and the string and keyspace commands.
 
 Contract:
   * Generator(seed, ...) yields the same Step sequence for the same seed and options, on any
@@ -9,9 +13,24 @@ Contract:
   * A Step is (name, args, check). `name` is the command name used for coverage counts
     ("OBJECT" for all OBJECT subcommands), `args` is a list of bytes sent as one RESP2 array,
     `check` says how the runner compares the two replies (see CHECKS).
-  * Keys come from a fixed keyspace of 12 names, two of them binary. With hashtag=True every
-    name contains "{t}", so all keys map to one shard of a sharded server, and no argument in a
-    key position is ever anything but one of those names.
+  * Keys come from a fixed keyspace of 15 names, two of them binary and one empty. Each
+    family prefers three of them (FAMILY_KEYS) so that its commands mostly find a key of
+    their own type, and sometimes take any other name (WRONGTYPE). No argument in a key
+    position is ever anything but one of those names, except with the plain layout (one
+    shard) where a wrong numkeys may turn an option word into a key, as in Redis.
+  * Elements (list elements, fields, members) come from small pools; reads mostly name an
+    element the same family wrote lately, so that they find something.
+  * A generator that builds a step a mutation could make unsafe (an HRANDFIELD whose count
+    Redis refuses only because of its WITHVALUES) sets self.fragile; such a step is never
+    mutated.
+  * Key layouts, for a sharded server (--cores > 1):
+      - plain: the names as they are; only for one shard, or for redis-server.
+      - hashtag=True: every name contains "{t}", so all keys live on one shard and every
+        multi-key command is valid.
+      - spread=True: the names carry one of four tags (SPREAD_TAGS), so they live on several
+        shards. Only the commands a sharded server runs across shards (CROSS_SHARD) take keys
+        from anywhere; every other multi-key command takes all its keys from one tag group,
+        i.e. from one shard.
   * Timing never changes a reply:
       - every positive relative expiry is at least 1000 s, and no two relative expiries of one
         run are closer than 1000 s, so EXPIRE ... GT/LT compares the same way on two servers
@@ -21,13 +40,23 @@ Contract:
         time sent is recorded in `absolute_times` (in seconds and in milliseconds) so that
         EXPIRETIME/PEXPIRETIME of a key with an absolute expiry is compared exactly;
       - nothing can allocate much: valid bit and byte offsets stay small; the out-of-range
-        ones are past the 512 MB limit and must fail.
+        ones are past the 512 MB limit and must fail. Negative counts of SRANDMEMBER,
+        HRANDFIELD and ZRANDMEMBER (which repeat elements) are small, or so large that Redis
+        refuses them (LONG_MIN; below -LONG_MAX/2 with WITHVALUES/WITHSCORES).
+  * Collections are small most of the time; a few commands add 130 to 520 elements at once,
+    so hashes, sets and sorted sets cross their encoding thresholds (128 entries, 64-byte
+    values, 512 integers or one non-integer) and OBJECT ENCODING compares the conversions.
   * A few percent of commands are mutated: an argument is dropped or one is appended, or the
     name is sent in another case, to reach arity and syntax errors.
 """
 
 import collections
 import random
+
+import diff_fuzz_hashes
+import diff_fuzz_lists
+import diff_fuzz_sets
+import diff_fuzz_zsets
 
 Step = collections.namedtuple("Step", "name args check")
 
@@ -44,11 +73,51 @@ CHECKS = (
     "pexpiretime",  # like pttl, likewise
     "idletime",     # OBJECT IDLETIME: integers >= 0, within 2 of each other
     "memusage",     # MEMORY USAGE: both an integer > 0, or both nil
+    # The data-type rules (tools/diff_fuzz.py documents each one):
+    "smembers",     # SMEMBERS: exact, or the same multiset when the set is a hashtable
+    "sinter",       # SINTER: exact, or the same multiset when a source set is a hashtable
+    "sunion",       # SUNION: exact, or the same multiset unless Redis's result is an intset
+    "sdiff",        # SDIFF: likewise, or when the first set is not an intset (see the rule)
+    "hgetall",      # HGETALL: exact, or the same field -> value map when it is a hashtable
+    "hkeys",        # HKEYS, HVALS: exact, or the same multiset when it is a hashtable
+    "srandmember",  # random members: same shape and size, each one in the set
+    "hrandfield",   # random fields: likewise, WITHVALUES pairs as in the hash
+    "zrandmember",  # random members: likewise, WITHSCORES pairs as in the sorted set
+    "spop",         # popped members checked, then the tested server is resynchronised
+    "sscan",        # exact for an intset; else full SSCAN on each server, unions equal
+    "hscan",        # exact for a listpack; else full HSCAN, unions of field/value pairs equal
+    "zscan",        # exact for a listpack; else full ZSCAN, unions of member/score pairs
+    "zlex",         # lex ranges: exact unless the members have different scores (unspecified)
 )
 
 BASE_KEYS = [b"k0", b"k1", b"k2", b"k3", b"k4", b"k5", b"k6", b"k7", b"k8", b"",
-             b"k\x00\r\n", b"\xff\xfe\x00bin"]
+             b"k\x00\r\n", b"\xff\xfe\x00bin", b"k9", b"k10", b"k11"]
 HASHTAG = b"{t}"
+
+# Indexes into BASE_KEYS that each family picks most of the time (FAMILY_AFFINITY), so that
+# most commands find a key of their own type and WRONGTYPE stays a minority; the keyspace
+# commands take any name.
+FAMILY_KEYS = {"strings": (0, 12, 9), "lists": (3, 4, 10), "hashes": (5, 6, 13),
+               "sets": (7, 8, 11), "zsets": (1, 2, 14)}
+FAMILY_AFFINITY = 0.93
+
+# spread=True: name i carries the tag SPREAD_TAGS[i % 4]. With Shardis's XXH3 routing these
+# four tags land on shards 0, 1, 0, 1 of 2 (and 0, 1, 2, 3 of 4), so every family's three
+# preferred names span both shards of --cores 2; tests/e2e/test_diff_fuzz.py checks that.
+SPREAD_TAGS = [b"e", b"x", b"d", b"a"]
+
+# The multi-key commands a sharded server runs with keys on several shards; with spread=True
+# every other command takes all its keys from one tag group. Commands that would answer
+# CROSSSLOT by design with keys on several shards (so they always get one group): MSETNX,
+# BITOP, LCS, RENAME, RENAMENX, COPY, LMOVE, RPOPLPUSH, SMOVE, SINTERSTORE, SUNIONSTORE,
+# SDIFFSTORE, ZRANGESTORE, ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE.
+CROSS_SHARD = {"MGET", "MSET", "DEL", "EXISTS", "UNLINK", "TOUCH", "SINTER", "SUNION", "SDIFF",
+               "SINTERCARD", "ZUNION", "ZINTER", "ZDIFF"}
+
+FAMILIES = ("strings", "keyspace", "lists", "hashes", "sets", "zsets")
+# Share of the stream each family gets when all are on (weights within a family are relative).
+FAMILY_SHARE = {"strings": 0.18, "keyspace": 0.14, "lists": 0.16, "hashes": 0.16,
+                "sets": 0.18, "zsets": 0.18}
 
 LLONG_MAX = 2**63 - 1
 LLONG_MIN = -2**63
@@ -78,33 +147,81 @@ SCAN_TYPES = [b"string", b"STRING", b"String", b"list", b"set", b"hash", b"zset"
 
 BAD_CURSORS = [b"abc", b"1.5", b"", b"0x", b" 0", b"18446744073709551616", b"0 "]
 
+# Members, fields and list elements: small pools, so that commands meet each other's elements.
+ELEMENTS = [b"a", b"b", b"c", b"d", b"e", b"f", b"hello", b"A", b"", b"\x00", b"a\r\nb",
+            b"\xff\xfe\x80", b"a b", b"-"]
+# Integer-looking elements that are not canonical integers (a set holding one is a hashtable),
+# and the extremes of the canonical ones.
+NUMERIC_ELEMENTS = [b"-0", b"007", b"+1", b" 1", b"1.0", b"0x1", b"1e3", b"-9223372036854775808",
+                    b"9223372036854775807", b"9223372036854775808", b"-9223372036854775809",
+                    b"18446744073709551615", b"-1", b"0"]
+# Around the 64-byte value limit of listpack hashes and sorted sets.
+LONG_ELEMENTS = [b"m" * 63, b"m" * 64, b"m" * 65, b"n" * 64, b"\x00" * 65, b"p" * 200]
+
 DB_ARGS = [b"0", b"1", b"2"]
 DB_EDGES = [b"16", b"-1", b"abc", b"1.0", b"", b"9223372036854775808", b"15"]
+
+# Extreme and malformed counts. Negative extremes that Redis would honour by allocating (say
+# SRANDMEMBER key -2**62) are never sent; LONG_MIN is refused everywhere.
+COUNT_EDGES = [b"9223372036854775807", b"-9223372036854775808", b"9223372036854775808",
+               b"4294967296", b"2147483648", b"abc", b"", b"1.5", b" 1", b"+1", b"0x10"]
 
 # Tokens appended by the mutation step to commands whose arguments are not all keys.
 JUNK = [b"", b"x", b"NX", b"XX", b"GET", b"0", b"-1", b"\x00", b"EX", b"KEEPTTL", b"REPLACE",
         b"LEN", b"COUNT", b"MATCH", b"ASYNC"]
 
 
-class Generator:
+class Generator(diff_fuzz_lists.ListCommands, diff_fuzz_hashes.HashCommands,
+                diff_fuzz_sets.SetCommands, diff_fuzz_zsets.ZsetCommands):
     """Produces Steps; see the module docstring for the contract."""
 
-    def __init__(self, seed, hashtag=False, only=None, typed_keys=False, mutate_rate=0.03):
+    def __init__(self, seed, hashtag=False, spread=False, only=None, typed_keys=False,
+                 families=None, mutate_rate=0.03):
+        if hashtag and spread:
+            raise ValueError("hashtag and spread are exclusive")
         self.rng = random.Random(seed)
         self.hashtag = hashtag
+        self.spread = spread
         self.mutate_rate = mutate_rate
-        prefix = HASHTAG if hashtag else b""
-        self.keys = [prefix + k for k in BASE_KEYS]
+        if spread:
+            self.keys = [b"{" + SPREAD_TAGS[i % 4] + b"}" + k for i, k in enumerate(BASE_KEYS)]
+            groups = [[self.keys[i] for i in range(g, len(BASE_KEYS), 4)] for g in range(4)]
+        else:
+            prefix = HASHTAG if hashtag else b""
+            self.keys = [prefix + k for k in BASE_KEYS]
+            groups = [list(self.keys)]
+        self._group_of = {k: g for g in groups for k in g}
+        self._family_keys = {f: [self.keys[i] for i in idx] for f, idx in FAMILY_KEYS.items()}
+        self._recent = {f: collections.deque(maxlen=24) for f in FAMILIES}
         self.absolute_times = set()
         self._used_relative = set()
-        table = self._table(typed_keys)
+        self.fragile = False
+        families = list(FAMILIES) if not families else families
+        unknown = set(families) - set(FAMILIES)
+        if unknown:
+            raise ValueError("unknown famil%s %s (known: %s)" % (
+                "ies" if len(unknown) > 1 else "y", ", ".join(sorted(unknown)),
+                ", ".join(FAMILIES)))
+        tables = self._family_tables()
+        table = {}
+        for family in families:
+            table.update(tables[family])
         if only:
+            known = {name for t in tables.values() for name in t}
             wanted = {name.strip().upper() for name in only if name.strip()}
-            unknown = wanted - set(table)
+            unknown = wanted - known
             if unknown:
                 raise ValueError("unknown command(s) for --commands-only: %s (known: %s)"
-                                 % (", ".join(sorted(unknown)), ", ".join(sorted(table))))
-            table = {name: entry for name, entry in table.items() if name in wanted}
+                                 % (", ".join(sorted(unknown)), ", ".join(sorted(known))))
+            table = {name: entry for t in tables.values() for name, entry in t.items()
+                     if name in wanted}
+        if typed_keys:
+            # About 1% each of writes of every type, whatever else was chosen, so that the
+            # commands chosen meet keys of every type (WRONGTYPE).
+            weight = 0.01 * sum(entry[0] for entry in table.values())
+            for name, gen in (("RPUSH", self.g_rpush), ("SADD", self.g_sadd),
+                              ("HSET", self.g_hset), ("ZADD", self.g_zadd)):
+                table.setdefault(name, (weight, gen, False))
         self._names = sorted(table)
         self._weights = [table[n][0] for n in self._names]
         self._gens = {n: table[n][1] for n in self._names}
@@ -116,19 +233,31 @@ class Generator:
 
     def next_step(self):
         name = self.rng.choices(self._names, self._weights)[0]
+        self.fragile = False   # a generator sets it when a mutation could make the step unsafe
         args, check = self._gens[name]()
         args = [a if isinstance(a, bytes) else str(a).encode() for a in args]
-        if self.rng.random() < self.mutate_rate:
+        if self.rng.random() < self.mutate_rate and not self.fragile:
             args = self._mutate(name, args)
         args[0] = self._recase(args[0])
         return Step(name, args, check)
 
-    # -- the command table: name -> (weight, generator, an appended argument is a key) -------
+    # -- the command tables: name -> (weight, generator, an appended argument is a key) ------
     # For the last kind the mutation appends a key name, never junk: with a hashtag, a junk
-    # word in a key position would name a key on another shard.
+    # word in a key position would name a key on another shard. Weights are scaled so that each
+    # family gets its FAMILY_SHARE of the stream.
 
-    def _table(self, typed_keys):
-        t = {
+    def _family_tables(self):
+        tables = {"strings": self._string_table(), "keyspace": self._keyspace_table(),
+                  "lists": self.list_table(), "hashes": self.hash_table(),
+                  "sets": self.set_table(), "zsets": self.zset_table()}
+        for family, t in tables.items():
+            total = sum(entry[0] for entry in t.values())
+            scale = FAMILY_SHARE[family] / total
+            tables[family] = {n: (w * scale, g, v) for n, (w, g, v) in t.items()}
+        return tables
+
+    def _string_table(self):
+        return {
             "GET": (4, self.g_get, False), "SET": (8, self.g_set, False),
             "SETNX": (1, self.g_setnx, False), "SETEX": (1, self.g_setex, False),
             "PSETEX": (1, self.g_psetex, False), "GETSET": (1, self.g_getset, False),
@@ -143,9 +272,13 @@ class Generator:
             "SETBIT": (2, self.g_setbit, False), "GETBIT": (2, self.g_getbit, False),
             "BITCOUNT": (2, self.g_bitcount, False), "BITPOS": (2, self.g_bitpos, False),
             "BITOP": (2, self.g_bitop, True), "BITFIELD": (3, self.g_bitfield, False),
+        }
+
+    def _keyspace_table(self):
+        return {
             "DEL": (2, self.g_del, True), "UNLINK": (1, self.g_unlink, True),
             "EXISTS": (2, self.g_exists, True), "TOUCH": (1, self.g_touch, True),
-            "TYPE": (1, self.g_type, False), "KEYS": (1, self.g_keys, False),
+            "TYPE": (2, self.g_type, False), "KEYS": (1, self.g_keys, False),
             "SCAN": (1, self.g_scan, False), "RANDOMKEY": (1, self.g_randomkey, False),
             "DBSIZE": (1, self.g_dbsize, False), "EXPIRE": (2, self.g_expire, False),
             "PEXPIRE": (2, self.g_pexpire, False), "EXPIREAT": (2, self.g_expireat, False),
@@ -155,21 +288,37 @@ class Generator:
             "RENAME": (1, self.g_rename, False), "RENAMENX": (1, self.g_renamenx, False),
             "COPY": (2, self.g_copy, False), "MOVE": (1, self.g_move, False),
             "SWAPDB": (0.3, self.g_swapdb, False), "SELECT": (1, self.g_select, False),
-            "OBJECT": (2, self.g_object, False), "FLUSHDB": (0.2, self.g_flushdb, False),
+            "OBJECT": (4, self.g_object, False), "FLUSHDB": (0.15, self.g_flushdb, False),
             "MEMORY": (1, self.g_memory, False),
         }
-        if typed_keys:
-            t.update({"RPUSH": (0.5, self.g_rpush, False), "SADD": (0.5, self.g_sadd, False),
-                      "HSET": (0.5, self.g_hset, False)})
-        return t
 
     # -- argument helpers --------------------------------------------------------------------
 
-    def key(self):
+    def key(self, family=None):
+        """Any key name; for a family, one of its own three most of the time."""
+        if family is not None and self.rng.random() < FAMILY_AFFINITY:
+            return self.rng.choice(self._family_keys[family])
         return self.rng.choice(self.keys)
 
-    def some_keys(self, low=1, high=4):
-        return [self.key() for _ in range(self.rng.randint(low, high))]
+    def some_keys(self, low=1, high=4, family=None):
+        """Keys from anywhere: only for the commands in CROSS_SHARD (or single-key ones)."""
+        return [self.key(family) for _ in range(self.rng.randint(low, high))]
+
+    def key_near(self, other, family=None):
+        """A key on the same shard as `other` (any key unless spread=True)."""
+        group = self._group_of.get(other)
+        if group is None or len(group) == len(self.keys):
+            return self.key(family)
+        if family is not None and self.rng.random() < 0.7:
+            own = [k for k in group if k in self._family_keys[family]]
+            if own:
+                return self.rng.choice(own)
+        return self.rng.choice(group)
+
+    def keys_together(self, count, family=None):
+        """`count` keys that all live on one shard, the first one from self.key(family)."""
+        first = self.key(family)
+        return [first] + [self.key_near(first, family) for _ in range(count - 1)]
 
     def value(self):
         r = self.rng.random()
@@ -181,6 +330,71 @@ class Generator:
         if self.rng.random() < 0.5:
             return bytes(self.rng.choice(b"abcxyz01") for _ in range(n))
         return bytes(self.rng.randrange(256) for _ in range(n))
+
+    def element(self, ints=0.3, long_rate=0.02):
+        """A member, field or list element: small integers (`ints` of the time), a small pool
+        of names, numeric edge cases, binary bytes, and now and then one of 63 to 200 bytes."""
+        r = self.rng.random()
+        if r < long_rate:
+            return self.rng.choice(LONG_ELEMENTS)
+        if r < long_rate + ints:
+            return str(self.rng.randint(-3, 24)).encode()
+        if r < long_rate + ints + 0.05:
+            return self.rng.choice(NUMERIC_ELEMENTS)
+        if r < long_rate + ints + 0.1:
+            return bytes(self.rng.randrange(256) for _ in range(self.rng.randint(0, 12)))
+        return self.rng.choice(ELEMENTS)
+
+    def pooled(self, family, make, read):
+        """An element for a family's command. Writes add new elements (from make()) or, a third
+        of the time, repeat one written lately; reads name one written lately 70% of the time,
+        so that they mostly find something."""
+        pool = self._recent[family]
+        if pool and self.rng.random() < (0.7 if read else 0.3):
+            return pool[self.rng.randrange(len(pool))]
+        element = make()
+        if not read:
+            pool.append(element)
+        return element
+
+    def elements(self, low=1, high=3, ints=0.3):
+        return [self.element(ints) for _ in range(self.rng.randint(low, high))]
+
+    def bulk_elements(self, count, ints, family=None):
+        """`count` distinct elements, to push a collection past an encoding threshold."""
+        start = self.rng.randint(-50, 2000)
+        if ints:
+            bulk = [str(start + i).encode() for i in range(count)]
+        else:
+            bulk = [b"g%d" % (start + i) for i in range(count)]
+        if family is not None:
+            self._recent[family].extend(self.rng.sample(bulk, 3))
+        return bulk
+
+    def count_arg(self, low=-3, high=8, edge=0.12, edges=None):
+        """A count: mostly small (0 and negatives included), sometimes an extreme or junk."""
+        if self.rng.random() < edge:
+            return self.rng.choice(edges or COUNT_EDGES)
+        return self.small_int(low, high)
+
+    def numkeys(self, count, tail):
+        """The numkeys argument for `count` keys followed by `tail` more arguments: right most
+        of the time, sometimes wrong. With hashtag or spread keys only wrong values that cannot
+        make a non-key a key: <= 0, malformed, fewer than the keys (the rest are taken for
+        options: syntax error), or at least 2 more than all the arguments after it (one
+        appended by a mutation still leaves too few)."""
+        if self.rng.random() < 0.92:
+            return str(count).encode()
+        wrong = [b"0", b"-1", b"abc", b"", b"1.0", b"-9223372036854775808",
+                 b"9223372036854775807", str(count + tail + 2).encode()]
+        if count > 1:
+            wrong.append(str(count - 1).encode())
+        if not (self.hashtag or self.spread):
+            wrong += [str(count + 1).encode(), str(count + tail).encode()]
+        return self.rng.choice(wrong)
+
+    def float_arg(self):
+        return self.rng.choice(FLOAT_ARGS)
 
     def small_int(self, low=-20, high=60):
         return str(self.rng.randint(low, high)).encode()
@@ -254,12 +468,17 @@ class Generator:
 
     def _mutate(self, name, args):
         if len(args) > 1 and self.rng.random() < 0.5:
-            # With a hashtag, dropping an inner argument could shift a non-key into a key
-            # position of a multi-key command; dropping the last one only shortens the command.
-            index = len(args) - 1 if self.hashtag else self.rng.randrange(1, len(args))
+            # With a hashtag or spread keys, dropping an inner argument could shift a non-key
+            # into a key position of a multi-key command; dropping the last one only shortens
+            # the command.
+            sharded = self.hashtag or self.spread
+            index = len(args) - 1 if sharded else self.rng.randrange(1, len(args))
             return args[:index] + args[index + 1:]
-        extra = self.key() if name in self._variadic else self.rng.choice(JUNK)
-        return args + [extra]
+        if name not in self._variadic:
+            return args + [self.rng.choice(JUNK)]
+        # A key where the command may take one; with spread keys, on the shard of the last
+        # argument (the last key of BITOP, SUNIONSTORE, ...), so no CROSSSLOT is provoked.
+        return args + [self.key_near(args[-1]) if self.spread else self.key()]
 
     def _recase(self, name):
         r = self.rng.random()
@@ -272,10 +491,10 @@ class Generator:
     # -- strings -------------------------------------------------------------------------------
 
     def g_get(self):
-        return [b"GET", self.key()], "exact"
+        return [b"GET", self.key("strings")], "exact"
 
     def g_set(self):
-        args = [b"SET", self.key(), self.value()]
+        args = [b"SET", self.key("strings"), self.value()]
         count = self.rng.choices([0, 1, 2, 3], [40, 35, 18, 7])[0]
         for _ in range(count):
             args += self._set_option()
@@ -297,22 +516,22 @@ class Generator:
         return [self.option(kind)]
 
     def g_setnx(self):
-        return [b"SETNX", self.key(), self.value()], "exact"
+        return [b"SETNX", self.key("strings"), self.value()], "exact"
 
     def g_setex(self):
-        return [b"SETEX", self.key(), self.expire_value(False), self.value()], "exact"
+        return [b"SETEX", self.key("strings"), self.expire_value(False), self.value()], "exact"
 
     def g_psetex(self):
-        return [b"PSETEX", self.key(), self.expire_value(True), self.value()], "exact"
+        return [b"PSETEX", self.key("strings"), self.expire_value(True), self.value()], "exact"
 
     def g_getset(self):
-        return [b"GETSET", self.key(), self.value()], "exact"
+        return [b"GETSET", self.key("strings"), self.value()], "exact"
 
     def g_getdel(self):
-        return [b"GETDEL", self.key()], "exact"
+        return [b"GETDEL", self.key("strings")], "exact"
 
     def g_getex(self):
-        args = [b"GETEX", self.key()]
+        args = [b"GETEX", self.key("strings")]
         for _ in range(self.rng.choices([0, 1, 2], [30, 60, 10])[0]):
             kind = self.rng.choice(["EX", "PX", "EXAT", "PXAT", "PERSIST", "bogus"])
             if kind == "EX":
@@ -330,44 +549,48 @@ class Generator:
         return args, "exact"
 
     def g_mget(self):
-        return [b"MGET"] + self.some_keys(1, 5), "exact"
+        return [b"MGET"] + self.some_keys(1, 5, "strings"), "exact"
 
     def _pairs(self):
         args = []
         for _ in range(self.rng.randint(1, 3)):
-            args += [self.key(), self.value()]
+            args += [self.key("strings"), self.value()]
         return args
 
     def g_mset(self):
         return [b"MSET"] + self._pairs(), "exact"
 
     def g_msetnx(self):
-        return [b"MSETNX"] + self._pairs(), "exact"
+        keys = self.keys_together(self.rng.randint(1, 3), "strings")
+        args = [b"MSETNX"]
+        for k in keys:
+            args += [k, self.value()]
+        return args, "exact"
 
     def g_append(self):
-        return [b"APPEND", self.key(), self.value()], "exact"
+        return [b"APPEND", self.key("strings"), self.value()], "exact"
 
     def g_strlen(self):
-        return [b"STRLEN", self.key()], "exact"
+        return [b"STRLEN", self.key("strings")], "exact"
 
     def g_incr(self):
-        return [b"INCR", self.key()], "exact"
+        return [b"INCR", self.key("strings")], "exact"
 
     def g_decr(self):
-        return [b"DECR", self.key()], "exact"
+        return [b"DECR", self.key("strings")], "exact"
 
     def g_incrby(self):
-        return [b"INCRBY", self.key(), self.int_arg(-1000, 1000, edge=0.2)], "exact"
+        return [b"INCRBY", self.key("strings"), self.int_arg(-1000, 1000, edge=0.2)], "exact"
 
     def g_decrby(self):
-        return [b"DECRBY", self.key(), self.int_arg(-1000, 1000, edge=0.2)], "exact"
+        return [b"DECRBY", self.key("strings"), self.int_arg(-1000, 1000, edge=0.2)], "exact"
 
     def g_incrbyfloat(self):
         if self.rng.random() < 0.6:
             amount = self.rng.choice(FLOAT_ARGS)
         else:
             amount = ("%.*f" % (self.rng.randint(0, 6), self.rng.uniform(-1000, 1000))).encode()
-        return [b"INCRBYFLOAT", self.key(), amount], "exact"
+        return [b"INCRBYFLOAT", self.key("strings"), amount], "exact"
 
     def _range_arg(self):
         if self.rng.random() < 0.1:
@@ -376,25 +599,25 @@ class Generator:
         return self.small_int(-70, 70)
 
     def g_getrange(self):
-        return [b"GETRANGE", self.key(), self._range_arg(), self._range_arg()], "exact"
+        return [b"GETRANGE", self.key("strings"), self._range_arg(), self._range_arg()], "exact"
 
     def g_substr(self):
-        return [b"SUBSTR", self.key(), self._range_arg(), self._range_arg()], "exact"
+        return [b"SUBSTR", self.key("strings"), self._range_arg(), self._range_arg()], "exact"
 
     def g_setrange(self):
         r = self.rng.random()
         if r < 0.85:
-            return [b"SETRANGE", self.key(), self.small_int(0, 300), self.value()], "exact"
+            return [b"SETRANGE", self.key("strings"), self.small_int(0, 300), self.value()], "exact"
         if r < 0.93:
             offset = self.rng.choice([b"-1", b"536870912", b"1099511627776", b"abc", b"",
                                       b"9223372036854775807"])
-            return [b"SETRANGE", self.key(), offset, self.value() or b"x"], "exact"
+            return [b"SETRANGE", self.key("strings"), offset, self.value() or b"x"], "exact"
         # A huge but valid offset is harmless only with an empty value (nothing is written).
         offset = self.rng.choice([b"536870911", b"8589934592"])
-        return [b"SETRANGE", self.key(), offset, b""], "exact"
+        return [b"SETRANGE", self.key("strings"), offset, b""], "exact"
 
     def g_lcs(self):
-        args = [b"LCS", self.key(), self.key()]
+        args = [b"LCS"] + self.keys_together(2, "strings")
         for _ in range(self.rng.choices([0, 1, 2, 3], [35, 35, 20, 10])[0]):
             kind = self.rng.choice(["LEN", "IDX", "MINMATCHLEN", "WITHMATCHLEN", "bogus"])
             if kind == "MINMATCHLEN":
@@ -416,10 +639,10 @@ class Generator:
 
     def g_setbit(self):
         bit = self.rng.choice([b"0", b"1"] * 15 + [b"2", b"-1", b"a", b"", b"01", b"1.0"])
-        return [b"SETBIT", self.key(), self._bit_offset(False), bit], "exact"
+        return [b"SETBIT", self.key("strings"), self._bit_offset(False), bit], "exact"
 
     def g_getbit(self):
-        return [b"GETBIT", self.key(), self._bit_offset(True)], "exact"
+        return [b"GETBIT", self.key("strings"), self._bit_offset(True)], "exact"
 
     def _range_unit(self, args):
         r = self.rng.random()
@@ -431,7 +654,7 @@ class Generator:
             args.append(self.rng.choice([b"BITS", b"", b"WORD"]))
 
     def g_bitcount(self):
-        args = [b"BITCOUNT", self.key()]
+        args = [b"BITCOUNT", self.key("strings")]
         n = self.rng.choices([0, 1, 2, 3], [25, 5, 40, 30])[0]
         if n >= 1:
             args.append(self._range_arg())
@@ -443,7 +666,7 @@ class Generator:
 
     def g_bitpos(self):
         bit = self.rng.choice([b"0", b"1"] * 6 + [b"2", b"-1", b"a"])
-        args = [b"BITPOS", self.key(), bit]
+        args = [b"BITPOS", self.key("strings"), bit]
         n = self.rng.choices([0, 1, 2, 3], [25, 25, 25, 25])[0]
         if n >= 1:
             args.append(self._range_arg())
@@ -457,7 +680,7 @@ class Generator:
         op = self.rng.choice([b"AND", b"OR", b"XOR", b"NOT", b"and", b"Not", b"NAND", b""])
         sources = 1 if op.upper() == b"NOT" and self.rng.random() < 0.8 \
             else self.rng.randint(1, 3)
-        return [b"BITOP", op, self.key()] + [self.key() for _ in range(sources)], "exact"
+        return [b"BITOP", op] + self.keys_together(1 + sources, "strings"), "exact"
 
     def _bf_type(self):
         if self.rng.random() < 0.04:
@@ -487,7 +710,7 @@ class Generator:
         return self.rng.choice(INT_EDGES)
 
     def g_bitfield(self):
-        args = [b"BITFIELD", self.key()]
+        args = [b"BITFIELD", self.key("strings")]
         for _ in range(self.rng.choices([0, 1, 2, 3, 4], [5, 40, 30, 15, 10])[0]):
             op = self.rng.choices(["GET", "SET", "INCRBY", "OVERFLOW", "bogus"],
                                   [30, 30, 30, 15, 2])[0]
@@ -524,6 +747,8 @@ class Generator:
         pattern = self.rng.choice(PATTERNS)
         if self.hashtag and self.rng.random() < 0.5:
             pattern = HASHTAG + pattern
+        elif self.spread and self.rng.random() < 0.5:
+            pattern = b"{" + self.rng.choice(SPREAD_TAGS) + b"}" + pattern
         return pattern
 
     def g_keys(self):
@@ -612,14 +837,21 @@ class Generator:
     def g_persist(self):
         return [b"PERSIST", self.key()], "exact"
 
+    def two_keys_of_a_family(self):
+        """Source and destination, mostly of one family, so that keys keep to their family's
+        type; on one shard."""
+        family = self.rng.choice(FAMILIES[2:] + ("strings",)) if self.rng.random() < 0.8 \
+            else None
+        return self.keys_together(2, family)
+
     def g_rename(self):
-        return [b"RENAME", self.key(), self.key()], "exact"
+        return [b"RENAME"] + self.two_keys_of_a_family(), "exact"
 
     def g_renamenx(self):
-        return [b"RENAMENX", self.key(), self.key()], "exact"
+        return [b"RENAMENX"] + self.two_keys_of_a_family(), "exact"
 
     def g_copy(self):
-        args = [b"COPY", self.key(), self.key()]
+        args = [b"COPY"] + self.two_keys_of_a_family()
         options = ["DB", "REPLACE", "bogus"]
         for _ in range(self.rng.choices([0, 1, 2, 3], [40, 35, 20, 5])[0]):
             kind = self.rng.choice(options)
@@ -663,16 +895,3 @@ class Generator:
         if self.rng.random() < 0.3:
             args += [self.option("SAMPLES"), self.int_arg(0, 10, edge=0.3)]
         return args, "memusage"
-
-    # -- other types, only with typed_keys: they make WRONGTYPE replies reachable ----------------
-
-    def g_rpush(self):
-        return [b"RPUSH", self.key()] + [self.value() for _ in range(self.rng.randint(1, 3))], \
-            "exact"
-
-    def g_sadd(self):
-        return [b"SADD", self.key()] + [self.value() for _ in range(self.rng.randint(1, 3))], \
-            "exact"
-
-    def g_hset(self):
-        return [b"HSET", self.key(), self.value(), self.value()], "exact"

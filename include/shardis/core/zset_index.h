@@ -62,6 +62,15 @@ std::optional<ScoreRange> parse_score_range(std::string_view min, std::string_vi
 // point into min/max. nullopt on error.
 std::optional<LexRange> parse_lex_range(std::string_view min, std::string_view max);
 
+// Range bounds with Redis's rules (zslValueGteMin, zslLexValueLteMax, ...): whether a score or
+// member is on the inner side of one bound of r, and of both.
+bool score_gte_min(double score, const ScoreRange& r);
+bool score_lte_max(double score, const ScoreRange& r);
+bool score_in_range(double score, const ScoreRange& r);
+bool member_gte_min(std::string_view member, const LexRange& r);
+bool member_lte_max(std::string_view member, const LexRange& r);
+bool member_in_lex_range(std::string_view member, const LexRange& r);
+
 class ZsetIndex {
  public:
   static constexpr int kMaxLevel = 32;
