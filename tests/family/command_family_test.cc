@@ -374,6 +374,17 @@ TEST_CASE("COMMAND GETKEYS") {
   CHECK(h.run({"COMMAND", "GETKEYS", "ping", "x"}) == "-ERR The command has no key arguments\r\n");
   CHECK(h.run({"COMMAND", "GETKEYS", "get", "a", "b"}) ==
         "-ERR Invalid number of arguments specified for command\r\n");
+  // Key counts (keynum key specs), as redis-server 7.0.15: a count below 1 or past the
+  // arguments makes the line invalid.
+  const std::string invalid_args = "-ERR Invalid arguments specified for command\r\n";
+  CHECK(h.run({"COMMAND", "GETKEYS", "zunion", "1", "a"}) == "*1\r\n" + bulk("a"));
+  CHECK(h.run({"COMMAND", "GETKEYS", "zunionstore", "d", "2", "a", "b"}) ==
+        "*3\r\n" + bulk("d") + bulk("a") + bulk("b"));
+  CHECK(h.run({"COMMAND", "GETKEYS", "zunion", "0", "a"}) == invalid_args);
+  CHECK(h.run({"COMMAND", "GETKEYS", "zunion", "-1", "a"}) == invalid_args);
+  CHECK(h.run({"COMMAND", "GETKEYS", "zunion", "3", "a"}) == invalid_args);
+  CHECK(h.run({"COMMAND", "GETKEYS", "sintercard", "0", "a"}) == invalid_args);
+  CHECK(h.run({"COMMAND", "GETKEYS", "zunionstore", "d", "0", "a"}) == invalid_args);
   // Several key specs, and the subcommands of OBJECT and MEMORY.
   CHECK(h.run({"COMMAND", "GETKEYS", "bitop", "and", "d", "a", "b"}) ==
         "*3\r\n" + bulk("d") + bulk("a") + bulk("b"));

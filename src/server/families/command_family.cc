@@ -697,11 +697,12 @@ std::optional<std::vector<KeyRef>> find_keys(const CommandView& v, ArgList args)
   for (size_t j = 0; j < v.spec_count; ++j) {
     const KeySpecMeta& k = v.specs[j];
     if (k.keynum) {
-      // Redis: the count must be a non-negative integer and its keys must all be present.
+      // Redis: the count must be a positive integer (these commands need at least one key, so
+      // a count of 0 makes the whole line invalid) and its keys must all be present.
       size_t at = static_cast<size_t>(k.index + k.keynumidx);
       if (at >= args.size()) return std::nullopt;
       std::optional<int64_t> n = base::parse_int64(args[at]);
-      if (!n || *n < 0) return std::nullopt;
+      if (!n || *n < 1) return std::nullopt;
       int64_t first = k.index + k.firstkey;
       int64_t last = first + (*n - 1) * k.keystep;
       if (*n > 0 && last >= argc) return std::nullopt;
