@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   server::add_server_flags(app, flags);
   CLI11_PARSE(app, argc, argv);
   server::ServerConfig config = server::config_from_flags(flags);
-  config.options.reply_ok_only = true;
+  config.options.core.reply_ok_only = true;
 
   runtime::prepare_process();
 

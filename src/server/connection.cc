@@ -79,6 +79,14 @@ void Connection::drain_pending() {
   }
 }
 
+void Connection::push(std::string_view bytes) {
+  if (client.resp >= 3 || pending.empty()) {
+    out.append(bytes);
+  } else {
+    local_sink().append(bytes);
+  }
+}
+
 bool Connection::prepare_send() {
   size_t n = out.gather(iov_, kMaxIov);
   if (n == 0) return false;

@@ -86,6 +86,7 @@ core::Entry** Db::lookup(std::string_view key, uint64_t h) {
   if (slot == nullptr) return nullptr;
   if (is_expired(*slot)) {
     erase_slot(key, h);
+    report_expired(key);
     return nullptr;
   }
   return slot;
@@ -197,6 +198,7 @@ core::EntryValue Db::encode_string(std::string_view value, bool allow_int, std::
 void Db::insert_new(std::string_view key, uint64_t h, uint8_t type, const core::EntryValue& v) {
   core::Entry* e = core::Entry::create(shared_->slab, type, key, false, v, shared_->access_clock);
   table_.insert(e, h);
+  report_added(key, type);
 }
 
 core::Entry* Db::replace_value(core::Entry** slot, const core::EntryValue& v, uint8_t type) {
@@ -255,6 +257,7 @@ void Db::set_string_expire_at(std::string_view key, std::string_view value, int6
     table_.insert(e, h);
   }
   ttl_.push(when_ms, e);
+  if (slot == nullptr) report_added(key, type);
 }
 
 void Db::set_object(std::string_view key, ObjType t, void* obj) {
@@ -381,7 +384,9 @@ bool Db::persist(std::string_view key) {
 
 Db::RenameResult Db::rename(std::string_view from, std::string_view to, bool nx) {
   uint64_t hf = EntryTraits::hash(from);
-  if (lookup(from, hf) == nullptr) return RenameResult::kNoSuchKey;
+  core::Entry** src = lookup(from, hf);
+  if (src == nullptr) return RenameResult::kNoSuchKey;
+  (*src)->set_clock(shared_->access_clock);  // looked up for writing: an access, as in Redis
   if (from == to) return nx ? RenameResult::kTargetExists : RenameResult::kOk;
   uint64_t ht = EntryTraits::hash(to);
   if (lookup(to, ht) != nullptr) {
@@ -391,20 +396,25 @@ Db::RenameResult Db::rename(std::string_view from, std::string_view to, bool nx)
   // Expiring or erasing `to` may have moved `from`'s slot: take the entry by key.
   core::Entry* old = table_.erase(from, hf);
   bool ttl = old->has_ttl();
-  core::Entry* e =
-      core::Entry::create(shared_->slab, old->type(), to, ttl, value_of(old), old->clock());
+  // Redis looks the source up for writing (an access) and re-adds the same object: the renamed
+  // key reads as just used.
+  core::Entry* e = core::Entry::create(shared_->slab, old->type(), to, ttl, value_of(old),
+                                       shared_->access_clock);
   if (ttl) {
     e->set_ttl_index(old->ttl_index());
     ttl_.rebind(e->ttl_index(), e);
   }
   core::Entry::free_block(shared_->slab, old);
   table_.insert(e, ht);
+  report_added(to, e->type());
   return RenameResult::kOk;
 }
 
 Db::RenameResult Db::copy_to(Db& dst, std::string_view from, std::string_view to, bool replace) {
   uint64_t hf = EntryTraits::hash(from);
-  if (lookup(from, hf) == nullptr) return RenameResult::kNoSuchKey;
+  core::Entry** from_slot = lookup(from, hf);
+  if (from_slot == nullptr) return RenameResult::kNoSuchKey;
+  (*from_slot)->set_clock(shared_->access_clock);  // Redis reads the source as an access
   uint64_t ht = EntryTraits::hash(to);
   if (dst.lookup(to, ht) != nullptr) {
     if (!replace) return RenameResult::kTargetExists;
@@ -424,12 +434,15 @@ Db::RenameResult Db::copy_to(Db& dst, std::string_view from, std::string_view to
                                        dst.shared_->access_clock);
   core::Entry** slot = dst.table_.insert(e, ht);
   if (when >= 0) dst.ttl_.push(when, *slot);
+  dst.report_added(to, e->type());
   return RenameResult::kOk;
 }
 
 Db::RenameResult Db::move_to(Db& dst, std::string_view key) {
   uint64_t h = EntryTraits::hash(key);
-  if (lookup(key, h) == nullptr) return RenameResult::kNoSuchKey;
+  core::Entry** slot = lookup(key, h);
+  if (slot == nullptr) return RenameResult::kNoSuchKey;
+  (*slot)->set_clock(shared_->access_clock);  // looked up for writing: an access, as in Redis
   if (dst.lookup(key, h) != nullptr) return RenameResult::kTargetExists;
   core::Entry* e = table_.erase(key, h);
   int64_t when = -1;
@@ -439,12 +452,110 @@ Db::RenameResult Db::move_to(Db& dst, std::string_view key) {
   }
   dst.table_.insert(e, h);
   if (when >= 0) dst.ttl_.push(when, e);
+  dst.report_added(key, e->type());
   return RenameResult::kOk;
 }
 
 void Db::swap(Db& other) noexcept {
   std::swap(table_, other.table_);
   ttl_.swap(other.ttl_);
+}
+
+// ---- Detached keys ----
+
+DetachedKey::DetachedKey(DetachedKey&& o) noexcept
+    : key(std::move(o.key)),
+      present(o.present),
+      type(o.type),
+      kind(o.kind),
+      int_value(o.int_value),
+      emb(std::move(o.emb)),
+      ptr(o.ptr),
+      private_copy(o.private_copy),
+      expire_at(o.expire_at),
+      clock(o.clock) {
+  o.present = false;
+  o.ptr = nullptr;
+}
+
+DetachedKey& DetachedKey::operator=(DetachedKey&& o) noexcept {
+  if (this != &o) {
+    this->~DetachedKey();
+    new (this) DetachedKey(std::move(o));
+  }
+  return *this;
+}
+
+DetachedKey::~DetachedKey() {
+  if (ptr == nullptr) return;
+  if (kind == core::ValueKind::kRaw) {
+    delete static_cast<std::string*>(ptr);
+  } else if (kind == core::ValueKind::kObject) {
+    g_object_ops[static_cast<size_t>(type) % kObjTypes]->destroy(ptr);
+  }
+}
+
+void Db::detach(std::string_view key, DetachedKey& out) {
+  out = DetachedKey();
+  out.key.assign(key);
+  uint64_t h = EntryTraits::hash(key);
+  if (lookup(key, h) == nullptr) return;
+  core::Entry* e = table_.erase(key, h);
+  out.present = true;
+  out.type = static_cast<ObjType>(e->type());
+  out.kind = e->kind();
+  out.private_copy = e->private_copy();
+  out.clock = e->clock();
+  switch (e->kind()) {
+    case core::ValueKind::kInt:
+      out.int_value = e->int_value();
+      break;
+    case core::ValueKind::kEmb:
+      out.emb.assign(e->emb());
+      break;
+    case core::ValueKind::kRaw:
+    case core::ValueKind::kObject:
+      out.ptr = e->ptr();
+      e->set_ptr(nullptr);  // the record owns it now
+      break;
+  }
+  if (e->has_ttl()) {
+    out.expire_at = ttl_.when(e->ttl_index());
+    ttl_.remove(e->ttl_index());
+  }
+  core::Entry::free_block(shared_->slab, e);
+}
+
+void Db::attach(DetachedKey& in) {
+  uint64_t h = EntryTraits::hash(in.key);
+  bool existed = lookup(in.key, h) != nullptr;
+  if (existed) erase_slot(in.key, h);
+  if (!in.present || (in.expire_at >= 0 && in.expire_at <= now_ms())) {
+    in = DetachedKey();  // frees the value of a key whose time has passed
+    return;
+  }
+  core::EntryValue v;
+  switch (in.kind) {
+    case core::ValueKind::kInt:
+      v = core::EntryValue::of_int(in.int_value);
+      break;
+    case core::ValueKind::kEmb:
+      v = core::EntryValue::of_emb(in.emb);
+      break;
+    case core::ValueKind::kRaw:
+    case core::ValueKind::kObject:
+      v = core::EntryValue::of_ptr(in.kind, in.ptr);
+      break;
+  }
+  v.private_copy = in.private_copy;
+  bool ttl = in.expire_at >= 0;
+  auto type = static_cast<uint8_t>(in.type);
+  core::Entry* e = core::Entry::create(shared_->slab, type, in.key, ttl, v, in.clock);
+  core::Entry** slot = table_.insert(e, h);
+  if (ttl) ttl_.push(in.expire_at, *slot);
+  in.ptr = nullptr;  // the Db owns the value now
+  in.present = false;
+  if (!existed) report_added(in.key, type);
 }
 
 // ---- Whole keyspace ----
@@ -465,6 +576,7 @@ const core::Entry* Db::random(uint64_t rnd) {
     if (!is_expired(e)) return e;
     std::string key(e->key());
     erase_slot(key, EntryTraits::hash(key));
+    report_expired(key);
     rnd = next_random(rnd + 0x9e3779b97f4a7c15ull);
   }
   return nullptr;
@@ -476,6 +588,7 @@ size_t Db::expire_some(int64_t now_ms, size_t max_keys) {
     core::Entry* e = ttl_.top().handle;
     std::string_view key = e->key();
     core::Entry* removed = table_.erase(key, EntryTraits::hash(key));
+    report_expired(key);  // before destroy: key points into the entry
     destroy(removed);
     ++n;
   }
@@ -496,7 +609,7 @@ int64_t Db::ttl_remaining_sum(int64_t now_ms) const {
 ShardStore::ShardStore(const base::Clock& clock, uint32_t shard_id, uint32_t shards)
     : shared_(std::make_unique<DbShared>(clock)), shard_id_(shard_id), shards_(shards) {
   dbs_.reserve(kNumDbs);
-  for (int i = 0; i < kNumDbs; ++i) dbs_.emplace_back(*shared_);
+  for (int i = 0; i < kNumDbs; ++i) dbs_.emplace_back(*shared_, i);
   refresh_clock();
 }
 

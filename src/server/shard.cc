@@ -32,8 +32,7 @@ Shard::Shard(uint32_t id, int listen_fd, Fabric& fabric, const Registry& registr
       fabric_(fabric),
       registry_(registry),
       info_(info),
-      opts_(options),
-      store_(base::SystemClock::instance(), id, fabric.shards()) {}
+      opts_(options) {}
 
 Shard::~Shard() {
   for (Connection* c : conns_) {
@@ -55,8 +54,9 @@ bool Shard::init(std::string* error) {
       !engine_->setup_recv_pool(opts_.recv_pool_buffers, opts_.recv_pool_buffer_size, error)) {
     return false;
   }
-  dispatcher_ =
-      std::make_unique<Dispatcher>(id_, fabric_, registry_, info_, store_, *engine_, *this);
+  core_ =
+      std::make_unique<ShardCore>(id_, &fabric_, registry_, info_, base::SystemClock::instance(),
+                                  opts_.core, *this, engine_.get());
   fabric_.set_wake_handle(id_, engine_->wake_handle());
   return true;
 }
@@ -77,31 +77,29 @@ void Shard::run() {
       // flag is caught here, one that publishes after sees the flag and wakes us.
       fabric_.sleeping(id_).store(true, std::memory_order_relaxed);
       std::atomic_thread_fence(std::memory_order_seq_cst);
-      if (dispatcher_->incoming_nonempty()) block = false;
+      if (core_->incoming_nonempty()) block = false;
     }
     // While stopping, or while accept is paused after an error, wake up periodically; while
     // keys have a TTL, wake up for the next expiry (or every expire_idle_wake_ms at most).
     int timeout_ms = (stopping_ || !accept_armed_) ? 50 : -1;
-    if (block) timeout_ms = merge_timeout(timeout_ms, expiry_wait_ms());
+    if (block)
+      timeout_ms = merge_timeout(timeout_ms, core_->next_timeout_ms(opts_.expire_idle_wake_ms));
+    clock_fresh_ = false;
     engine_->run_once(block, timeout_ms, *this);
     fabric_.sleeping(id_).store(false, std::memory_order_relaxed);
+    if (!clock_fresh_) core_->store().refresh_clock();
 
-    bool left = dispatcher_->drain_incoming(opts_.incoming_budget);
-    if (dispatcher_->take_credit_event() && !credit_waiters_.empty()) {
-      std::vector<Connection*> waiters;
-      waiters.swap(credit_waiters_);
-      for (Connection* c : waiters) {
-        c->waiting_credits = false;
-        if (!c->closed) pump(*c);
-        maybe_free(*c);
-      }
+    bool left = core_->poll_fabric();
+    for (Connection* c : core_->flow().take_resumed()) {
+      if (!c->closed) pump(*c);
+      maybe_free(*c);
     }
     if (!accept_armed_ && !stopping_ && mono_ms() >= accept_retry_at_ms_) {
       engine_->accept_multishot(listen_fd_, kAcceptTag);
       accept_armed_ = true;
     }
-    bool expiry_left = store_.on_turn(opts_.expire_keys_per_turn, opts_.expire_budget_us);
-    dispatcher_->flush();
+    bool expiry_left = core_->maintain();
+    core_->flush();
     submit_sends();
 
     if (stopping_) {
@@ -114,23 +112,15 @@ void Shard::run() {
         reported_drained_ = true;
         if (fabric_.report_drained()) {
           for (uint32_t s = 0; s < fabric_.shards(); ++s) {
-            if (s != id_) engine_->wake(fabric_.wake_handle(s), Dispatcher::kWakeTag);
+            if (s != id_) engine_->wake(fabric_.wake_handle(s), FabricLink::kWakeTag);
           }
           engine_->run_once(false, 0, *this);
         }
       }
-      if (reported_drained_ && fabric_.all_drained() && !dispatcher_->incoming_nonempty()) break;
+      if (reported_drained_ && fabric_.all_drained() && !core_->incoming_nonempty()) break;
     }
     block = !left && !expiry_left;
   }
-}
-
-int Shard::expiry_wait_ms() const {
-  int64_t next = store_.next_expiry();
-  if (next < 0) return -1;
-  int64_t wait = next - store_.clock().now_ms();
-  if (wait < 1) wait = 1;
-  return static_cast<int>(std::min<int64_t>(wait, opts_.expire_idle_wake_ms));
 }
 
 int Shard::merge_timeout(int a, int b) {
@@ -140,12 +130,18 @@ int Shard::merge_timeout(int a, int b) {
 }
 
 void Shard::on_completion(const runtime::Completion& comp) {
+  if (!clock_fresh_) {
+    // The first completion after a wait: commands must see the time they run at (OBJECT
+    // IDLETIME), not the time the loop went to sleep.
+    core_->store().refresh_clock();
+    clock_fresh_ = true;
+  }
   uint64_t tag = comp.tag;
   switch (tag) {
     case kAcceptTag:
       on_accept(comp.res, comp.more);
       return;
-    case Dispatcher::kWakeTag:
+    case FabricLink::kWakeTag:
       return;
     case kStopTag:
       begin_stop();
@@ -181,6 +177,7 @@ void Shard::on_accept(int res, bool more) {
   auto* c = new Connection(res, fabric_.next_client_id());
   c->shard_index = static_cast<uint32_t>(conns_.size());
   conns_.push_back(c);
+  core_->add_client(*c);
   arm_recv(*c);
 }
 
@@ -228,7 +225,7 @@ void Shard::on_send(Connection& c, int res) {
   pump(c);
 }
 
-void Shard::on_remote_reply(Connection& c) {
+void Shard::output_ready(Connection& c) {
   if (c.closed) {
     maybe_free(c);
     return;
@@ -236,24 +233,16 @@ void Shard::on_remote_reply(Connection& c) {
   if (!c.out.empty()) want_send(c);
 }
 
-bool Shard::throttled(const Connection& c) const {
-  return c.waiting_credits || c.client.close_after_reply || over_high_water(c);
-}
-
-bool Shard::over_high_water(const Connection& c) const {
-  return c.out.size() > opts_.out_high_water || c.pending.size() > opts_.max_pending_replies;
-}
-
 void Shard::pump(Connection& c) {
   if (c.closed) return;
-  process_input(c);
+  if (!stopping_) core_->process_input(c);
   if (c.client.close_after_reply && c.pending.empty() && c.out.empty() && !c.send_inflight) {
     close_conn(c);
     return;
   }
   if (!c.out.empty()) want_send(c);
   if (opts_.recv_multishot) {
-    if (c.recv_armed && !c.recv_cancelling && throttled(c)) {
+    if (c.recv_armed && !c.recv_cancelling && !core_->flow().may_read(c)) {
       engine_->cancel(reinterpret_cast<uint64_t>(&c) | kOpRecv);
       c.recv_cancelling = true;
     }
@@ -262,37 +251,8 @@ void Shard::pump(Connection& c) {
   arm_recv(c);
 }
 
-void Shard::process_input(Connection& c) {
-  while (!stopping_ && !c.client.close_after_reply && !c.waiting_credits && !over_high_water(c)) {
-    std::string_view in = c.unparsed();
-    if (in.empty()) return;
-    auto st = c.parser.parse(in);
-    if (st == proto::RespParser::Status::kNeedMore) {
-      c.consume_input(c.parser.consumed());
-      return;
-    }
-    if (st == proto::RespParser::Status::kError) {
-      proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
-      rb.error("ERR " + c.parser.error());
-      c.client.close_after_reply = true;
-      c.consume_input(in.size());
-      return;
-    }
-    const auto& args = c.parser.args();
-    if (opts_.reply_ok_only) {
-      proto::ReplyBuilder(c.local_sink(), c.client.resp).ok();
-    } else if (!dispatcher_->dispatch(c, args)) {
-      c.parser.reset();
-      c.waiting_credits = true;
-      credit_waiters_.push_back(&c);
-      return;
-    }
-    c.consume_input(c.parser.consumed());
-  }
-}
-
 void Shard::arm_recv(Connection& c) {
-  if (c.recv_armed || c.eof || c.closed || stopping_ || throttled(c)) return;
+  if (c.recv_armed || c.eof || c.closed || stopping_ || !core_->flow().may_read(c)) return;
   if (opts_.recv_multishot) {
     engine_->recv_multishot(c.fd(), reinterpret_cast<uint64_t>(&c) | kOpRecv);
     c.recv_armed = true;
@@ -332,6 +292,7 @@ void Shard::close_conn(Connection& c) {
   if (c.closed) return;
   c.closed = true;
   c.eof = true;
+  core_->remove_client(c);
   // shutdown() ends a pending receive at once; the close itself is queued on the ring.
   ::shutdown(c.fd(), SHUT_RDWR);
   engine_->close(c.fd());
@@ -341,7 +302,7 @@ void Shard::maybe_free(Connection& c) {
   if (!c.closed || c.recv_armed || c.send_inflight || c.hops_inflight > 0 || c.in_send_list) {
     return;
   }
-  std::erase(credit_waiters_, &c);
+  core_->flow().forget(c);
   uint32_t i = c.shard_index;
   conns_[i] = conns_.back();
   conns_[i]->shard_index = i;
@@ -365,7 +326,7 @@ void Shard::begin_stop() {
 }
 
 bool Shard::drained() const {
-  if (dispatcher_->hops_outstanding() > 0) return false;
+  if (!core_->quiet()) return false;
   for (const Connection* c : conns_) {
     if (!c->closed && (!c->out.empty() || !c->pending.empty() || c->send_inflight)) return false;
   }

@@ -5,7 +5,6 @@
 #include <shardis/proto/reply_buffer.h>
 #include <shardis/proto/reply_builder.h>
 #include <shardis/server/families/keyspace_scan.h>
-#include <shardis/server/local_exec.h>
 #include <shardis/server/registry.h>
 
 #include <algorithm>
@@ -379,11 +378,7 @@ struct ShardOfMany {
     server::register_all_families(registry);
   }
   std::string run(const std::vector<std::string>& args) {
-    std::vector<std::string_view> argv(args.begin(), args.end());
-    proto::ReplyBuffer out;
-    proto::ReplyBuilder rb(out, client.resp);
-    server::run_command_here(registry, info, argv, store, client, rb);
-    return out.to_string();
+    return run_on_store(registry, info, store, client, args);
   }
   base::ManualClock clock;
   server::Registry registry;

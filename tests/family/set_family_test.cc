@@ -6,7 +6,7 @@
 #include <doctest/doctest.h>
 #include <shardis/proto/reply_buffer.h>
 #include <shardis/proto/reply_builder.h>
-#include <shardis/server/local_exec.h>
+#include <shardis/server/exec/executor.h>
 #include <shardis/server/registry.h>
 
 #include <algorithm>
@@ -697,7 +697,7 @@ TEST_CASE("set algebra: result encodings at 512/513 integers and on a non-intege
 // ---- The gather path ----
 
 // Runs args through the registered spec's part() on each group of key indices (as shards that
-// own those keys would) and merge_partials (as the coordinator), on the harness's keyspace.
+// own those keys would) and merge_parts (as the coordinator), on the harness's keyspace.
 std::string run_gathered(FamilyHarness& h, const server::Registry& registry,
                          const std::vector<std::string>& args,
                          const std::vector<std::vector<uint32_t>>& groups) {
@@ -707,17 +707,18 @@ std::string run_gathered(FamilyHarness& h, const server::Registry& registry,
   REQUIRE(spec->route == server::Route::kKeysFanout);
   REQUIRE(bool(spec->part));
   REQUIRE(spec->merge == server::Merge::kCustom);
-  std::vector<server::Partial> parts(groups.size());
+  std::vector<server::PartResult> parts(groups.size());
   for (size_t p = 0; p < groups.size(); ++p) {
     proto::ReplyBuffer unused;
     proto::ReplyBuilder rb(unused, h.client().resp);
-    server::ExecContext ctx{argv, h.store(), h.store().db(h.client().db), rb};
+    server::Outcome outcome;
+    server::ExecContext ctx{argv, h.store(), h.store().db(h.client().db), rb, outcome};
     spec->part(ctx, groups[p], parts[p]);
     CHECK(unused.empty());
   }
   proto::ReplyBuffer out;
   proto::ReplyBuilder rb(out, h.client().resp);
-  server::merge_partials(*spec, argv, groups, parts, rb);
+  server::merge_parts(*spec, argv, groups, parts, rb);
   return out.to_string();
 }
 

@@ -7,7 +7,7 @@
 #include <shardis/proto/reply_builder.h>
 #include <shardis/server/command.h>
 #include <shardis/server/db.h>
-#include <shardis/server/local_exec.h>
+#include <shardis/server/exec/executor.h>
 #include <shardis/server/registry.h>
 
 #include <cstdint>
@@ -341,12 +341,13 @@ class Shards {
     std::vector<std::vector<uint32_t>> by_shard(stores_.size());
     for (uint32_t i : idx) by_shard[owner(argv[i])].push_back(i);
     std::vector<std::vector<uint32_t>> key_idx;
-    std::vector<server::Partial> parts;
+    std::vector<server::PartResult> parts;
     for (uint32_t s = 0; s < stores_.size(); ++s) {
       if (by_shard[s].empty()) continue;
       proto::ReplyBuffer unused;
       proto::ReplyBuilder rb(unused, client_.resp);
-      server::ExecContext ctx{argv, *stores_[s], stores_[s]->db(0), rb};
+      server::Outcome outcome;
+      server::ExecContext ctx{argv, *stores_[s], stores_[s]->db(0), rb, outcome};
       key_idx.push_back(by_shard[s]);
       parts.emplace_back();
       spec->part(ctx, key_idx.back(), parts.back());
@@ -354,7 +355,7 @@ class Shards {
     }
     proto::ReplyBuffer out;
     proto::ReplyBuilder rb(out, client_.resp);
-    server::merge_partials(*spec, argv, key_idx, parts, rb);
+    server::merge_parts(*spec, argv, key_idx, parts, rb);
     return out.to_string();
   }
 
@@ -362,11 +363,7 @@ class Shards {
 
  private:
   std::string run_on(server::ShardStore& store, const std::vector<std::string>& args) {
-    std::vector<std::string_view> argv(args.begin(), args.end());
-    proto::ReplyBuffer out;
-    proto::ReplyBuilder rb(out, client_.resp);
-    server::run_command_here(registry_, info_, argv, store, client_, rb);
-    return out.to_string();
+    return run_on_store(registry_, info_, store, client_, args);
   }
 
   base::ManualClock clock_;

@@ -7,17 +7,23 @@
 //   Route::kConnection  run_conn on the connection's own shard; sees ClientState, no keyspace.
 //   Route::kKey         run on the shard owning the key(s); all keys must share one shard.
 //   Route::kKeysFanout  keys are split by owner; part() runs on each owner with the argv indices
-//                       of its keys; the coordinator merges the Partials (Merge) in argv order.
+//                       of its keys and fills a typed PartResult; the coordinator merges them
+//                       (Merge) in argv order.
 //   Route::kAllShards   part() runs on every shard with no keys; the coordinator merges.
-// Handlers and parts never touch sockets or client state other than what they are given.
+// Handlers and parts never touch sockets or client state other than what they are given. They
+// report what they changed through ExecContext (see exec/outcome.h); the executor that calls
+// them does everything else (statistics, WATCH, notifications, logging).
 #include <shardis/proto/reply_builder.h>
 #include <shardis/server/db.h>
+#include <shardis/server/exec/outcome.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace shardis::server {
@@ -62,7 +68,7 @@ enum AclCategory : uint32_t {
 
 enum class Route : uint8_t { kConnection, kKey, kKeysFanout, kAllShards };
 
-// How the coordinator combines the Partials of a fanned-out command.
+// How the coordinator combines the parts of a fanned-out command.
 enum class Merge : uint8_t {
   kNone,
   kSumInteger,    // ":<sum of count>"
@@ -102,6 +108,20 @@ struct ExecContext {
   ShardStore& store;
   Db& db;  // the client's selected database on this shard
   proto::ReplyBuilder& rb;
+  Outcome& out;  // what the command did; read by the executor once the handler returns
+
+  // The command changed key in the selected database and fires `event` (class cls) on it.
+  void changed(uint32_t cls, std::string_view event, std::string_view key, uint64_t dirty = 1) {
+    out.changed(db.index(), cls, event, key, dirty);
+  }
+  // The same, in another database of this shard (MOVE, COPY ... DB).
+  void changed_in(const Db& other, uint32_t cls, std::string_view event, std::string_view key) {
+    out.changed(other.index(), cls, event, key);
+  }
+  // An event that changes nothing (a second event on a changed key, keymiss).
+  void event(uint32_t cls, std::string_view event, std::string_view key) {
+    out.event(db.index(), cls, event, key);
+  }
 };
 
 // Context for a kConnection handler, on the connection's shard.
@@ -123,26 +143,47 @@ struct GatheredKey {
   std::vector<double> scores;  // sorted sets: one per member; empty for plain sets
 };
 
-// One shard's share of a fanned-out command.
-struct Partial {
-  int64_t count = 0;                               // kSumInteger
-  std::vector<std::optional<std::string>> values;  // kArrayByIndex: one per key index, in order
-  std::vector<int64_t> ints;                       // kCustom: whatever the command defines
-  std::vector<GatheredKey> gathered;               // kCustom gathers: one per key of this shard
+// One shard's share of a fanned-out command, typed by what the command's merge reads.
+struct PartCount {  // kSumInteger: DEL, EXISTS, TOUCH, DBSIZE ...
+  int64_t n = 0;
 };
+struct PartValues {  // kArrayByIndex: MGET, one value per key of the part, in key order
+  std::vector<std::optional<std::string>> values;
+};
+struct PartKeys {  // kConcat (KEYS) and kRandomOne (RANDOMKEY: none or one)
+  std::vector<std::string> keys;
+};
+struct PartShardStats {  // INFO: one shard's databases and memory
+  struct PerDb {
+    int64_t keys = 0;
+    int64_t expires = 0;
+    int64_t ttl_sum_ms = 0;  // remaining TTL summed over the keys with one
+  };
+  std::array<PerDb, ShardStore::kNumDbs> dbs{};
+  int64_t entry_bytes = 0;   // slab bytes in use
+  int64_t index_bytes = 0;   // hash-table buckets and TTL heaps
+  int64_t mapped_bytes = 0;  // the part of index_bytes mapped outside malloc
+};
+struct PartGathered {  // cross-shard set reads: what each of the part's keys held
+  std::vector<GatheredKey> keys;
+};
+using PartResult =
+    std::variant<std::monostate, PartCount, PartValues, PartKeys, PartShardStats, PartGathered>;
 
 using Handler = void (*)(ExecContext& ctx);
 using ConnHandler = void (*)(ConnContext& ctx);
-// key_idx: argv indices of this shard's keys, increasing (empty for kAllShards).
-using PartHandler = void (*)(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& out);
+// key_idx: argv indices of this shard's keys, increasing (empty for kAllShards). The part sets
+// `out` to the alternative its merge reads.
+using PartHandler = void (*)(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& out);
 // Optional argument check on the coordinator before any routing; returns an error text
 // (without "-") to reply, or an empty string when the arguments are acceptable.
 using ArgCheck = std::string (*)(ArgList args);
 // For a keyless Route::kKey command that must run on one particular shard (SCAN's cursor names
 // it): the shard, in [0, shards), chosen from the arguments. Runs on the coordinator after
 // `check` passed.
-// Merge::kCustom: writes the reply from every shard's Partial (in shard order), on the coordinator.
-using MergeFn = void (*)(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb);
+// Merge::kCustom: writes the reply from every shard's PartResult (in shard order), on the
+// coordinator.
+using MergeFn = void (*)(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb);
 using ShardPicker = uint32_t (*)(ArgList args, uint32_t shards);
 // Movable keys (Redis's "movablekeys": ZUNION's numkeys, ZUNIONSTORE's destination plus
 // numkeys, SINTERCARD, ...): the argv indices of the keys in these arguments, increasing. Empty

@@ -3,6 +3,12 @@
 // shard's thread touches it. Holds the input buffer (bytes received, not yet parsed), the
 // parser, the client state, the output buffer, and the replies still being computed elsewhere
 // (pending), which keep request order: a reply enters `out` only when every earlier one has.
+//
+// Messages the server starts itself (published messages, keyspace events, wake-ups) enter
+// through push(): from this shard directly, from others through the fabric's push rings (see
+// ShardCore::post). A RESP3 push goes straight into `out`, between two replies; a RESP2 message
+// (the subscribed-mode arrays) queues behind the replies still pending, so that it never
+// overtakes the reply of a command sent before it.
 #include <shardis/proto/reply_buffer.h>
 #include <shardis/proto/resp_parser.h>
 #include <shardis/server/command.h>
@@ -51,6 +57,10 @@ class alignas(16) Connection {
   // Moves completed replies at the front of `pending` into `out`.
   void drain_pending();
 
+  // A message the server starts itself: into `out` at once (RESP3, or nothing pending), else
+  // behind the pending replies.
+  void push(std::string_view bytes);
+
   // Prepares msg_ over the unsent output; returns false if there is nothing to send.
   bool prepare_send();
   const msghdr* send_msg() const { return &msg_; }
@@ -60,14 +70,23 @@ class alignas(16) Connection {
   proto::RespParser parser;
   ClientState client;
 
+  // Why the connection may not parse or read now (FlowControl): a bit per reason.
+  static constexpr uint8_t kPauseCredit = 1 << 0;   // its next command needs a fabric credit
+  static constexpr uint8_t kPauseBlocked = 1 << 1;  // blocked in BLPOP and the like
+  static constexpr uint8_t kPauseTxn = 1 << 2;      // a transaction of it is taking its keys
+  static constexpr uint8_t kPauseQuit = 1 << 3;     // closes once its replies are sent
+  uint8_t pause = 0;
+  bool in_resume_list = false;
+
   // I/O state, managed by the shard.
   bool recv_armed = false;
   bool recv_cancelling = false;  // a multishot receive is being cancelled (throttling)
   bool send_inflight = false;
   bool eof = false;     // peer closed, error, or server stopping: read no more
   bool closed = false;  // fd closed; waiting for outstanding work before freeing
-  bool waiting_credits = false;
   bool in_send_list = false;
+  // Work of this connection that another shard (or a later turn) still has to answer; the
+  // connection is not freed before it comes back.
   uint32_t hops_inflight = 0;
   uint32_t shard_index = 0;  // position in the owning shard's connection list
 

@@ -44,6 +44,18 @@ struct ObjectOps {
 };
 void register_object_ops(ObjType t, const ObjectOps* ops);
 
+// Told of key-space events that happen inside a Db rather than in a command handler: a key
+// removed because its TTL passed (lazily or by active expiry), and a key that did not exist
+// being added (Redis's dbAdd: what wakes blocked clients and fires "new" events). Called on the
+// owning shard's thread, before the Db call returns; `key` is valid only during the call, and
+// the callee must not call back into the Db.
+class DbObserver {
+ public:
+  virtual ~DbObserver() = default;
+  virtual void key_expired(int db, std::string_view key) = 0;
+  virtual void key_added(int db, std::string_view key, ObjType type) = 0;
+};
+
 // State the databases of one shard share.
 struct DbShared {
   explicit DbShared(const base::Clock& c) : clock(&c) {}
@@ -51,6 +63,33 @@ struct DbShared {
   core::Slab slab;
   // Seconds clock for OBJECT IDLETIME (wraps at 2^16); refreshed once per loop turn.
   uint16_t access_clock = 0;
+  DbObserver* observer = nullptr;
+  // key_added is reported only while this is set (someone blocks on a key, or "new" events are
+  // wanted): the common insert path then costs one branch.
+  bool report_adds = false;
+};
+
+// A key taken out of its Db with its value and TTL (Db::detach), to be put back, possibly into
+// another shard's Db (Db::attach). It owns the value: a collection object or a heap string moves
+// with it, an integer or short string is held inline.
+struct DetachedKey {
+  std::string key;
+  bool present = false;  // false: the key did not exist (attach then leaves it absent)
+  ObjType type = ObjType::kString;
+  core::ValueKind kind = core::ValueKind::kEmb;
+  int64_t int_value = 0;      // kInt
+  std::string emb;            // kEmb
+  void* ptr = nullptr;        // kRaw (std::string*) or kObject; owned while detached
+  bool private_copy = false;  // see core::EntryValue
+  int64_t expire_at = -1;     // absolute ms, or -1
+  uint16_t clock = 0;         // access clock
+
+  DetachedKey() = default;
+  DetachedKey(DetachedKey&& o) noexcept;
+  DetachedKey& operator=(DetachedKey&& o) noexcept;
+  DetachedKey(const DetachedKey&) = delete;
+  DetachedKey& operator=(const DetachedKey&) = delete;
+  ~DetachedKey();  // frees a value that was never attached
 };
 
 struct EntryTraits {
@@ -66,7 +105,7 @@ class Db {
  public:
   using Table = core::HashTable<core::Entry, EntryTraits>;
 
-  explicit Db(DbShared& shared) : shared_(&shared) {}
+  Db(DbShared& shared, int index) : shared_(&shared), index_(index) {}
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -139,6 +178,13 @@ class Db {
   RenameResult move_to(Db& dst, std::string_view key);
   // SWAPDB: exchanges the whole contents of two Dbs of the same shard.
   void swap(Db& other) noexcept;
+  // Takes key out of the Db (value, TTL and access clock into out; out.present false when the
+  // live key does not exist). The key is gone from the Db afterwards; nothing is reported.
+  void detach(std::string_view key, DetachedKey& out);
+  // Puts a detached key back under its name, replacing any value there (which is freed); a key
+  // that was absent, or whose expiry has passed, leaves the name absent. Reports key_added for a
+  // name that did not exist. in's value is consumed.
+  void attach(DetachedKey& in);
 
   // ---- Whole keyspace ----
   // Keys present, counting ones expired but not yet reclaimed (as Redis's DBSIZE).
@@ -178,6 +224,7 @@ class Db {
   size_t mapped_bytes() const { return table_.mapped_bytes(); }
 
   int64_t now_ms() const { return shared_->clock->now_ms(); }
+  int index() const { return index_; }
 
  private:
   using Heap = core::TtlHeap<core::Entry*, TtlHooks>;
@@ -196,8 +243,15 @@ class Db {
   static core::EntryValue encode_string(std::string_view value, bool allow_int,
                                         std::string** raw_out);
   void store_string(std::string_view key, const core::EntryValue& v, bool keep_ttl);
+  void report_added(std::string_view key, uint8_t type) {
+    if (shared_->report_adds) shared_->observer->key_added(index_, key, static_cast<ObjType>(type));
+  }
+  void report_expired(std::string_view key) {
+    if (shared_->observer != nullptr) shared_->observer->key_expired(index_, key);
+  }
 
   DbShared* shared_;
+  int index_;
   Table table_;
   Heap ttl_;
 };
@@ -216,6 +270,9 @@ class ShardStore {
   uint32_t shards() const { return shards_; }
   core::Slab& slab() { return shared_->slab; }
   void flush_all();
+  // The owner's observer of expiries and additions (see DbObserver); nullptr for none.
+  void set_observer(DbObserver* observer) { shared_->observer = observer; }
+  void set_report_adds(bool on) { shared_->report_adds = on && shared_->observer != nullptr; }
 
   // Once per loop turn: refreshes the access clock, then runs active expiry over the Dbs
   // round-robin for at most max_keys keys or budget_us microseconds, and moves table resizes on

@@ -9,6 +9,12 @@
 // credits simply stops reading from the connection that needs them (backpressure) until
 // responses return the credits. There is no cycle of waits because nothing waits.
 //
+// Pushes (messages a shard starts itself: published messages, wake-ups) travel on a second ring
+// per ordered pair, so they never take the room credits guarantee to requests and responses.
+// A push is never waited on: the receiver applies each one without sending anything back, so
+// the push rings always drain. A sender whose push ring is full keeps the rest in an overflow
+// queue (FabricLink) and, past a bound, stops reading its own clients until it drains.
+//
 // Wake-up: a shard about to block sets its sleeping flag, fences, and re-checks its incoming
 // rings; a producer publishes, fences, and wakes the target if it sees the flag. One of the two
 // always sees the other's write.
@@ -24,6 +30,8 @@ namespace shardis::server {
 
 class Fabric {
  public:
+  static constexpr size_t kPushRingCapacity = 1024;
+
   Fabric(uint32_t shards, size_t ring_capacity);
 
   uint32_t shards() const { return n_; }
@@ -32,6 +40,9 @@ class Fabric {
   uint32_t credits_per_pair() const { return static_cast<uint32_t>(capacity_ / 2); }
 
   runtime::SpscQueue<Hop>& ring(uint32_t from, uint32_t to) { return *rings_[from * n_ + to]; }
+  runtime::SpscQueue<Hop>& push_ring(uint32_t from, uint32_t to) {
+    return *push_rings_[from * n_ + to];
+  }
 
   // Set by the shard's own thread at start (its engine's wake handle).
   void set_wake_handle(uint32_t shard, int handle) { wake_handle_[shard] = handle; }
@@ -53,6 +64,7 @@ class Fabric {
   uint32_t n_;
   size_t capacity_;
   std::vector<std::unique_ptr<runtime::SpscQueue<Hop>>> rings_;
+  std::vector<std::unique_ptr<runtime::SpscQueue<Hop>>> push_rings_;
   std::vector<int> wake_handle_;
   std::unique_ptr<ShardState[]> state_;
   std::atomic<uint64_t> next_client_id_{1};

@@ -37,7 +37,7 @@ struct RemoteCommand {
   // One part per target shard; for Route::kKey there is exactly one and reply is used.
   std::vector<uint32_t> part_shard;
   std::vector<std::vector<uint32_t>> key_idx;  // argv indices per part (fan-out only)
-  std::vector<Partial> parts;                  // fan-out results, parts[i] written by part_shard[i]
+  std::vector<PartResult> parts;               // fan-out results, parts[i] written by part_shard[i]
   proto::ReplyBuffer reply;                    // single-target reply, in the client's protocol
 
   // Origin-only.
@@ -49,12 +49,28 @@ struct RemoteCommand {
   void copy_args(ArgList in);
 };
 
-// Queue item: a request when response == false (executed by the receiver), else the same
-// command coming back to its origin.
+// A message a shard starts itself for a client connection of another shard: bytes for the
+// client (a published message, a wake-up's reply). Allocated by the sender, freed by the
+// receiver.
+struct PushMessage {
+  uint64_t client_id = 0;  // the connection, on the receiving shard
+  std::string bytes;       // one complete RESP value in the client's protocol
+};
+
+// Ring item. Requests travel on the request rings and are answered by a response on the ring
+// back (which returns the sender's credit); pushes travel on the push rings and are never
+// answered.
 struct Hop {
-  RemoteCommand* cmd = nullptr;
+  enum Kind : uint8_t {
+    kCommand,      // RemoteCommand* ptr: run part `part` (or the whole command) here
+    kCommandDone,  // the same RemoteCommand, back at its origin
+    kPush,         // PushMessage* ptr
+  };
+  void* ptr = nullptr;
   uint32_t part = 0;
-  bool response = false;
+  Kind kind = kCommand;
+
+  bool is_response() const { return kind == kCommandDone; }
 };
 
 }  // namespace shardis::server

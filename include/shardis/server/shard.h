@@ -1,18 +1,18 @@
 #pragma once
-// Shard: one event loop on one thread. It owns its io_uring engine, its slice of the keyspace
-// (ShardStore), the client connections it accepted on its own SO_REUSEPORT listener, and its
-// side of the cross-shard fabric. Nothing here is touched by another thread except through
-// Fabric rings and request_stop().
+// Shard: one event loop on one thread. It owns its io_uring engine, the client connections it
+// accepted on its own SO_REUSEPORT listener, and a ShardCore (the keyspace slice and all command
+// logic). Nothing here is touched by another thread except through Fabric rings and
+// request_stop().
 //
 // One loop turn: run_once (submit + wait + completions: accepts, receives that parse and
-// dispatch commands, finished sends) -> drain incoming hops (bounded) -> resume connections
-// that were waiting for credits -> flush hops (one publish per ring) -> one vectored send per
-// connection with output -> back to run_once.
+// dispatch commands, finished sends) -> take hops from the fabric (bounded) -> parse again for
+// connections whose pause ended -> maintenance (active expiry) -> flush hops (one publish per
+// ring) -> one vectored send per connection with output -> back to run_once.
 #include <shardis/runtime/io_engine.h>
 #include <shardis/server/connection.h>
-#include <shardis/server/dispatcher.h>
 #include <shardis/server/fabric.h>
 #include <shardis/server/registry.h>
+#include <shardis/server/shard_core.h>
 
 #include <atomic>
 #include <cstdint>
@@ -23,17 +23,10 @@
 namespace shardis::server {
 
 struct ShardOptions {
-  size_t out_high_water = 4 * 1024 * 1024;  // stop reading a client with this much unsent
-  size_t max_pending_replies = 128;         // or with this many replies still being computed
-  size_t incoming_budget = 1024;            // hops taken from each ring per turn
-  size_t expire_keys_per_turn = 1000;       // active expiry: keys reclaimed per turn at most
-  int64_t expire_budget_us = 1000;          // active expiry: time spent per turn at most
-  int expire_idle_wake_ms = 100;            // longest sleep while keys with a TTL exist
-  int drain_deadline_ms = 3000;             // on stop, then close clients that do not read
+  CoreOptions core;
+  int expire_idle_wake_ms = 100;  // longest sleep while keys with a TTL exist
+  int drain_deadline_ms = 3000;   // on stop, then close clients that do not read
   unsigned ring_entries = 4096;
-  // bench/ok-server only: answer +OK to every parsed command without dispatching it, which
-  // measures the loop, parser and send path alone.
-  bool reply_ok_only = false;
   // Receive mode. Multishot: one armed receive per connection filling buffers from a per-shard
   // pool; bytes are copied into the connection's input buffer, which is freed when empty.
   // Plain: one recv per connection into its own input buffer, re-armed after each read.
@@ -42,14 +35,15 @@ struct ShardOptions {
   unsigned recv_pool_buffer_size = 16384;
 };
 
-class Shard final : public runtime::CompletionHandler, public ReplyListener {
+class Shard final : public runtime::CompletionHandler, public ClientIo {
  public:
   // listen_fd is owned by the shard from now on. Construct on any thread; run() on its own.
   Shard(uint32_t id, int listen_fd, Fabric& fabric, const Registry& registry,
         const ServerInfo& info, const ShardOptions& options);
   ~Shard() override;
 
-  // Creates the engine on the calling thread (the shard's thread). Returns false with *error.
+  // Creates the engine and the core on the calling thread (the shard's thread). Returns false
+  // with *error.
   bool init(std::string* error);
   // Thread body; returns when the server is stopping and every shard has drained.
   void run();
@@ -63,23 +57,19 @@ class Shard final : public runtime::CompletionHandler, public ReplyListener {
   static constexpr uint64_t kOpSend = 2;
 
   void on_completion(const runtime::Completion& comp) override;
-  void on_remote_reply(Connection& c) override;
+  // ClientIo
+  void output_ready(Connection& c) override;
 
   void on_accept(int res, bool more);
   void on_recv(Connection& c, const runtime::Completion& comp);
-  bool throttled(const Connection& c) const;
   void on_send(Connection& c, int res);
   void pump(Connection& c);
-  void process_input(Connection& c);
   void arm_recv(Connection& c);
   void want_send(Connection& c);
   void submit_sends();
   void close_conn(Connection& c);
   void maybe_free(Connection& c);
-  bool over_high_water(const Connection& c) const;
   void begin_stop();
-  // Milliseconds until the next key expiry (at least 1, at most expire_idle_wake_ms), or -1.
-  int expiry_wait_ms() const;
   // The shorter of two run_once timeouts (-1 means none).
   static int merge_timeout(int a, int b);
   bool drained() const;
@@ -92,16 +82,15 @@ class Shard final : public runtime::CompletionHandler, public ReplyListener {
   const Registry& registry_;
   const ServerInfo& info_;
   ShardOptions opts_;
-  ShardStore store_;
   std::unique_ptr<runtime::IoEngine> engine_;
-  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<ShardCore> core_;
 
   std::vector<Connection*> conns_;
   std::vector<Connection*> send_list_;
-  std::vector<Connection*> credit_waiters_;
   bool accept_armed_ = false;
   static constexpr int kAcceptRetryMs = 100;
   int64_t accept_retry_at_ms_ = 0;
+  bool clock_fresh_ = false;  // the access clock was refreshed since the loop last waited
   bool stopping_ = false;
   bool reported_drained_ = false;
   int64_t stop_started_ms_ = 0;

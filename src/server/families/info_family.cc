@@ -1,7 +1,7 @@
 // INFO [section ...]: the server, memory and keyspace sections, in Redis 7.0's format.
 //
 // INFO runs on every shard (Route::kAllShards): each part reports its databases' key and TTL
-// counts and its store's memory into Partial::ints; the coordinator formats the text. The memory
+// counts and its store's memory into a PartShardStats; the coordinator formats the text. The memory
 // figures that are process-wide (used_memory from the allocator, RSS) are read on the
 // coordinator. Sections Shardis does not keep (persistence, replication, ...) are left out.
 #include <malloc.h>
@@ -16,31 +16,22 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace shardis::server {
 namespace {
 
-// Per shard: for each db {keys, expires, sum of remaining TTL ms}, then slab bytes in use, index
-// bytes and index bytes mapped outside malloc.
-constexpr size_t kPerDb = 3;
-constexpr size_t kSlabAt = ShardStore::kNumDbs * kPerDb;
-
-void part_info(ExecContext& ctx, std::span<const uint32_t>, Partial& out) {
-  out.ints.assign(kSlabAt + 3, 0);
+void part_info(ExecContext& ctx, std::span<const uint32_t>, PartResult& out) {
+  PartShardStats& st = out.emplace<PartShardStats>();
   int64_t now = ctx.db.now_ms();
-  int64_t index_bytes = 0;
-  int64_t mapped_bytes = 0;
   for (int i = 0; i < ShardStore::kNumDbs; ++i) {
     Db& db = ctx.store.db(i);
-    out.ints[i * kPerDb] = static_cast<int64_t>(db.size());
-    out.ints[i * kPerDb + 1] = static_cast<int64_t>(db.expires());
-    out.ints[i * kPerDb + 2] = db.ttl_remaining_sum(now);
-    index_bytes += static_cast<int64_t>(db.index_bytes());
-    mapped_bytes += static_cast<int64_t>(db.mapped_bytes());
+    st.dbs[i] = {static_cast<int64_t>(db.size()), static_cast<int64_t>(db.expires()),
+                 db.ttl_remaining_sum(now)};
+    st.index_bytes += static_cast<int64_t>(db.index_bytes());
+    st.mapped_bytes += static_cast<int64_t>(db.mapped_bytes());
   }
-  out.ints[kSlabAt] = static_cast<int64_t>(ctx.store.slab().bytes_in_use());
-  out.ints[kSlabAt + 1] = index_bytes;
-  out.ints[kSlabAt + 2] = mapped_bytes;
+  st.entry_bytes = static_cast<int64_t>(ctx.store.slab().bytes_in_use());
 }
 
 // The allocator's bytes in use, over the whole process (as Redis's used_memory counts every
@@ -101,7 +92,9 @@ bool wanted(ArgList args, std::string_view section, bool in_default) {
   return false;
 }
 
-void merge_info(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb) {
+void merge_info(ArgList args, std::span<PartResult> results, proto::ReplyBuilder& rb) {
+  std::vector<const PartShardStats*> parts;
+  for (const PartResult& r : results) parts.push_back(&std::get<PartShardStats>(r));
   std::string out;
   auto section = [&](std::string_view title) {
     if (!out.empty()) out.append("\r\n");
@@ -121,10 +114,10 @@ void merge_info(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb)
   if (wanted(args, "memory", true)) {
     int64_t rss = rss_bytes();
     int64_t slab = 0, index = 0, mapped = 0;
-    for (const Partial& p : parts) {
-      slab += p.ints[kSlabAt];
-      index += p.ints[kSlabAt + 1];
-      mapped += p.ints[kSlabAt + 2];
+    for (const PartShardStats* p : parts) {
+      slab += p->entry_bytes;
+      index += p->index_bytes;
+      mapped += p->mapped_bytes;
     }
     int64_t used = allocated_bytes() + mapped;
     section("Memory");
@@ -142,10 +135,10 @@ void merge_info(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb)
     section("Keyspace");
     for (int i = 0; i < ShardStore::kNumDbs; ++i) {
       int64_t keys = 0, expires = 0, ttl_sum = 0;
-      for (const Partial& p : parts) {
-        keys += p.ints[i * kPerDb];
-        expires += p.ints[i * kPerDb + 1];
-        ttl_sum += p.ints[i * kPerDb + 2];
+      for (const PartShardStats* p : parts) {
+        keys += p->dbs[i].keys;
+        expires += p->dbs[i].expires;
+        ttl_sum += p->dbs[i].ttl_sum_ms;
       }
       if (keys == 0) continue;
       std::string v = "keys=" + base::int64_to_string(keys) +

@@ -35,17 +35,25 @@ constexpr std::string_view kErrIntRange =
 // ---- DEL / UNLINK / EXISTS / TOUCH ----
 
 // A key named twice is removed once, so it counts once.
-void part_del(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& out) {
-  for (uint32_t i : key_idx) out.count += ctx.db.erase(ctx.args[i]) ? 1 : 0;
+void part_del(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& out) {
+  int64_t& n = out.emplace<PartCount>().n;
+  for (uint32_t i : key_idx) {
+    if (ctx.db.erase(ctx.args[i])) {
+      ++n;
+      ctx.changed(kNotifyGeneric, "del", ctx.args[i]);
+    }
+  }
 }
 
 // A key named twice counts twice (EXISTS and TOUCH). EXISTS does not count as an access.
-void part_exists(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& out) {
-  for (uint32_t i : key_idx) out.count += ctx.db.peek(ctx.args[i]) != nullptr ? 1 : 0;
+void part_exists(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& out) {
+  int64_t& n = out.emplace<PartCount>().n;
+  for (uint32_t i : key_idx) n += ctx.db.peek(ctx.args[i]) != nullptr ? 1 : 0;
 }
 
-void part_touch(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& out) {
-  for (uint32_t i : key_idx) out.count += ctx.db.find(ctx.args[i]) != nullptr ? 1 : 0;
+void part_touch(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& out) {
+  int64_t& n = out.emplace<PartCount>().n;
+  for (uint32_t i : key_idx) n += ctx.db.find(ctx.args[i]) != nullptr ? 1 : 0;
 }
 
 void cmd_type(ExecContext& ctx) {

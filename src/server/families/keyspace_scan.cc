@@ -33,22 +33,24 @@ bool matches_all(std::string_view pattern) {
 // ---- KEYS ----
 
 // Keys expired but not yet reclaimed are left out, and left alone: KEYS only reads.
-void part_keys(ExecContext& ctx, std::span<const uint32_t>, Partial& out) {
+void part_keys(ExecContext& ctx, std::span<const uint32_t>, PartResult& result) {
+  std::vector<std::string>& out = result.emplace<PartKeys>().keys;
   std::string_view pattern = ctx.args[1];
   bool all = matches_all(pattern);
   const Db& db = ctx.db;
   db.for_each([&](const core::Entry* e) {
     std::string_view key = e->key();
-    if ((all || base::glob_match(pattern, key)) && !db.is_expired(e)) out.values.emplace_back(key);
+    if ((all || base::glob_match(pattern, key)) && !db.is_expired(e)) out.emplace_back(key);
   });
 }
 
 // ---- RANDOMKEY ----
 
-void part_randomkey(ExecContext& ctx, std::span<const uint32_t>, Partial& out) {
+void part_randomkey(ExecContext& ctx, std::span<const uint32_t>, PartResult& out) {
   thread_local std::mt19937_64 gen{std::random_device{}()};
+  PartKeys& keys = out.emplace<PartKeys>();
   const core::Entry* e = ctx.db.random(gen());
-  if (e != nullptr) out.values.emplace_back(std::string(e->key()));
+  if (e != nullptr) keys.keys.emplace_back(e->key());
 }
 
 // ---- SCAN ----

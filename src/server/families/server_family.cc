@@ -26,8 +26,8 @@ namespace {
 
 // ---- DBSIZE / FLUSHDB / FLUSHALL ----
 
-void part_dbsize(ExecContext& ctx, std::span<const uint32_t>, Partial& out) {
-  out.count = static_cast<int64_t>(ctx.db.size());
+void part_dbsize(ExecContext& ctx, std::span<const uint32_t>, PartResult& out) {
+  out.emplace<PartCount>().n = static_cast<int64_t>(ctx.db.size());
 }
 
 // FLUSHDB [ASYNC|SYNC] and FLUSHALL [ASYNC|SYNC]. Both modes flush at once: a flush is the same
@@ -40,11 +40,15 @@ std::string check_flush(ArgList args) {
   return std::string(kErrSyntax);
 }
 
-void part_flushdb(ExecContext& ctx, std::span<const uint32_t>, Partial&) {
+void part_flushdb(ExecContext& ctx, std::span<const uint32_t>, PartResult&) {
+  ctx.out.flushed(ctx.db.index(), ctx.db.size());
   ctx.db.clear();
 }
 
-void part_flushall(ExecContext& ctx, std::span<const uint32_t>, Partial&) {
+void part_flushall(ExecContext& ctx, std::span<const uint32_t>, PartResult&) {
+  uint64_t keys = 0;
+  for (int i = 0; i < ShardStore::kNumDbs; ++i) keys += ctx.store.db(i).size();
+  ctx.out.flushed(-1, keys);
   ctx.store.flush_all();
 }
 
@@ -76,10 +80,13 @@ std::string check_swapdb(ArgList args) {
 // Every shard swaps its two Dbs, so that every client selecting one index sees the other's
 // keys, as Redis's dbSwapDatabases. Shards swap independently: a command running on another
 // shard meanwhile may still see the old order there.
-void part_swapdb(ExecContext& ctx, std::span<const uint32_t>, Partial&) {
+void part_swapdb(ExecContext& ctx, std::span<const uint32_t>, PartResult&) {
   int a = *parse_int_arg(ctx.args[1]);
   int b = *parse_int_arg(ctx.args[2]);
-  if (a != b) ctx.store.db(a).swap(ctx.store.db(b));
+  if (a == b) return;
+  ctx.out.flushed(a);
+  ctx.out.flushed(b, 0);
+  ctx.store.db(a).swap(ctx.store.db(b));
 }
 
 // ---- CONFIG ----

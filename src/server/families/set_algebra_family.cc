@@ -295,7 +295,9 @@ void cmd_sdiffstore(ExecContext& ctx) {
 // Copies out this shard's keys. Members are copied once per distinct key (its first index);
 // none at all when the reply cannot depend on them: a key of the wrong type here (the reply is
 // WRONGTYPE), or, for an intersection, a missing key here (the result is empty).
-void gather_keys(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& out, bool inter) {
+void gather_keys(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& result,
+                 bool inter) {
+  std::vector<GatheredKey>& gathered = result.emplace<PartGathered>().keys;
   struct Seen {
     const SetObject* set = nullptr;
     bool wrong_type = false;
@@ -303,7 +305,7 @@ void gather_keys(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& o
   std::unordered_map<std::string_view, Seen> seen;
   std::vector<const SetObject*> copy_from(key_idx.size(), nullptr);  // first occurrences only
   bool skip_members = false;
-  out.gathered.reserve(key_idx.size());
+  gathered.reserve(key_idx.size());
   for (size_t k = 0; k < key_idx.size(); ++k) {
     std::string_view key = ctx.args[key_idx[k]];
     auto [it, fresh] = seen.try_emplace(key);
@@ -318,22 +320,22 @@ void gather_keys(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& o
     g.wrong_type = it->second.wrong_type;
     g.exists = g.wrong_type || it->second.set != nullptr;
     if (g.wrong_type || (inter && !g.exists)) skip_members = true;
-    out.gathered.push_back(std::move(g));
+    gathered.push_back(std::move(g));
   }
   if (skip_members) return;
   for (size_t k = 0; k < key_idx.size(); ++k) {
     const SetObject* s = copy_from[k];
     if (s == nullptr) continue;
-    std::vector<std::string>& members = out.gathered[k].members;
+    std::vector<std::string>& members = gathered[k].members;
     members.reserve(s->size());
     s->for_each([&](std::string_view m) { members.emplace_back(m); });
   }
 }
 
-void part_inter(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& out) {
+void part_inter(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& out) {
   gather_keys(ctx, key_idx, out, true);
 }
-void part_other(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& out) {
+void part_other(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& out) {
   gather_keys(ctx, key_idx, out, false);
 }
 
@@ -348,11 +350,11 @@ struct MergedInputs {
   std::vector<const SetObject*> sets;
 };
 
-MergedInputs merge_inputs(ArgList args, std::span<Partial> parts, bool inter) {
+MergedInputs merge_inputs(ArgList args, std::span<PartResult> parts, bool inter) {
   MergedInputs m;
   std::vector<const GatheredKey*> keys;
-  for (const Partial& p : parts) {
-    for (const GatheredKey& g : p.gathered) keys.push_back(&g);
+  for (const PartResult& p : parts) {
+    for (const GatheredKey& g : std::get<PartGathered>(p).keys) keys.push_back(&g);
   }
   std::sort(keys.begin(), keys.end(),
             [](const GatheredKey* a, const GatheredKey* b) { return a->argv < b->argv; });
@@ -382,23 +384,23 @@ MergedInputs merge_inputs(ArgList args, std::span<Partial> parts, bool inter) {
   return m;
 }
 
-void merge_algebra(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb, SetOp op) {
+void merge_algebra(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb, SetOp op) {
   MergedInputs in = merge_inputs(args, parts, op == SetOp::kInter);
   if (in.wrong_type) return rb.error(kErrWrongType);
   reply_set(rb, set_algebra(op, in.sets));
 }
 
-void merge_sinter(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb) {
+void merge_sinter(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb) {
   merge_algebra(args, parts, rb, SetOp::kInter);
 }
-void merge_sunion(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb) {
+void merge_sunion(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb) {
   merge_algebra(args, parts, rb, SetOp::kUnion);
 }
-void merge_sdiff(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb) {
+void merge_sdiff(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb) {
   merge_algebra(args, parts, rb, SetOp::kDiff);
 }
 
-void merge_sintercard(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb) {
+void merge_sintercard(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb) {
   CardArgs a;
   std::string err = parse_sintercard(args, &a);  // checked before routing; kept for safety
   if (!err.empty()) return rb.error(err);

@@ -480,11 +480,12 @@ void cmd_getex(ExecContext& ctx) {
 }
 
 // MGET: a key that is missing or not a string reads as nil.
-void part_mget(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& out) {
-  out.values.reserve(key_idx.size());
+void part_mget(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& out) {
+  std::vector<std::optional<std::string>>& values = out.emplace<PartValues>().values;
+  values.reserve(key_idx.size());
   for (uint32_t i : key_idx) {
     GetResult res = op_get(ctx.db, ctx.args[i]);
-    out.values.push_back(std::move(res.value));
+    values.push_back(std::move(res.value));
   }
 }
 
@@ -496,8 +497,11 @@ std::string check_msetnx(ArgList args) {
   return args.size() % 2 == 0 ? err_wrong_args("msetnx") : std::string();
 }
 
-void part_mset(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial&) {
-  for (uint32_t i : key_idx) ctx.db.set_string(ctx.args[i], ctx.args[i + 1]);
+void part_mset(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult&) {
+  for (uint32_t i : key_idx) {
+    ctx.db.set_string(ctx.args[i], ctx.args[i + 1]);
+    ctx.changed(kNotifyString, "set", ctx.args[i]);
+  }
 }
 
 void cmd_msetnx(ExecContext& ctx) {

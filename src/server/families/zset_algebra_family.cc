@@ -343,10 +343,11 @@ void cmd_zdiffstore(ExecContext& ctx) {
 // ---- Gather path ----
 
 // Copies out what each of this shard's keys holds.
-void part_gather(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& out) {
-  out.gathered.reserve(key_idx.size());
+void part_gather(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& out) {
+  std::vector<GatheredKey>& gathered = out.emplace<PartGathered>().keys;
+  gathered.reserve(key_idx.size());
   for (uint32_t i : key_idx) {
-    GatheredKey& g = out.gathered.emplace_back();
+    GatheredKey& g = gathered.emplace_back();
     g.argv = i;
     const core::Entry* e = ctx.db.find(ctx.args[i]);
     if (e == nullptr) continue;
@@ -375,13 +376,13 @@ void part_gather(ExecContext& ctx, std::span<const uint32_t> key_idx, Partial& o
   }
 }
 
-void merge_gather(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb,
+void merge_gather(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb,
                   const AlgebraCommand& cmd) {
   std::optional<size_t> numkeys = parse_numkeys(args, cmd, rb);
   if (!numkeys) return;
   std::vector<const GatheredKey*> keys;
-  for (const Partial& p : parts) {
-    for (const GatheredKey& g : p.gathered) keys.push_back(&g);
+  for (const PartResult& p : parts) {
+    for (const GatheredKey& g : std::get<PartGathered>(p).keys) keys.push_back(&g);
   }
   std::sort(keys.begin(), keys.end(),
             [](const GatheredKey* a, const GatheredKey* b) { return a->argv < b->argv; });
@@ -395,13 +396,13 @@ void merge_gather(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& r
   finish_command(args, cmd, inputs, rb, nullptr);
 }
 
-void merge_zunion(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb) {
+void merge_zunion(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb) {
   merge_gather(args, parts, rb, kZunion);
 }
-void merge_zinter(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb) {
+void merge_zinter(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb) {
   merge_gather(args, parts, rb, kZinter);
 }
-void merge_zdiff(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb) {
+void merge_zdiff(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb) {
   merge_gather(args, parts, rb, kZdiff);
 }
 

@@ -1,0 +1,93 @@
+#pragma once
+// Executor: the one owner-side execution function. Every command that runs on the shard owning
+// its keys goes through run() or run_part(): a local command, a request from another shard, a
+// part of a fanned-out command, a step of a transaction, a blocked client being served. The
+// handler writes the reply and reports what it changed into the shard's Outcome; the executor
+// then hands the outcome to everything that observes writes, here and only here:
+//
+//   * statistics (commands run, dirty count, expired keys);
+//   * the OutcomeObserver chain (WATCH versions, keyspace notifications, blocked clients'
+//     ready keys, and whoever logs or replicates commands), each told of every outcome.
+//
+// The executor is also its store's DbObserver: keys that expire or appear inside the Db are
+// reported to the same observers, as the outcome of no command.
+//
+// A "bare" executor (no observers) runs commands on a scratch store for cross-shard commands;
+// their outcome is then applied on the shards that own the keys (see txn/).
+//
+// Thread: the owning shard's only.
+#include <shardis/proto/reply_builder.h>
+#include <shardis/server/command.h>
+#include <shardis/server/db.h>
+#include <shardis/server/exec/outcome.h>
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace shardis::server {
+
+// Told of what ran on this shard. Called after the handler returned, with the arguments still
+// valid.
+class OutcomeObserver {
+ public:
+  virtual ~OutcomeObserver() = default;
+  // spec is nullptr for changes made outside any command (expiry).
+  virtual void on_outcome(const CommandSpec* spec, ArgList args, int db, const Outcome& out) = 0;
+  // A key that did not exist was added (Redis's dbAdd).
+  virtual void on_key_added(int db, std::string_view key, ObjType type) {
+    (void)db;
+    (void)key;
+    (void)type;
+  }
+};
+
+struct ExecStats {
+  uint64_t commands = 0;      // commands run (parts of a fanned-out command count once each)
+  uint64_t dirty = 0;         // changes since start (Redis's server.dirty)
+  uint64_t expired_keys = 0;  // keys removed because their TTL passed
+};
+
+class Executor final : public DbObserver {
+ public:
+  explicit Executor(ShardStore& store);
+  ~Executor() override;
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  ShardStore& store() { return store_; }
+
+  // Runs a whole command whose keys are all on this shard, writing its one reply to rb. For a
+  // fanned-out command this is its run handler, or its part plus its merge.
+  const Outcome& run(const CommandSpec& spec, ArgList args, int db, proto::ReplyBuilder& rb);
+  // Runs this shard's part of a fanned-out command (key_idx: its keys, or empty for all-shards).
+  const Outcome& run_part(const CommandSpec& spec, ArgList args, int db,
+                          std::span<const uint32_t> key_idx, PartResult& out);
+
+  void add_observer(OutcomeObserver* o);
+  // Whether key additions must be reported (someone blocks on keys, or "new" events are on).
+  void set_report_adds(bool on) { store_.set_report_adds(on); }
+
+  const ExecStats& stats() const { return stats_; }
+
+  // DbObserver
+  void key_expired(int db, std::string_view key) override;
+  void key_added(int db, std::string_view key, ObjType type) override;
+
+ private:
+  void finish(const CommandSpec* spec, ArgList args, int db);
+
+  ShardStore& store_;
+  Outcome outcome_;
+  Outcome expiry_outcome_;
+  std::vector<OutcomeObserver*> observers_;
+  ExecStats stats_;
+};
+
+// Writes the merged reply of a fanned-out command: parts[i] belongs to the shard whose key
+// indices are key_idx[i]; values are put back in argv order.
+void merge_parts(const CommandSpec& spec, ArgList args,
+                 std::span<const std::vector<uint32_t>> key_idx, std::span<PartResult> parts,
+                 proto::ReplyBuilder& rb);
+
+}  // namespace shardis::server

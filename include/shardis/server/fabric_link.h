@@ -1,0 +1,90 @@
+#pragma once
+// FabricLink: one shard's end of the fabric. It sends requests (taking a credit from
+// FlowControl), responses and pushes, publishes what was sent once per loop turn (one release
+// store per ring, one MSG_RING wake-up per sleeping peer), and drains the incoming rings within a
+// budget.
+//
+// Pushes that do not fit their ring wait, in order, in a per-peer overflow queue and go out as
+// the ring drains. The overflow is bounded by the caller: while push_backlog() is over
+// kPushBacklogLimit the shard reads no client input (see ShardCore), so a shard whose pushes
+// outrun a peer slows its own clients rather than grow without bound.
+//
+// Thread: the owning shard's only.
+#include <shardis/runtime/io_engine.h>
+#include <shardis/server/fabric.h>
+#include <shardis/server/flow/flow_control.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+namespace shardis::server {
+
+class FabricLink {
+ public:
+  static constexpr uint64_t kWakeTag = 0x20;
+  static constexpr size_t kPushBacklogLimit = 65536;
+
+  // engine may be null (in-process tests with one shard: nothing is ever sent).
+  FabricLink(uint32_t self, Fabric* fabric, FlowControl& flow, runtime::IoEngine* engine);
+
+  uint32_t self() const { return self_; }
+  uint32_t shards() const { return n_; }
+
+  // A request to `to`; the caller checked flow.has_credit(to). Takes the credit.
+  void send_request(uint32_t to, const Hop& hop);
+  // The response to a request that came from `to`.
+  void send_response(uint32_t to, const Hop& hop);
+  // A push to `to`; never fails (overflow queue).
+  void send_push(uint32_t to, const Hop& hop);
+
+  // Calls handle(from, hop) for up to budget items of each incoming ring (requests and
+  // responses) and each push ring. Returns true if items were left for a later turn.
+  template <typename Fn>
+  bool drain(size_t budget, Fn&& handle);
+  // Publishes this turn's items and wakes the peers that were going to sleep; moves overflowed
+  // pushes into rings that have room.
+  void flush();
+  // Consumer-side check before sleeping.
+  bool incoming_nonempty();
+  // Requests sent and not yet answered.
+  uint64_t outstanding() const { return outstanding_; }
+  size_t push_backlog() const { return backlog_; }
+
+ private:
+  uint32_t self_;
+  uint32_t n_;
+  Fabric* fabric_;
+  FlowControl& flow_;
+  runtime::IoEngine* engine_;
+  std::vector<bool> published_;
+  std::vector<std::deque<Hop>> overflow_;  // per peer
+  size_t backlog_ = 0;
+  uint64_t outstanding_ = 0;
+};
+
+template <typename Fn>
+bool FabricLink::drain(size_t budget, Fn&& handle) {
+  bool left = false;
+  for (uint32_t from = 0; from < n_; ++from) {
+    if (from == self_) continue;
+    for (int which = 0; which < 2; ++which) {
+      auto& ring = which == 0 ? fabric_->ring(from, self_) : fabric_->push_ring(from, self_);
+      size_t done = 0;
+      Hop hop;
+      while (done < budget && ring.try_pop(hop)) {
+        ++done;
+        if (hop.is_response()) {
+          --outstanding_;
+          flow_.return_credit(from);
+        }
+        handle(from, hop);
+      }
+      if (done == budget && ring.peek_nonempty()) left = true;
+    }
+  }
+  return left;
+}
+
+}  // namespace shardis::server

@@ -1,0 +1,102 @@
+#pragma once
+// ShardCore: everything one shard does except I/O. It owns the shard's slice of the keyspace
+// (ShardStore), the one execution function (Executor), flow control, its end of the fabric, and
+// the router that takes parsed commands from its connections. The Shard (io_uring loop) feeds it
+// bytes and completions and sends what it writes into connections; tests drive it in-process.
+//
+// Thread: one, the shard's. Other shards reach it only through the fabric.
+#include <shardis/base/clock.h>
+#include <shardis/runtime/io_engine.h>
+#include <shardis/server/connection.h>
+#include <shardis/server/exec/executor.h>
+#include <shardis/server/fabric.h>
+#include <shardis/server/fabric_link.h>
+#include <shardis/server/flow/flow_control.h>
+#include <shardis/server/registry.h>
+#include <shardis/server/route/router.h>
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+namespace shardis::server {
+
+// What ShardCore asks of whoever does the I/O.
+class ClientIo {
+ public:
+  virtual ~ClientIo() = default;
+  // c.out may have bytes to send, or c (if closed) may have no work left away.
+  virtual void output_ready(Connection& c) = 0;
+};
+
+struct CoreOptions {
+  FlowLimits flow;
+  size_t incoming_budget = 1024;       // hops taken from each incoming ring per turn
+  size_t expire_keys_per_turn = 1000;  // active expiry: keys reclaimed per turn at most
+  int64_t expire_budget_us = 1000;     // active expiry: time spent per turn at most
+  // bench/ok-server only: answer +OK to every parsed command without running it.
+  bool reply_ok_only = false;
+};
+
+class ShardCore final : public ReplyListener {
+ public:
+  // fabric may be null for a single in-process shard (tests); engine may be null then too.
+  ShardCore(uint32_t id, Fabric* fabric, const Registry& registry, const ServerInfo& info,
+            const base::Clock& clock, const CoreOptions& options, ClientIo& io,
+            runtime::IoEngine* engine);
+  ~ShardCore() override;
+
+  uint32_t id() const { return id_; }
+  ShardStore& store() { return store_; }
+  Executor& executor() { return executor_; }
+  FlowControl& flow() { return flow_; }
+  FabricLink& link() { return link_; }
+
+  // ---- Connections ----
+  void add_client(Connection& c);
+  // The connection is closing: nothing more is parsed or delivered to it.
+  void remove_client(Connection& c);
+  // Parses and runs c's unparsed input until it runs out, or c must stop (FlowControl).
+  void process_input(Connection& c);
+  // Runs one parsed command of c as if read from its socket (in-process tests). Returns false
+  // when it needs a credit that is not there (never with one shard).
+  bool run_command(Connection& c, ArgList args) { return router_.dispatch(c, args); }
+  // A message the server starts itself, for the client `client_id` of shard `shard`: delivered
+  // here at once, or pushed over the fabric.
+  void post(uint32_t shard, uint64_t client_id, std::string_view bytes);
+
+  // ---- The loop turn ----
+  // Takes hops from the incoming rings (bounded); true if some were left for a later turn.
+  bool poll_fabric();
+  // Once per turn: active expiry and bounded maintenance; true if expired keys were left.
+  bool maintain();
+  // Publishes this turn's hops.
+  void flush() { link_.flush(); }
+  bool incoming_nonempty() { return link_.incoming_nonempty(); }
+  // Milliseconds until the next timed event (key expiry), or -1.
+  int next_timeout_ms(int idle_cap_ms) const;
+  // Nothing of ours is still away on another shard.
+  bool quiet() const { return link_.outstanding() == 0; }
+
+  // ReplyListener
+  void on_output(Connection& c) override;
+
+ private:
+  void on_hop(uint32_t from, const Hop& hop);
+  void serve_request(uint32_t from, const Hop& hop);
+  void deliver_push(const Hop& hop);
+
+  uint32_t id_;
+  const Registry& registry_;
+  const ServerInfo& info_;
+  CoreOptions opts_;
+  ClientIo& io_;
+  ShardStore store_;
+  Executor executor_;
+  FlowControl flow_;
+  FabricLink link_;
+  Router router_;
+  std::unordered_map<uint64_t, Connection*> clients_;
+};
+
+}  // namespace shardis::server

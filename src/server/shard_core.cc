@@ -1,0 +1,135 @@
+#include <shardis/server/shard_core.h>
+
+#include <algorithm>
+
+namespace shardis::server {
+
+ShardCore::ShardCore(uint32_t id, Fabric* fabric, const Registry& registry, const ServerInfo& info,
+                     const base::Clock& clock, const CoreOptions& options, ClientIo& io,
+                     runtime::IoEngine* engine)
+    : id_(id),
+      registry_(registry),
+      info_(info),
+      opts_(options),
+      io_(io),
+      store_(clock, id, fabric != nullptr ? fabric->shards() : 1),
+      executor_(store_),
+      flow_(fabric != nullptr ? fabric->shards() : 1,
+            fabric != nullptr ? fabric->credits_per_pair() : 0, options.flow),
+      link_(id, fabric, flow_, engine),
+      router_(registry, info, link_, flow_, executor_, *this) {}
+
+ShardCore::~ShardCore() = default;
+
+void ShardCore::add_client(Connection& c) {
+  clients_[c.client.id] = &c;
+}
+
+void ShardCore::remove_client(Connection& c) {
+  clients_.erase(c.client.id);
+  flow_.forget(c);
+}
+
+void ShardCore::process_input(Connection& c) {
+  while (!c.closed && flow_.may_parse(c)) {
+    std::string_view in = c.unparsed();
+    if (in.empty()) return;
+    auto st = c.parser.parse(in);
+    if (st == proto::RespParser::Status::kNeedMore) {
+      c.consume_input(c.parser.consumed());
+      return;
+    }
+    if (st == proto::RespParser::Status::kError) {
+      proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
+      rb.error("ERR " + c.parser.error());
+      c.client.close_after_reply = true;
+      flow_.pause(c, Connection::kPauseQuit);
+      c.consume_input(in.size());
+      return;
+    }
+    const auto& args = c.parser.args();
+    if (opts_.reply_ok_only) {
+      proto::ReplyBuilder(c.local_sink(), c.client.resp).ok();
+    } else if (!router_.dispatch(c, args)) {
+      c.parser.reset();
+      flow_.wait_for_credit(c);
+      return;
+    }
+    if (c.client.close_after_reply) flow_.pause(c, Connection::kPauseQuit);
+    c.consume_input(c.parser.consumed());
+  }
+}
+
+void ShardCore::post(uint32_t shard, uint64_t client_id, std::string_view bytes) {
+  if (shard == id_) {
+    auto it = clients_.find(client_id);
+    if (it == clients_.end()) return;  // gone meanwhile
+    Connection& c = *it->second;
+    c.push(bytes);
+    io_.output_ready(c);
+    return;
+  }
+  auto* msg = new PushMessage{client_id, std::string(bytes)};
+  link_.send_push(shard, Hop{msg, 0, Hop::kPush});
+}
+
+bool ShardCore::poll_fabric() {
+  return link_.drain(opts_.incoming_budget,
+                     [this](uint32_t from, const Hop& hop) { on_hop(from, hop); });
+}
+
+void ShardCore::on_hop(uint32_t from, const Hop& hop) {
+  switch (hop.kind) {
+    case Hop::kCommand:
+      serve_request(from, hop);
+      return;
+    case Hop::kCommandDone:
+      router_.complete(hop);
+      return;
+    case Hop::kPush:
+      deliver_push(hop);
+      return;
+  }
+}
+
+void ShardCore::serve_request(uint32_t from, const Hop& hop) {
+  auto* cmd = static_cast<RemoteCommand*>(hop.ptr);
+  const CommandSpec& spec = *cmd->spec;
+  if (spec.route == Route::kKey) {
+    proto::ReplyBuilder rb(cmd->reply, cmd->resp);
+    executor_.run(spec, cmd->args, cmd->db, rb);
+  } else {
+    executor_.run_part(spec, cmd->args, cmd->db, cmd->key_idx[hop.part], cmd->parts[hop.part]);
+  }
+  link_.send_response(from, Hop{cmd, hop.part, Hop::kCommandDone});
+}
+
+void ShardCore::deliver_push(const Hop& hop) {
+  auto* msg = static_cast<PushMessage*>(hop.ptr);
+  post(id_, msg->client_id, msg->bytes);
+  delete msg;
+}
+
+bool ShardCore::maintain() {
+  return store_.on_turn(opts_.expire_keys_per_turn, opts_.expire_budget_us);
+}
+
+int ShardCore::next_timeout_ms(int idle_cap_ms) const {
+  int64_t next = store_.next_expiry();
+  int timeout = -1;
+  if (next >= 0) {
+    int64_t wait = next - store_.clock().now_ms();
+    if (wait < 1) wait = 1;
+    timeout = static_cast<int>(std::min<int64_t>(wait, idle_cap_ms));
+  }
+  if (link_.push_backlog() > 0) timeout = timeout < 0 ? 1 : std::min(timeout, 1);
+  return timeout;
+}
+
+void ShardCore::on_output(Connection& c) {
+  io_.output_ready(c);
+  // A reply that came in may bring the connection back under its output limits.
+  if (!c.closed && c.pause == 0) flow_.resume_later(c);
+}
+
+}  // namespace shardis::server
