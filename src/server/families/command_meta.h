@@ -1,12 +1,12 @@
 #pragma once
-// What COMMAND INFO and COMMAND DOCS report that CommandSpec does not carry: key specs and their
-// flags and notes, several key specs where Redis has them, tips, doc history and deprecation,
-// and the subcommands of container commands, keyed by command name. Every entry is checked byte
-// for byte against redis-server 7.0.15.
+// What COMMAND INFO and COMMAND DOCS report that CommandSpec's own fields do not carry: key
+// specs and their flags and notes, several key specs where Redis has them, tips, doc history and
+// deprecation, and the subcommands of container commands. Every value is checked byte for byte
+// against redis-server 7.0.15.
 //
-// The generic table lives in command_family.cc; each data-type family provides its own table
-// (the *_command_meta functions below, defined in that family's file). Static, immutable data,
-// read by any shard.
+// Each family file defines the RedisMeta of the commands it registers next to its registrations
+// and points CommandSpec::meta at it. COMMAND reads them only through the Registry. Static,
+// immutable data, read by any shard.
 #include <shardis/server/command.h>
 
 #include <array>
@@ -57,8 +57,10 @@ struct SubcommandMeta {
 // getkeys_proc): what COMMAND GETKEYSANDFLAGS reports for these very arguments.
 using KeyFlagsFn = std::string_view (*)(ArgList args);
 
+// A command's metadata; CommandSpec::meta points at it. Without one, COMMAND reports a single
+// key spec over CommandSpec::keys with flags guessed from the command's flags, and no tips or
+// history.
 struct RedisMeta {
-  std::string_view name;
   // The usual case: one key spec over CommandSpec::keys, with these flags and notes.
   std::string_view key_flags{};
   std::string_view key_notes{};
@@ -69,13 +71,14 @@ struct RedisMeta {
   std::string_view deprecated_since{};  // COMMAND DOCS doc_flags / deprecated_since / replaced_by
   std::string_view replaced_by{};
   History history{};
-  std::span<const SubcommandMeta> subcommands{};  // a container's, in the order COMMAND lists them
+  // A container's subcommands: only those Shardis implements (COMMAND must not advertise what
+  // the server would reject), in alphabetical order (Redis lists them in the order of a hash
+  // table, which changes from one process to the next).
+  std::span<const SubcommandMeta> subcommands{};
 };
 
-// The tables of the data-type families.
-std::span<const RedisMeta> list_command_meta();  // families/list_family.cc
-std::span<const RedisMeta> hash_command_meta();  // families/hash_family.cc
-std::span<const RedisMeta> set_command_meta();   // families/set_family.cc
-std::span<const RedisMeta> zset_command_meta();  // families/zset_family.cc
+// Texts several families share.
+inline constexpr std::string_view kHelpSummary =
+    "Show helpful text about the different subcommands";
 
 }  // namespace shardis::server

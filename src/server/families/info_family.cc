@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include "command_meta.h"
+
 namespace shardis::server {
 namespace {
 
@@ -157,6 +159,12 @@ void merge_info(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb)
   rb.verbatim("txt", out);
 }
 
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+constexpr RedisMeta kInfoMeta{
+    .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
+    .history = {{{"7.0.0", "Added support for taking multiple section arguments."}}}};
+
 }  // namespace
 
 void register_info_family(Registry& r) {
@@ -171,7 +179,8 @@ void register_info_family(Registry& r) {
          .group = "server",
          .summary = "Get information and statistics about the server",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kInfoMeta});
 }
 
 }  // namespace shardis::server

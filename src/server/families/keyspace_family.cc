@@ -23,6 +23,8 @@
 #include <string>
 #include <string_view>
 
+#include "command_meta.h"
+
 namespace shardis::server {
 namespace {
 
@@ -398,6 +400,110 @@ void cmd_memory(ExecContext& ctx) {
   find_keyed_sub(kMemorySubcommands, ctx.args[1])->run(ctx);
 }
 
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+constexpr std::string_view kMultiShardSum = "request_policy:multi_shard response_policy:agg_sum";
+constexpr HistoryEntry kExpireOptions = {"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."};
+constexpr HistoryEntry kTtlMinusTwo = {"2.8.0", "Added the -2 reply."};
+constexpr KeySpecMeta kSubKeyRo = {.index = 2, .flags = "RO"};
+
+constexpr SubcommandMeta kMemorySubcommandMeta[] = {
+    {.name = "memory|help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclSlow,
+     .summary = kHelpSummary,
+     .since = "4.0.0",
+     .complexity = "O(1)"},
+    {.name = "memory|usage",
+     .arity = -3,
+     .flags = kReadOnly,
+     .acl = kAclRead | kAclSlow,
+     .key = kSubKeyRo,
+     .summary = "Estimate the memory usage of a key",
+     .since = "4.0.0",
+     .complexity = "O(N) where N is the number of samples."},
+};
+
+constexpr uint32_t kAclObjectKey = kAclKeyspace | kAclRead | kAclSlow;
+
+constexpr SubcommandMeta kObjectSubcommandMeta[] = {
+    {.name = "object|encoding",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclObjectKey,
+     .key = kSubKeyRo,
+     .tips = "nondeterministic_output",
+     .summary = "Inspect the internal encoding of a Redis object",
+     .since = "2.2.3",
+     .complexity = "O(1)"},
+    {.name = "object|freq",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclObjectKey,
+     .key = kSubKeyRo,
+     .tips = "nondeterministic_output",
+     .summary = "Get the logarithmic access frequency counter of a Redis object",
+     .since = "4.0.0",
+     .complexity = "O(1)"},
+    {.name = "object|help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclKeyspace | kAclSlow,
+     .summary = kHelpSummary,
+     .since = "6.2.0",
+     .complexity = "O(1)"},
+    {.name = "object|idletime",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclObjectKey,
+     .key = kSubKeyRo,
+     .tips = "nondeterministic_output",
+     .summary = "Get the time since a Redis object was last accessed",
+     .since = "2.2.3",
+     .complexity = "O(1)"},
+    {.name = "object|refcount",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclObjectKey,
+     .key = kSubKeyRo,
+     .tips = "nondeterministic_output",
+     .summary = "Get the number of references to the value of the key",
+     .since = "2.2.3",
+     .complexity = "O(1)"},
+};
+
+constexpr RedisMeta kDelMeta{.key_flags = "RM delete", .tips = kMultiShardSum};
+constexpr RedisMeta kUnlinkMeta{.key_flags = "RM delete", .tips = kMultiShardSum};
+constexpr RedisMeta kExistsMeta{.key_flags = "RO",
+                                .tips = kMultiShardSum,
+                                .history = {{{"3.0.3", "Accepts multiple `key` arguments."}}}};
+constexpr RedisMeta kTouchMeta{.key_flags = "RO", .tips = kMultiShardSum};
+constexpr RedisMeta kTypeMeta{.key_flags = "RO"};
+constexpr RedisMeta kExpireMeta{.key_flags = "RW update", .history = {{kExpireOptions}}};
+constexpr RedisMeta kPexpireMeta{.key_flags = "RW update", .history = {{kExpireOptions}}};
+constexpr RedisMeta kExpireatMeta{.key_flags = "RW update", .history = {{kExpireOptions}}};
+constexpr RedisMeta kPexpireatMeta{.key_flags = "RW update", .history = {{kExpireOptions}}};
+constexpr RedisMeta kTtlMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output", .history = {{kTtlMinusTwo}}};
+constexpr RedisMeta kPttlMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output", .history = {{kTtlMinusTwo}}};
+constexpr RedisMeta kExpiretimeMeta{.key_flags = "RO access"};
+constexpr RedisMeta kPexpiretimeMeta{.key_flags = "RO access"};
+constexpr RedisMeta kPersistMeta{.key_flags = "RW update"};
+constexpr RedisMeta kRenameMeta{
+    .key_specs = {{{.index = 1, .flags = "RW access delete"}, {.index = 2, .flags = "OW update"}}}};
+constexpr RedisMeta kRenamenxMeta{
+    .key_specs = {{{.index = 1, .flags = "RW access delete"}, {.index = 2, .flags = "OW insert"}}},
+    .history = {{{"3.2.0",
+                  "The command no longer returns an error when source and destination names "
+                  "are the same."}}}};
+constexpr RedisMeta kCopyMeta{
+    .key_specs = {{{.index = 1, .flags = "RO access"}, {.index = 2, .flags = "OW update"}}}};
+constexpr RedisMeta kMoveMeta{.key_flags = "RW access update"};
+constexpr RedisMeta kObjectMeta{.subcommands = kObjectSubcommandMeta};
+constexpr RedisMeta kMemoryMeta{.subcommands = kMemorySubcommandMeta};
+
 }  // namespace
 
 void register_keyspace_family(Registry& r) {
@@ -416,7 +522,8 @@ void register_keyspace_family(Registry& r) {
              "O(N) where N is the number of keys that will be removed. When a key to remove "
              "holds a value other than a string, the individual complexity for this key is O(M) "
              "where M is the number of elements in the list, set, sorted set or hash. Removing a "
-             "single key that holds a string value is O(1)."});
+             "single key that holds a string value is O(1).",
+         .meta = &kDelMeta});
   r.add({.name = "unlink",
          .arity = -2,
          .flags = kWrite | kFast,
@@ -433,7 +540,8 @@ void register_keyspace_family(Registry& r) {
          .complexity =
              "O(1) for each key removed regardless of its size. Then the command does O(N) work "
              "in a different thread in order to reclaim memory, where N is the number of "
-             "allocations the deleted objects where composed of."});
+             "allocations the deleted objects where composed of.",
+         .meta = &kUnlinkMeta});
   r.add({.name = "exists",
          .arity = -2,
          .flags = kReadOnly | kFast,
@@ -445,7 +553,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Determine if a key exists",
          .since = "1.0.0",
-         .complexity = "O(N) where N is the number of keys to check."});
+         .complexity = "O(N) where N is the number of keys to check.",
+         .meta = &kExistsMeta});
   r.add({.name = "touch",
          .arity = -2,
          .flags = kReadOnly | kFast,
@@ -458,7 +567,8 @@ void register_keyspace_family(Registry& r) {
          .summary = "Alters the last access time of a key(s). Returns the number of existing keys "
                     "specified.",
          .since = "3.2.1",
-         .complexity = "O(N) where N is the number of keys that will be touched."});
+         .complexity = "O(N) where N is the number of keys that will be touched.",
+         .meta = &kTouchMeta});
   r.add({.name = "type",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -468,7 +578,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Determine the type stored at key",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kTypeMeta});
   r.add({.name = "expire",
          .arity = -3,
          .flags = kWrite | kFast,
@@ -478,7 +589,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Set a key's time to live in seconds",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kExpireMeta});
   r.add({.name = "pexpire",
          .arity = -3,
          .flags = kWrite | kFast,
@@ -488,7 +600,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Set a key's time to live in milliseconds",
          .since = "2.6.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kPexpireMeta});
   r.add({.name = "expireat",
          .arity = -3,
          .flags = kWrite | kFast,
@@ -498,7 +611,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Set the expiration for a key as a UNIX timestamp",
          .since = "1.2.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kExpireatMeta});
   r.add({.name = "pexpireat",
          .arity = -3,
          .flags = kWrite | kFast,
@@ -508,7 +622,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
          .since = "2.6.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kPexpireatMeta});
   r.add({.name = "ttl",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -518,7 +633,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Get the time to live for a key in seconds",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kTtlMeta});
   r.add({.name = "pttl",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -528,7 +644,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Get the time to live for a key in milliseconds",
          .since = "2.6.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kPttlMeta});
   r.add({.name = "expiretime",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -538,7 +655,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Get the expiration Unix timestamp for a key",
          .since = "7.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kExpiretimeMeta});
   r.add({.name = "pexpiretime",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -548,7 +666,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Get the expiration Unix timestamp for a key in milliseconds",
          .since = "7.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kPexpiretimeMeta});
   r.add({.name = "persist",
          .arity = 2,
          .flags = kWrite | kFast,
@@ -558,7 +677,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Remove the expiration from a key",
          .since = "2.2.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kPersistMeta});
   r.add({.name = "rename",
          .arity = 3,
          .flags = kWrite,
@@ -568,7 +688,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Rename a key",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kRenameMeta});
   r.add({.name = "renamenx",
          .arity = 3,
          .flags = kWrite | kFast,
@@ -578,7 +699,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Rename a key, only if the new key does not exist",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kRenamenxMeta});
   r.add({.name = "copy",
          .arity = -3,
          .flags = kWrite | kDenyOom,
@@ -590,7 +712,8 @@ void register_keyspace_family(Registry& r) {
          .since = "6.2.0",
          .complexity =
              "O(N) worst case for collections, where N is the number of nested items. O(1) for "
-             "string values."});
+             "string values.",
+         .meta = &kCopyMeta});
   r.add({.name = "move",
          .arity = 3,
          .flags = kWrite | kFast,
@@ -600,7 +723,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Move a key to another database",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kMoveMeta});
   // Containers: COMMAND INFO reports no flags or keys of their own, as Redis does. The key of a
   // subcommand (argv[2]) picks the shard.
   r.add({.name = "object",
@@ -613,7 +737,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "A container for object introspection commands",
          .since = "2.2.3",
-         .complexity = "Depends on subcommand."});
+         .complexity = "Depends on subcommand.",
+         .meta = &kObjectMeta});
   r.add({.name = "memory",
          .arity = -2,
          .route = Route::kKey,
@@ -624,7 +749,8 @@ void register_keyspace_family(Registry& r) {
          .group = "server",
          .summary = "A container for memory diagnostics commands",
          .since = "4.0.0",
-         .complexity = "Depends on subcommand."});
+         .complexity = "Depends on subcommand.",
+         .meta = &kMemoryMeta});
 }
 
 }  // namespace shardis::server
