@@ -174,8 +174,8 @@ struct CommandSpec {
   std::string_view summary;     // COMMAND DOCS
   std::string_view since;       // COMMAND DOCS, e.g. "1.0.0"
   std::string_view complexity;  // COMMAND DOCS
-  // What else COMMAND INFO and COMMAND DOCS report (key specs, tips, history, subcommands):
-  // static data defined next to the registration; nullptr for none.
+  // What else COMMAND INFO and COMMAND DOCS report (key specs, tips, history, arguments,
+  // subcommands): static data defined next to the registration; nullptr for none.
   const RedisMeta* meta = nullptr;
 
   // Derived by Registry::add.

@@ -656,6 +656,8 @@ void cmd_bitfield_ro(ExecContext& ctx) {
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
+#include "bitmap_family_args.inc"
+
 // BITFIELD is read-only when it has only GET and OVERFLOW operations, complete with their
 // arguments; anything else, a syntax error included, counts as a write.
 std::string_view bitfield_key_flags(ArgList args) {
@@ -674,17 +676,21 @@ std::string_view bitfield_key_flags(ArgList args) {
 
 constexpr HistoryEntry kBitUnit = {"7.0.0", "Added the `BYTE|BIT` option."};
 
-constexpr RedisMeta kSetbitMeta{.key_flags = "RW access update"};
-constexpr RedisMeta kGetbitMeta{.key_flags = "RO access"};
-constexpr RedisMeta kBitcountMeta{.key_flags = "RO access", .history = {{kBitUnit}}};
-constexpr RedisMeta kBitposMeta{.key_flags = "RO access", .history = {{kBitUnit}}};
+constexpr RedisMeta kSetbitMeta{.key_flags = "RW access update", .args = kSetbitArgs};
+constexpr RedisMeta kGetbitMeta{.key_flags = "RO access", .args = kGetbitArgs};
+constexpr RedisMeta kBitcountMeta{
+    .key_flags = "RO access", .history = {{kBitUnit}}, .args = kBitcountArgs};
+constexpr RedisMeta kBitposMeta{
+    .key_flags = "RO access", .history = {{kBitUnit}}, .args = kBitposArgs};
 constexpr RedisMeta kBitopMeta{.key_specs = {{{.index = 2, .flags = "OW update"},
-                                              {.index = 3, .flags = "RO access", .lastkey = -1}}}};
+                                              {.index = 3, .flags = "RO access", .lastkey = -1}}},
+                               .args = kBitopArgs};
 constexpr RedisMeta kBitfieldMeta{
     .key_flags = "RW access update variable_flags",
     .key_notes = "This command allows both access and modification of the key",
-    .variable_key_flags = bitfield_key_flags};
-constexpr RedisMeta kBitfieldRoMeta{.key_flags = "RO access"};
+    .variable_key_flags = bitfield_key_flags,
+    .args = kBitfieldArgs};
+constexpr RedisMeta kBitfieldRoMeta{.key_flags = "RO access", .args = kBitfieldRoArgs};
 
 }  // namespace
 

@@ -4,7 +4,7 @@
 //
 // Runs on the connection's shard and only reads the Registry, which is immutable after
 // start-up. What Redis reports beyond CommandSpec's own fields (key specs, tips, doc history,
-// container subcommands) comes from the RedisMeta each family attaches to its
+// arguments, container subcommands) comes from the RedisMeta each family attaches to its
 // commands (CommandSpec::meta, command_meta.h); a command without one gets a single key spec
 // with flags derived from its CommandSpec.
 #include <shardis/base/glob.h>
@@ -59,6 +59,18 @@ constexpr NamedBit kAclNames[] = {
     {kAclDangerous, "dangerous"}, {kAclConnection, "connection"},
 };
 
+constexpr NamedBit kArgFlagNames[] = {
+    {kArgOptional, "optional"},
+    {kArgMultiple, "multiple"},
+    {kArgMultipleToken, "multiple_token"},
+};
+
+// Indexed by ArgType.
+constexpr std::string_view kArgTypeNames[] = {
+    "string", "integer", "double", "key", "pattern", "unix-time", "pure-token", "oneof", "block",
+};
+static_assert(std::size(kArgTypeNames) == kArgBlock + 1);
+
 // ---- A command or subcommand as COMMAND reports it ----
 
 // CommandSpec and its RedisMeta, or a container's SubcommandMeta, seen the same way. Views the
@@ -77,6 +89,7 @@ struct CommandView {
   // COMMAND DOCS
   std::string_view summary, since, group, complexity, deprecated_since, replaced_by;
   const History* history = nullptr;
+  std::span<const ArgMeta> args;
 };
 
 // A container's group, for its subcommands' views.
@@ -90,7 +103,8 @@ CommandView view_of(const SubcommandMeta& sub, std::string_view group) {
                 .since = sub.since,
                 .group = group,
                 .complexity = sub.complexity,
-                .history = &sub.history};
+                .history = &sub.history,
+                .args = sub.args};
   if (sub.key.index != 0) {
     v.specs[0] = sub.key;
     v.spec_count = 1;
@@ -118,6 +132,7 @@ CommandView view_of(const CommandSpec& spec) {
     v.deprecated_since = meta->deprecated_since;
     v.replaced_by = meta->replaced_by;
     v.history = &meta->history;
+    v.args = meta->args;
     for (const KeySpecMeta& k : meta->key_specs) {
       if (k.index != 0) v.specs[v.spec_count++] = k;
     }
@@ -283,13 +298,55 @@ void reply_info(proto::ReplyBuilder& rb, const CommandView& v) {
   for (const SubcommandMeta& s : v.subcommands) reply_info(rb, view_of(s, v.group));
 }
 
+// COMMAND DOCS "arguments": an array of maps {name, type, [key_spec_index], [token], [since],
+// [deprecated_since], [flags], [arguments]}, the optional fields only when set, nested for the
+// choices of a oneof and the parts of a block.
+void reply_args(proto::ReplyBuilder& rb, std::span<const ArgMeta> args) {
+  rb.array(args.size());
+  for (const ArgMeta& a : args) {
+    bool nested = a.type == kArgOneof || a.type == kArgBlock;
+    rb.map(2 + (a.key_spec_index >= 0 ? 1 : 0) + (a.token.empty() ? 0 : 1) +
+           (a.since.empty() ? 0 : 1) + (a.deprecated_since.empty() ? 0 : 1) +
+           (a.flags != 0 ? 1 : 0) + (nested ? 1 : 0));
+    rb.bulk("name");
+    rb.bulk(a.name);
+    rb.bulk("type");
+    rb.bulk(kArgTypeNames[a.type]);
+    if (a.key_spec_index >= 0) {
+      rb.bulk("key_spec_index");
+      rb.integer(a.key_spec_index);
+    }
+    if (!a.token.empty()) {
+      rb.bulk("token");
+      rb.bulk(a.token);
+    }
+    if (!a.since.empty()) {
+      rb.bulk("since");
+      rb.bulk(a.since);
+    }
+    if (!a.deprecated_since.empty()) {
+      rb.bulk("deprecated_since");
+      rb.bulk(a.deprecated_since);
+    }
+    if (a.flags != 0) {
+      rb.bulk("flags");
+      reply_bits(rb, a.flags, kArgFlagNames, "");
+    }
+    if (nested) {
+      rb.bulk("arguments");
+      reply_args(rb, a.args);
+    }
+  }
+}
+
 // One COMMAND DOCS value: {summary, since, group, complexity, [deprecation], [history],
-// [subcommands]}. Argument trees are not reported.
+// [arguments], [subcommands]}.
 void reply_docs(proto::ReplyBuilder& rb, const CommandView& v) {
   bool deprecated = !v.deprecated_since.empty();
   size_t history = history_size(v.history);
+  bool args = !v.args.empty();
   bool subs = !v.subcommands.empty();
-  rb.map(4 + (deprecated ? 3 : 0) + (history > 0 ? 1 : 0) + (subs ? 1 : 0));
+  rb.map(4 + (deprecated ? 3 : 0) + (history > 0 ? 1 : 0) + (args ? 1 : 0) + (subs ? 1 : 0));
   rb.bulk("summary");
   rb.bulk(v.summary);
   rb.bulk("since");
@@ -316,6 +373,10 @@ void reply_docs(proto::ReplyBuilder& rb, const CommandView& v) {
       rb.bulk(h.version);
       rb.bulk(h.change);
     }
+  }
+  if (args) {
+    rb.bulk("arguments");
+    reply_args(rb, v.args);
   }
   if (subs) {
     rb.bulk("subcommands");
@@ -546,6 +607,8 @@ void cmd_command(ConnContext& ctx) {
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
+#include "command_family_args.inc"
+
 constexpr uint32_t kAclConnSub = kAclSlow | kAclConnection;
 
 constexpr SubcommandMeta kCommandSubcommandMeta[] = {
@@ -563,7 +626,8 @@ constexpr SubcommandMeta kCommandSubcommandMeta[] = {
      .tips = "nondeterministic_output_order",
      .summary = "Get array of specific Redis command documentation",
      .since = "7.0.0",
-     .complexity = "O(N) where N is the number of commands to look up"},
+     .complexity = "O(N) where N is the number of commands to look up",
+     .args = kCommandDocsArgs},
     {.name = "command|getkeys",
      .arity = -4,
      .flags = kLoading | kStale,
@@ -593,8 +657,8 @@ constexpr SubcommandMeta kCommandSubcommandMeta[] = {
      .summary = "Get array of specific Redis command details, or all when no argument is given.",
      .since = "2.8.13",
      .complexity = "O(N) where N is the number of commands to look up",
-     .history = {{{"7.0.0",
-                   "Allowed to be called with no argument to get info on all commands."}}}},
+     .history = {{{"7.0.0", "Allowed to be called with no argument to get info on all commands."}}},
+     .args = kCommandInfoArgs},
     {.name = "command|list",
      .arity = -2,
      .flags = kLoading | kStale,
@@ -602,7 +666,8 @@ constexpr SubcommandMeta kCommandSubcommandMeta[] = {
      .tips = "nondeterministic_output_order",
      .summary = "Get an array of Redis command names",
      .since = "7.0.0",
-     .complexity = "O(N) where N is the total number of Redis commands"},
+     .complexity = "O(N) where N is the total number of Redis commands",
+     .args = kCommandListArgs},
 };
 
 constexpr RedisMeta kCommandMeta{.tips = "nondeterministic_output_order",

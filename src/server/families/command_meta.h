@@ -1,12 +1,13 @@
 #pragma once
 // What COMMAND INFO and COMMAND DOCS report that CommandSpec's own fields do not carry: key
 // specs and their flags and notes, several key specs where Redis has them, tips, doc history and
-// deprecation, and the subcommands of container commands. Every value is checked byte for byte
-// against redis-server 7.0.15.
+// deprecation, argument trees, and the subcommands of container commands. Every value is checked
+// byte for byte against redis-server 7.0.15.
 //
 // Each family file defines the RedisMeta of the commands it registers next to its registrations
-// and points CommandSpec::meta at it. COMMAND reads them only through the Registry. Static,
-// immutable data, read by any shard.
+// and points CommandSpec::meta at it; the argument trees come from <family>_args.inc, generated
+// by tools/gen_command_args.py. COMMAND reads them only through the Registry. Static, immutable
+// data, read by any shard.
 #include <shardis/server/command.h>
 
 #include <array>
@@ -15,6 +16,40 @@
 #include <string_view>
 
 namespace shardis::server {
+
+// COMMAND DOCS argument types, in Redis's names: "string", "integer", "double", "key",
+// "pattern", "unix-time", "pure-token", "oneof", "block".
+enum ArgType : uint8_t {
+  kArgString,
+  kArgInteger,
+  kArgDouble,
+  kArgKey,
+  kArgPattern,
+  kArgUnixTime,
+  kArgPureToken,
+  kArgOneof,
+  kArgBlock,
+};
+
+// COMMAND DOCS argument flags: "optional", "multiple", "multiple_token".
+enum ArgFlag : uint8_t {
+  kArgOptional = 1u << 0,
+  kArgMultiple = 1u << 1,
+  kArgMultipleToken = 1u << 2,
+};
+
+// One argument of a command, as COMMAND DOCS reports it. Fields are in the order Redis prints
+// them; an empty string (or key_spec_index -1, flags 0) is not printed.
+struct ArgMeta {
+  std::string_view name;
+  ArgType type = kArgString;
+  int key_spec_index = -1;  // kArgKey: the index of the key spec that finds it
+  std::string_view token{};
+  std::string_view since{};
+  std::string_view deprecated_since{};
+  uint8_t flags = 0;                // ArgFlag bits
+  std::span<const ArgMeta> args{};  // kArgOneof: the choices; kArgBlock: the parts
+};
 
 struct HistoryEntry {
   std::string_view version{};  // empty: no entry
@@ -51,6 +86,7 @@ struct SubcommandMeta {
   std::string_view since{};
   std::string_view complexity{};
   History history{};
+  std::span<const ArgMeta> args{};
 };
 
 // Flags of the key at argv[1] for a command whose key spec carries "variable_flags" (Redis's
@@ -58,8 +94,8 @@ struct SubcommandMeta {
 using KeyFlagsFn = std::string_view (*)(ArgList args);
 
 // A command's metadata; CommandSpec::meta points at it. Without one, COMMAND reports a single
-// key spec over CommandSpec::keys with flags guessed from the command's flags, and no tips or
-// history.
+// key spec over CommandSpec::keys with flags guessed from the command's flags, and no tips,
+// history or arguments.
 struct RedisMeta {
   // The usual case: one key spec over CommandSpec::keys, with these flags and notes.
   std::string_view key_flags{};
@@ -75,6 +111,7 @@ struct RedisMeta {
   // the server would reject), in alphabetical order (Redis lists them in the order of a hash
   // table, which changes from one process to the next).
   std::span<const SubcommandMeta> subcommands{};
+  std::span<const ArgMeta> args{};
 };
 
 // Texts several families share.

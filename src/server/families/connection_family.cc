@@ -167,6 +167,8 @@ void cmd_client(ConnContext& ctx) {
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
+#include "connection_family_args.inc"
+
 constexpr uint32_t kConnSub = kNoScript | kLoading | kStale;
 constexpr uint32_t kAclConnSub = kAclSlow | kAclConnection;
 
@@ -198,14 +200,19 @@ constexpr SubcommandMeta kClientSubcommandMeta[] = {
      .acl = kAclConnSub,
      .summary = "Set the current connection name",
      .since = "2.6.9",
-     .complexity = "O(1)"},
+     .complexity = "O(1)",
+     .args = kClientSetnameArgs},
 };
 
-constexpr RedisMeta kPingMeta{.tips = "request_policy:all_shards response_policy:all_succeeded"};
+constexpr RedisMeta kPingMeta{.tips = "request_policy:all_shards response_policy:all_succeeded",
+                              .args = kPingArgs};
+constexpr RedisMeta kEchoMeta{.args = kEchoArgs};
+constexpr RedisMeta kSelectMeta{.args = kSelectArgs};
 constexpr RedisMeta kHelloMeta{
     .history = {{{"6.2.0",
                   "`protover` made optional; when called without arguments the command "
-                  "reports the current connection's context."}}}};
+                  "reports the current connection's context."}}},
+    .args = kHelloArgs};
 constexpr RedisMeta kClientMeta{.subcommands = kClientSubcommandMeta};
 
 }  // namespace
@@ -232,7 +239,8 @@ void register_connection_family(Registry& r) {
          .group = "connection",
          .summary = "Echo the given string",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kEchoMeta});
   r.add({.name = "quit",
          .arity = -1,
          .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy,
@@ -252,7 +260,8 @@ void register_connection_family(Registry& r) {
          .group = "connection",
          .summary = "Change the selected database for the current connection",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kSelectMeta});
   r.add({.name = "hello",
          .arity = -1,
          .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy,

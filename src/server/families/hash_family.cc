@@ -455,27 +455,37 @@ void cmd_hscan(ExecContext& ctx) {
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
+#include "hash_family_args.inc"
+
 constexpr RedisMeta kHsetMeta{
     .key_flags = "RW update",
-    .history = {{{"4.0.0", "Accepts multiple `field` and `value` arguments."}}}};
-constexpr RedisMeta kHsetnxMeta{.key_flags = "RW insert"};
+    .history = {{{"4.0.0", "Accepts multiple `field` and `value` arguments."}}},
+    .args = kHsetArgs};
+constexpr RedisMeta kHsetnxMeta{.key_flags = "RW insert", .args = kHsetnxArgs};
 constexpr RedisMeta kHmsetMeta{.key_flags = "RW update",
                                .deprecated_since = "4.0.0",
-                               .replaced_by = "`HSET` with multiple field-value pairs"};
-constexpr RedisMeta kHgetMeta{.key_flags = "RO access"};
-constexpr RedisMeta kHmgetMeta{.key_flags = "RO access"};
-constexpr RedisMeta kHgetallMeta{.key_flags = "RO access", .tips = "nondeterministic_output_order"};
-constexpr RedisMeta kHkeysMeta{.key_flags = "RO access", .tips = "nondeterministic_output_order"};
-constexpr RedisMeta kHvalsMeta{.key_flags = "RO access", .tips = "nondeterministic_output_order"};
+                               .replaced_by = "`HSET` with multiple field-value pairs",
+                               .args = kHmsetArgs};
+constexpr RedisMeta kHgetMeta{.key_flags = "RO access", .args = kHgetArgs};
+constexpr RedisMeta kHmgetMeta{.key_flags = "RO access", .args = kHmgetArgs};
+constexpr RedisMeta kHgetallMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output_order", .args = kHgetallArgs};
+constexpr RedisMeta kHkeysMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output_order", .args = kHkeysArgs};
+constexpr RedisMeta kHvalsMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output_order", .args = kHvalsArgs};
 constexpr RedisMeta kHdelMeta{.key_flags = "RW delete",
-                              .history = {{{"2.4.0", "Accepts multiple `field` arguments."}}}};
-constexpr RedisMeta kHexistsMeta{.key_flags = "RO"};
-constexpr RedisMeta kHlenMeta{.key_flags = "RO"};
-constexpr RedisMeta kHstrlenMeta{.key_flags = "RO"};
-constexpr RedisMeta kHincrbyMeta{.key_flags = "RW access update"};
-constexpr RedisMeta kHincrbyfloatMeta{.key_flags = "RW access update"};
-constexpr RedisMeta kHrandfieldMeta{.key_flags = "RO access", .tips = "nondeterministic_output"};
-constexpr RedisMeta kHscanMeta{.key_flags = "RO access", .tips = "nondeterministic_output"};
+                              .history = {{{"2.4.0", "Accepts multiple `field` arguments."}}},
+                              .args = kHdelArgs};
+constexpr RedisMeta kHexistsMeta{.key_flags = "RO", .args = kHexistsArgs};
+constexpr RedisMeta kHlenMeta{.key_flags = "RO", .args = kHlenArgs};
+constexpr RedisMeta kHstrlenMeta{.key_flags = "RO", .args = kHstrlenArgs};
+constexpr RedisMeta kHincrbyMeta{.key_flags = "RW access update", .args = kHincrbyArgs};
+constexpr RedisMeta kHincrbyfloatMeta{.key_flags = "RW access update", .args = kHincrbyfloatArgs};
+constexpr RedisMeta kHrandfieldMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output", .args = kHrandfieldArgs};
+constexpr RedisMeta kHscanMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output", .args = kHscanArgs};
 
 }  // namespace
 

@@ -161,9 +161,12 @@ void merge_info(ArgList args, std::span<Partial> parts, proto::ReplyBuilder& rb)
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
+#include "info_family_args.inc"
+
 constexpr RedisMeta kInfoMeta{
     .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
-    .history = {{{"7.0.0", "Added support for taking multiple section arguments."}}}};
+    .history = {{{"7.0.0", "Added support for taking multiple section arguments."}}},
+    .args = kInfoArgs};
 
 }  // namespace
 

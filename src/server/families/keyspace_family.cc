@@ -402,6 +402,8 @@ void cmd_memory(ExecContext& ctx) {
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
+#include "keyspace_family_args.inc"
+
 constexpr std::string_view kMultiShardSum = "request_policy:multi_shard response_policy:agg_sum";
 constexpr HistoryEntry kExpireOptions = {"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."};
 constexpr HistoryEntry kTtlMinusTwo = {"2.8.0", "Added the -2 reply."};
@@ -422,7 +424,8 @@ constexpr SubcommandMeta kMemorySubcommandMeta[] = {
      .key = kSubKeyRo,
      .summary = "Estimate the memory usage of a key",
      .since = "4.0.0",
-     .complexity = "O(N) where N is the number of samples."},
+     .complexity = "O(N) where N is the number of samples.",
+     .args = kMemoryUsageArgs},
 };
 
 constexpr uint32_t kAclObjectKey = kAclKeyspace | kAclRead | kAclSlow;
@@ -436,7 +439,8 @@ constexpr SubcommandMeta kObjectSubcommandMeta[] = {
      .tips = "nondeterministic_output",
      .summary = "Inspect the internal encoding of a Redis object",
      .since = "2.2.3",
-     .complexity = "O(1)"},
+     .complexity = "O(1)",
+     .args = kObjectEncodingArgs},
     {.name = "object|freq",
      .arity = 3,
      .flags = kReadOnly,
@@ -445,7 +449,8 @@ constexpr SubcommandMeta kObjectSubcommandMeta[] = {
      .tips = "nondeterministic_output",
      .summary = "Get the logarithmic access frequency counter of a Redis object",
      .since = "4.0.0",
-     .complexity = "O(1)"},
+     .complexity = "O(1)",
+     .args = kObjectFreqArgs},
     {.name = "object|help",
      .arity = 2,
      .flags = kLoading | kStale,
@@ -461,7 +466,8 @@ constexpr SubcommandMeta kObjectSubcommandMeta[] = {
      .tips = "nondeterministic_output",
      .summary = "Get the time since a Redis object was last accessed",
      .since = "2.2.3",
-     .complexity = "O(1)"},
+     .complexity = "O(1)",
+     .args = kObjectIdletimeArgs},
     {.name = "object|refcount",
      .arity = 3,
      .flags = kReadOnly,
@@ -470,37 +476,51 @@ constexpr SubcommandMeta kObjectSubcommandMeta[] = {
      .tips = "nondeterministic_output",
      .summary = "Get the number of references to the value of the key",
      .since = "2.2.3",
-     .complexity = "O(1)"},
+     .complexity = "O(1)",
+     .args = kObjectRefcountArgs},
 };
 
-constexpr RedisMeta kDelMeta{.key_flags = "RM delete", .tips = kMultiShardSum};
-constexpr RedisMeta kUnlinkMeta{.key_flags = "RM delete", .tips = kMultiShardSum};
+constexpr RedisMeta kDelMeta{.key_flags = "RM delete", .tips = kMultiShardSum, .args = kDelArgs};
+constexpr RedisMeta kUnlinkMeta{
+    .key_flags = "RM delete", .tips = kMultiShardSum, .args = kUnlinkArgs};
 constexpr RedisMeta kExistsMeta{.key_flags = "RO",
                                 .tips = kMultiShardSum,
-                                .history = {{{"3.0.3", "Accepts multiple `key` arguments."}}}};
-constexpr RedisMeta kTouchMeta{.key_flags = "RO", .tips = kMultiShardSum};
-constexpr RedisMeta kTypeMeta{.key_flags = "RO"};
-constexpr RedisMeta kExpireMeta{.key_flags = "RW update", .history = {{kExpireOptions}}};
-constexpr RedisMeta kPexpireMeta{.key_flags = "RW update", .history = {{kExpireOptions}}};
-constexpr RedisMeta kExpireatMeta{.key_flags = "RW update", .history = {{kExpireOptions}}};
-constexpr RedisMeta kPexpireatMeta{.key_flags = "RW update", .history = {{kExpireOptions}}};
-constexpr RedisMeta kTtlMeta{
-    .key_flags = "RO access", .tips = "nondeterministic_output", .history = {{kTtlMinusTwo}}};
-constexpr RedisMeta kPttlMeta{
-    .key_flags = "RO access", .tips = "nondeterministic_output", .history = {{kTtlMinusTwo}}};
-constexpr RedisMeta kExpiretimeMeta{.key_flags = "RO access"};
-constexpr RedisMeta kPexpiretimeMeta{.key_flags = "RO access"};
-constexpr RedisMeta kPersistMeta{.key_flags = "RW update"};
+                                .history = {{{"3.0.3", "Accepts multiple `key` arguments."}}},
+                                .args = kExistsArgs};
+constexpr RedisMeta kTouchMeta{.key_flags = "RO", .tips = kMultiShardSum, .args = kTouchArgs};
+constexpr RedisMeta kTypeMeta{.key_flags = "RO", .args = kTypeArgs};
+constexpr RedisMeta kExpireMeta{
+    .key_flags = "RW update", .history = {{kExpireOptions}}, .args = kExpireArgs};
+constexpr RedisMeta kPexpireMeta{
+    .key_flags = "RW update", .history = {{kExpireOptions}}, .args = kPexpireArgs};
+constexpr RedisMeta kExpireatMeta{
+    .key_flags = "RW update", .history = {{kExpireOptions}}, .args = kExpireatArgs};
+constexpr RedisMeta kPexpireatMeta{
+    .key_flags = "RW update", .history = {{kExpireOptions}}, .args = kPexpireatArgs};
+constexpr RedisMeta kTtlMeta{.key_flags = "RO access",
+                             .tips = "nondeterministic_output",
+                             .history = {{kTtlMinusTwo}},
+                             .args = kTtlArgs};
+constexpr RedisMeta kPttlMeta{.key_flags = "RO access",
+                              .tips = "nondeterministic_output",
+                              .history = {{kTtlMinusTwo}},
+                              .args = kPttlArgs};
+constexpr RedisMeta kExpiretimeMeta{.key_flags = "RO access", .args = kExpiretimeArgs};
+constexpr RedisMeta kPexpiretimeMeta{.key_flags = "RO access", .args = kPexpiretimeArgs};
+constexpr RedisMeta kPersistMeta{.key_flags = "RW update", .args = kPersistArgs};
 constexpr RedisMeta kRenameMeta{
-    .key_specs = {{{.index = 1, .flags = "RW access delete"}, {.index = 2, .flags = "OW update"}}}};
+    .key_specs = {{{.index = 1, .flags = "RW access delete"}, {.index = 2, .flags = "OW update"}}},
+    .args = kRenameArgs};
 constexpr RedisMeta kRenamenxMeta{
     .key_specs = {{{.index = 1, .flags = "RW access delete"}, {.index = 2, .flags = "OW insert"}}},
     .history = {{{"3.2.0",
                   "The command no longer returns an error when source and destination names "
-                  "are the same."}}}};
+                  "are the same."}}},
+    .args = kRenamenxArgs};
 constexpr RedisMeta kCopyMeta{
-    .key_specs = {{{.index = 1, .flags = "RO access"}, {.index = 2, .flags = "OW update"}}}};
-constexpr RedisMeta kMoveMeta{.key_flags = "RW access update"};
+    .key_specs = {{{.index = 1, .flags = "RO access"}, {.index = 2, .flags = "OW update"}}},
+    .args = kCopyArgs};
+constexpr RedisMeta kMoveMeta{.key_flags = "RW access update", .args = kMoveArgs};
 constexpr RedisMeta kObjectMeta{.subcommands = kObjectSubcommandMeta};
 constexpr RedisMeta kMemoryMeta{.subcommands = kMemorySubcommandMeta};
 

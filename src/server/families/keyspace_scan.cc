@@ -127,9 +127,13 @@ void cmd_scan(ExecContext& ctx) {
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
-constexpr RedisMeta kKeysMeta{.tips = "request_policy:all_shards nondeterministic_output_order"};
+#include "keyspace_scan_args.inc"
+
+constexpr RedisMeta kKeysMeta{.tips = "request_policy:all_shards nondeterministic_output_order",
+                              .args = kKeysArgs};
 constexpr RedisMeta kScanMeta{.tips = "nondeterministic_output request_policy:special",
-                              .history = {{{"6.0.0", "Added the `TYPE` subcommand."}}}};
+                              .history = {{{"6.0.0", "Added the `TYPE` subcommand."}}},
+                              .args = kScanArgs};
 constexpr RedisMeta kRandomkeyMeta{.tips = "request_policy:all_shards nondeterministic_output"};
 
 }  // namespace

@@ -204,7 +204,9 @@ void cmd_lcs(ExecContext& ctx) {
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
-constexpr RedisMeta kLcsMeta{.key_flags = "RO access"};
+#include "lcs_family_args.inc"
+
+constexpr RedisMeta kLcsMeta{.key_flags = "RO access", .args = kLcsArgs};
 
 }  // namespace
 

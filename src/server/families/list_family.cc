@@ -549,30 +549,39 @@ void cmd_rpoplpush(ExecContext& ctx) {
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
+#include "list_family_args.inc"
+
 constexpr HistoryEntry kMultiElement24 = {"2.4.0", "Accepts multiple `element` arguments."};
 constexpr HistoryEntry kMultiElement40 = {"4.0.0", "Accepts multiple `element` arguments."};
 constexpr HistoryEntry kPopCount = {"6.2.0", "Added the `count` argument."};
 constexpr std::array<KeySpecMeta, 2> kMoveKeySpecs = {
     {{.index = 1, .flags = "RW access delete"}, {.index = 2, .flags = "RW insert"}}};
 
-constexpr RedisMeta kLpushMeta{.key_flags = "RW insert", .history = {{kMultiElement24}}};
-constexpr RedisMeta kRpushMeta{.key_flags = "RW insert", .history = {{kMultiElement24}}};
-constexpr RedisMeta kLpushxMeta{.key_flags = "RW insert", .history = {{kMultiElement40}}};
-constexpr RedisMeta kRpushxMeta{.key_flags = "RW insert", .history = {{kMultiElement40}}};
-constexpr RedisMeta kLpopMeta{.key_flags = "RW access delete", .history = {{kPopCount}}};
-constexpr RedisMeta kRpopMeta{.key_flags = "RW access delete", .history = {{kPopCount}}};
-constexpr RedisMeta kLrangeMeta{.key_flags = "RO access"};
-constexpr RedisMeta kLlenMeta{.key_flags = "RO"};
-constexpr RedisMeta kLindexMeta{.key_flags = "RO access"};
-constexpr RedisMeta kLsetMeta{.key_flags = "RW update"};
-constexpr RedisMeta kLremMeta{.key_flags = "RW delete"};
-constexpr RedisMeta kLinsertMeta{.key_flags = "RW insert"};
-constexpr RedisMeta kLtrimMeta{.key_flags = "RW delete"};
-constexpr RedisMeta kLposMeta{.key_flags = "RO access"};
-constexpr RedisMeta kLmoveMeta{.key_specs = kMoveKeySpecs};
+constexpr RedisMeta kLpushMeta{
+    .key_flags = "RW insert", .history = {{kMultiElement24}}, .args = kLpushArgs};
+constexpr RedisMeta kRpushMeta{
+    .key_flags = "RW insert", .history = {{kMultiElement24}}, .args = kRpushArgs};
+constexpr RedisMeta kLpushxMeta{
+    .key_flags = "RW insert", .history = {{kMultiElement40}}, .args = kLpushxArgs};
+constexpr RedisMeta kRpushxMeta{
+    .key_flags = "RW insert", .history = {{kMultiElement40}}, .args = kRpushxArgs};
+constexpr RedisMeta kLpopMeta{
+    .key_flags = "RW access delete", .history = {{kPopCount}}, .args = kLpopArgs};
+constexpr RedisMeta kRpopMeta{
+    .key_flags = "RW access delete", .history = {{kPopCount}}, .args = kRpopArgs};
+constexpr RedisMeta kLrangeMeta{.key_flags = "RO access", .args = kLrangeArgs};
+constexpr RedisMeta kLlenMeta{.key_flags = "RO", .args = kLlenArgs};
+constexpr RedisMeta kLindexMeta{.key_flags = "RO access", .args = kLindexArgs};
+constexpr RedisMeta kLsetMeta{.key_flags = "RW update", .args = kLsetArgs};
+constexpr RedisMeta kLremMeta{.key_flags = "RW delete", .args = kLremArgs};
+constexpr RedisMeta kLinsertMeta{.key_flags = "RW insert", .args = kLinsertArgs};
+constexpr RedisMeta kLtrimMeta{.key_flags = "RW delete", .args = kLtrimArgs};
+constexpr RedisMeta kLposMeta{.key_flags = "RO access", .args = kLposArgs};
+constexpr RedisMeta kLmoveMeta{.key_specs = kMoveKeySpecs, .args = kLmoveArgs};
 constexpr RedisMeta kRpoplpushMeta{.key_specs = kMoveKeySpecs,
                                    .deprecated_since = "6.2.0",
-                                   .replaced_by = "`LMOVE` with the `RIGHT` and `LEFT` arguments"};
+                                   .replaced_by = "`LMOVE` with the `RIGHT` and `LEFT` arguments",
+                                   .args = kRpoplpushArgs};
 
 }  // namespace
 

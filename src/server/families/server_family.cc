@@ -175,6 +175,8 @@ void cmd_config(ConnContext& ctx) {
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
+#include "server_family_args.inc"
+
 constexpr std::string_view kAllShardsOk = "request_policy:all_shards response_policy:all_succeeded";
 constexpr HistoryEntry kFlushAsync = {"4.0.0", "Added the `ASYNC` flushing mode modifier."};
 constexpr HistoryEntry kFlushSync = {"6.2.0", "Added the `SYNC` flushing mode modifier."};
@@ -187,7 +189,8 @@ constexpr SubcommandMeta kConfigSubcommandMeta[] = {
      .summary = "Get the values of configuration parameters",
      .since = "2.0.0",
      .complexity = "O(N) when N is the number of configuration parameters provided",
-     .history = {{{"7.0.0", "Added the ability to pass multiple pattern parameters in one call"}}}},
+     .history = {{{"7.0.0", "Added the ability to pass multiple pattern parameters in one call"}}},
+     .args = kConfigGetArgs},
     {.name = "config|help",
      .arity = 2,
      .flags = kLoading | kStale,
@@ -198,8 +201,11 @@ constexpr SubcommandMeta kConfigSubcommandMeta[] = {
 };
 
 constexpr RedisMeta kDbsizeMeta{.tips = "request_policy:all_shards response_policy:agg_sum"};
-constexpr RedisMeta kFlushdbMeta{.tips = kAllShardsOk, .history = {{kFlushAsync, kFlushSync}}};
-constexpr RedisMeta kFlushallMeta{.tips = kAllShardsOk, .history = {{kFlushAsync, kFlushSync}}};
+constexpr RedisMeta kFlushdbMeta{
+    .tips = kAllShardsOk, .history = {{kFlushAsync, kFlushSync}}, .args = kFlushdbArgs};
+constexpr RedisMeta kFlushallMeta{
+    .tips = kAllShardsOk, .history = {{kFlushAsync, kFlushSync}}, .args = kFlushallArgs};
+constexpr RedisMeta kSwapdbMeta{.args = kSwapdbArgs};
 constexpr RedisMeta kConfigMeta{.subcommands = kConfigSubcommandMeta};
 
 }  // namespace
@@ -256,7 +262,8 @@ void register_server_family(Registry& r) {
          .since = "4.0.0",
          .complexity =
              "O(N) where N is the count of clients watching or blocking on keys from both "
-             "databases."});
+             "databases.",
+         .meta = &kSwapdbMeta});
   // A container command: COMMAND INFO reports no flags of its own, as Redis does.
   r.add({.name = "config",
          .arity = -2,

@@ -411,20 +411,25 @@ void merge_sintercard(ArgList args, std::span<Partial> parts, proto::ReplyBuilde
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
+#include "set_algebra_family_args.inc"
+
 constexpr std::string_view kOrderTip = "nondeterministic_output_order";
 constexpr KeySpecMeta kStoreDest{.index = 1, .flags = "OW update"};
 constexpr KeySpecMeta kStoreSources{.index = 2, .flags = "RO access", .lastkey = -1};
 
-constexpr RedisMeta kSinterMeta{.key_flags = "RO access", .tips = kOrderTip};
-constexpr RedisMeta kSunionMeta{.key_flags = "RO access", .tips = kOrderTip};
-constexpr RedisMeta kSdiffMeta{.key_flags = "RO access", .tips = kOrderTip};
+constexpr RedisMeta kSinterMeta{.key_flags = "RO access", .tips = kOrderTip, .args = kSinterArgs};
+constexpr RedisMeta kSunionMeta{.key_flags = "RO access", .tips = kOrderTip, .args = kSunionArgs};
+constexpr RedisMeta kSdiffMeta{.key_flags = "RO access", .tips = kOrderTip, .args = kSdiffArgs};
 constexpr RedisMeta kSintercardMeta{
-    .key_specs = {
-        {{.index = 1, .flags = "RO access", .keynum = true, .keynumidx = 0, .firstkey = 1}}}};
+    .key_specs =
+        {{{.index = 1, .flags = "RO access", .keynum = true, .keynumidx = 0, .firstkey = 1}}},
+    .args = kSintercardArgs};
 constexpr RedisMeta kSinterstoreMeta{
-    .key_specs = {{{.index = 1, .flags = "RW update"}, kStoreSources}}};
-constexpr RedisMeta kSunionstoreMeta{.key_specs = {{kStoreDest, kStoreSources}}};
-constexpr RedisMeta kSdiffstoreMeta{.key_specs = {{kStoreDest, kStoreSources}}};
+    .key_specs = {{{.index = 1, .flags = "RW update"}, kStoreSources}}, .args = kSinterstoreArgs};
+constexpr RedisMeta kSunionstoreMeta{.key_specs = {{kStoreDest, kStoreSources}},
+                                     .args = kSunionstoreArgs};
+constexpr RedisMeta kSdiffstoreMeta{.key_specs = {{kStoreDest, kStoreSources}},
+                                    .args = kSdiffstoreArgs};
 
 }  // namespace
 

@@ -418,25 +418,33 @@ constexpr ObjectOps kSetOps{destroy_set, clone_set, set_bytes, set_encoding};
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
+#include "set_family_args.inc"
+
 constexpr HistoryEntry kMultipleMembers{"2.4.0", "Accepts multiple `member` arguments."};
 
-constexpr RedisMeta kSaddMeta{.key_flags = "RW insert", .history = {{kMultipleMembers}}};
-constexpr RedisMeta kSremMeta{.key_flags = "RW delete", .history = {{kMultipleMembers}}};
-constexpr RedisMeta kSmembersMeta{.key_flags = "RO access",
-                                  .tips = "nondeterministic_output_order"};
-constexpr RedisMeta kSismemberMeta{.key_flags = "RO"};
-constexpr RedisMeta kSmismemberMeta{.key_flags = "RO access"};
-constexpr RedisMeta kScardMeta{.key_flags = "RO"};
+constexpr RedisMeta kSaddMeta{
+    .key_flags = "RW insert", .history = {{kMultipleMembers}}, .args = kSaddArgs};
+constexpr RedisMeta kSremMeta{
+    .key_flags = "RW delete", .history = {{kMultipleMembers}}, .args = kSremArgs};
+constexpr RedisMeta kSmembersMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output_order", .args = kSmembersArgs};
+constexpr RedisMeta kSismemberMeta{.key_flags = "RO", .args = kSismemberArgs};
+constexpr RedisMeta kSmismemberMeta{.key_flags = "RO access", .args = kSmismemberArgs};
+constexpr RedisMeta kScardMeta{.key_flags = "RO", .args = kScardArgs};
 constexpr RedisMeta kSpopMeta{.key_flags = "RW access delete",
                               .tips = "nondeterministic_output",
-                              .history = {{{"3.2.0", "Added the `count` argument."}}}};
+                              .history = {{{"3.2.0", "Added the `count` argument."}}},
+                              .args = kSpopArgs};
 constexpr RedisMeta kSrandmemberMeta{
     .key_flags = "RO access",
     .tips = "nondeterministic_output",
-    .history = {{{"2.6.0", "Added the optional `count` argument."}}}};
-constexpr RedisMeta kSscanMeta{.key_flags = "RO access", .tips = "nondeterministic_output"};
+    .history = {{{"2.6.0", "Added the optional `count` argument."}}},
+    .args = kSrandmemberArgs};
+constexpr RedisMeta kSscanMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output", .args = kSscanArgs};
 constexpr RedisMeta kSmoveMeta{
-    .key_specs = {{{.index = 1, .flags = "RW access delete"}, {.index = 2, .flags = "RW insert"}}}};
+    .key_specs = {{{.index = 1, .flags = "RW access delete"}, {.index = 2, .flags = "RW insert"}}},
+    .args = kSmoveArgs};
 
 }  // namespace
 

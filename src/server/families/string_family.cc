@@ -573,6 +573,8 @@ void cmd_incrbyfloat(ExecContext& ctx) {
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
+#include "string_family_args.inc"
+
 // SET reads the old value only with GET (any argument after the value).
 std::string_view set_key_flags(ArgList args) {
   for (size_t i = 3; i < args.size(); ++i) {
@@ -581,7 +583,7 @@ std::string_view set_key_flags(ArgList args) {
   return "OW update";
 }
 
-constexpr RedisMeta kGetMeta{.key_flags = "RO access"};
+constexpr RedisMeta kGetMeta{.key_flags = "RO access", .args = kGetArgs};
 constexpr RedisMeta kSetMeta{
     .key_flags = "RW access update variable_flags",
     .key_notes = "RW and ACCESS due to the optional `GET` argument",
@@ -589,32 +591,40 @@ constexpr RedisMeta kSetMeta{
     .history = {{{"2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."},
                  {"6.0.0", "Added the `KEEPTTL` option."},
                  {"6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."},
-                 {"7.0.0", "Allowed the `NX` and `GET` options to be used together."}}}};
-constexpr RedisMeta kSetnxMeta{.key_flags = "OW insert"};
-constexpr RedisMeta kSetexMeta{.key_flags = "OW update"};
-constexpr RedisMeta kPsetexMeta{.key_flags = "OW update"};
+                 {"7.0.0", "Allowed the `NX` and `GET` options to be used together."}}},
+    .args = kSetArgs};
+constexpr RedisMeta kSetnxMeta{.key_flags = "OW insert", .args = kSetnxArgs};
+constexpr RedisMeta kSetexMeta{.key_flags = "OW update", .args = kSetexArgs};
+constexpr RedisMeta kPsetexMeta{.key_flags = "OW update", .args = kPsetexArgs};
 constexpr RedisMeta kGetsetMeta{.key_flags = "RW access update",
                                 .deprecated_since = "6.2.0",
-                                .replaced_by = "`SET` with the `!GET` argument"};
-constexpr RedisMeta kGetdelMeta{.key_flags = "RW access delete"};
+                                .replaced_by = "`SET` with the `!GET` argument",
+                                .args = kGetsetArgs};
+constexpr RedisMeta kGetdelMeta{.key_flags = "RW access delete", .args = kGetdelArgs};
 constexpr RedisMeta kGetexMeta{.key_flags = "RW access update",
-                               .key_notes = "RW and UPDATE because it changes the TTL"};
-constexpr RedisMeta kMgetMeta{.key_flags = "RO access", .tips = "request_policy:multi_shard"};
+                               .key_notes = "RW and UPDATE because it changes the TTL",
+                               .args = kGetexArgs};
+constexpr RedisMeta kMgetMeta{
+    .key_flags = "RO access", .tips = "request_policy:multi_shard", .args = kMgetArgs};
 constexpr RedisMeta kMsetMeta{.key_flags = "OW update",
-                              .tips = "request_policy:multi_shard response_policy:all_succeeded"};
+                              .tips = "request_policy:multi_shard response_policy:all_succeeded",
+                              .args = kMsetArgs};
 constexpr RedisMeta kMsetnxMeta{.key_flags = "OW insert",
-                                .tips = "request_policy:multi_shard response_policy:agg_min"};
-constexpr RedisMeta kAppendMeta{.key_flags = "RW insert"};
-constexpr RedisMeta kStrlenMeta{.key_flags = "RO"};
-constexpr RedisMeta kGetrangeMeta{.key_flags = "RO access"};
-constexpr RedisMeta kSubstrMeta{
-    .key_flags = "RO access", .deprecated_since = "2.0.0", .replaced_by = "`GETRANGE`"};
-constexpr RedisMeta kSetrangeMeta{.key_flags = "RW update"};
-constexpr RedisMeta kIncrMeta{.key_flags = "RW access update"};
-constexpr RedisMeta kDecrMeta{.key_flags = "RW access update"};
-constexpr RedisMeta kIncrbyMeta{.key_flags = "RW access update"};
-constexpr RedisMeta kDecrbyMeta{.key_flags = "RW access update"};
-constexpr RedisMeta kIncrbyfloatMeta{.key_flags = "RW access update"};
+                                .tips = "request_policy:multi_shard response_policy:agg_min",
+                                .args = kMsetnxArgs};
+constexpr RedisMeta kAppendMeta{.key_flags = "RW insert", .args = kAppendArgs};
+constexpr RedisMeta kStrlenMeta{.key_flags = "RO", .args = kStrlenArgs};
+constexpr RedisMeta kGetrangeMeta{.key_flags = "RO access", .args = kGetrangeArgs};
+constexpr RedisMeta kSubstrMeta{.key_flags = "RO access",
+                                .deprecated_since = "2.0.0",
+                                .replaced_by = "`GETRANGE`",
+                                .args = kSubstrArgs};
+constexpr RedisMeta kSetrangeMeta{.key_flags = "RW update", .args = kSetrangeArgs};
+constexpr RedisMeta kIncrMeta{.key_flags = "RW access update", .args = kIncrArgs};
+constexpr RedisMeta kDecrMeta{.key_flags = "RW access update", .args = kDecrArgs};
+constexpr RedisMeta kIncrbyMeta{.key_flags = "RW access update", .args = kIncrbyArgs};
+constexpr RedisMeta kDecrbyMeta{.key_flags = "RW access update", .args = kDecrbyArgs};
+constexpr RedisMeta kIncrbyfloatMeta{.key_flags = "RW access update", .args = kIncrbyfloatArgs};
 
 }  // namespace
 

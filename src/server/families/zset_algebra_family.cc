@@ -432,18 +432,23 @@ std::vector<uint32_t> store_keys(ArgList args) {
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
+#include "zset_algebra_family_args.inc"
+
 constexpr KeySpecMeta kStoreDest{.index = 1, .flags = "OW update"};
 constexpr KeySpecMeta kNumkeysSources{
     .index = 1, .flags = "RO access", .keynum = true, .keynumidx = 0, .firstkey = 1};
 constexpr KeySpecMeta kStoreNumkeysSources{
     .index = 2, .flags = "RO access", .keynum = true, .keynumidx = 0, .firstkey = 1};
 
-constexpr RedisMeta kZunionMeta{.key_specs = {{kNumkeysSources}}};
-constexpr RedisMeta kZinterMeta{.key_specs = {{kNumkeysSources}}};
-constexpr RedisMeta kZdiffMeta{.key_specs = {{kNumkeysSources}}};
-constexpr RedisMeta kZunionstoreMeta{.key_specs = {{kStoreDest, kStoreNumkeysSources}}};
-constexpr RedisMeta kZinterstoreMeta{.key_specs = {{kStoreDest, kStoreNumkeysSources}}};
-constexpr RedisMeta kZdiffstoreMeta{.key_specs = {{kStoreDest, kStoreNumkeysSources}}};
+constexpr RedisMeta kZunionMeta{.key_specs = {{kNumkeysSources}}, .args = kZunionArgs};
+constexpr RedisMeta kZinterMeta{.key_specs = {{kNumkeysSources}}, .args = kZinterArgs};
+constexpr RedisMeta kZdiffMeta{.key_specs = {{kNumkeysSources}}, .args = kZdiffArgs};
+constexpr RedisMeta kZunionstoreMeta{.key_specs = {{kStoreDest, kStoreNumkeysSources}},
+                                     .args = kZunionstoreArgs};
+constexpr RedisMeta kZinterstoreMeta{.key_specs = {{kStoreDest, kStoreNumkeysSources}},
+                                     .args = kZinterstoreArgs};
+constexpr RedisMeta kZdiffstoreMeta{.key_specs = {{kStoreDest, kStoreNumkeysSources}},
+                                    .args = kZdiffstoreArgs};
 
 }  // namespace
 

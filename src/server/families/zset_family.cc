@@ -458,24 +458,30 @@ constexpr ObjectOps kZsetOps{destroy_zset, clone_zset, zset_bytes, zset_encoding
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
+#include "zset_family_args.inc"
+
 constexpr HistoryEntry kMultipleElements{"2.4.0", "Accepts multiple elements."};
 
 constexpr RedisMeta kZaddMeta{
     .key_flags = "RW update",
     .history = {{kMultipleElements,
                  {"3.0.2", "Added the `XX`, `NX`, `CH` and `INCR` options."},
-                 {"6.2.0", "Added the `GT` and `LT` options."}}}};
-constexpr RedisMeta kZincrbyMeta{.key_flags = "RW access update"};
-constexpr RedisMeta kZremMeta{.key_flags = "RW delete", .history = {{kMultipleElements}}};
-constexpr RedisMeta kZscoreMeta{.key_flags = "RO access"};
-constexpr RedisMeta kZmscoreMeta{.key_flags = "RO access"};
-constexpr RedisMeta kZcardMeta{.key_flags = "RO"};
-constexpr RedisMeta kZrankMeta{.key_flags = "RO access"};
-constexpr RedisMeta kZrevrankMeta{.key_flags = "RO access"};
-constexpr RedisMeta kZpopminMeta{.key_flags = "RW access delete"};
-constexpr RedisMeta kZpopmaxMeta{.key_flags = "RW access delete"};
-constexpr RedisMeta kZrandmemberMeta{.key_flags = "RO access", .tips = "nondeterministic_output"};
-constexpr RedisMeta kZscanMeta{.key_flags = "RO access", .tips = "nondeterministic_output"};
+                 {"6.2.0", "Added the `GT` and `LT` options."}}},
+    .args = kZaddArgs};
+constexpr RedisMeta kZincrbyMeta{.key_flags = "RW access update", .args = kZincrbyArgs};
+constexpr RedisMeta kZremMeta{
+    .key_flags = "RW delete", .history = {{kMultipleElements}}, .args = kZremArgs};
+constexpr RedisMeta kZscoreMeta{.key_flags = "RO access", .args = kZscoreArgs};
+constexpr RedisMeta kZmscoreMeta{.key_flags = "RO access", .args = kZmscoreArgs};
+constexpr RedisMeta kZcardMeta{.key_flags = "RO", .args = kZcardArgs};
+constexpr RedisMeta kZrankMeta{.key_flags = "RO access", .args = kZrankArgs};
+constexpr RedisMeta kZrevrankMeta{.key_flags = "RO access", .args = kZrevrankArgs};
+constexpr RedisMeta kZpopminMeta{.key_flags = "RW access delete", .args = kZpopminArgs};
+constexpr RedisMeta kZpopmaxMeta{.key_flags = "RW access delete", .args = kZpopmaxArgs};
+constexpr RedisMeta kZrandmemberMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output", .args = kZrandmemberArgs};
+constexpr RedisMeta kZscanMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output", .args = kZscanArgs};
 
 }  // namespace
 

@@ -308,36 +308,44 @@ void cmd_zremrangebylex(ExecContext& ctx) {
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
-constexpr RedisMeta kZcountMeta{.key_flags = "RO access"};
-constexpr RedisMeta kZlexcountMeta{.key_flags = "RO access"};
+#include "zset_range_family_args.inc"
+
+constexpr RedisMeta kZcountMeta{.key_flags = "RO access", .args = kZcountArgs};
+constexpr RedisMeta kZlexcountMeta{.key_flags = "RO access", .args = kZlexcountArgs};
 constexpr RedisMeta kZrangeMeta{
     .key_flags = "RO access",
-    .history = {{{"6.2.0", "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options."}}}};
+    .history = {{{"6.2.0", "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options."}}},
+    .args = kZrangeArgs};
 constexpr RedisMeta kZrangestoreMeta{
-    .key_specs = {{{.index = 1, .flags = "OW update"}, {.index = 2, .flags = "RO access"}}}};
-constexpr RedisMeta kZrangebyscoreMeta{
-    .key_flags = "RO access",
-    .deprecated_since = "6.2.0",
-    .replaced_by = "`ZRANGE` with the `BYSCORE` argument",
-    .history = {{{"2.0.0", "Added the `WITHSCORES` modifier."}}}};
+    .key_specs = {{{.index = 1, .flags = "OW update"}, {.index = 2, .flags = "RO access"}}},
+    .args = kZrangestoreArgs};
+constexpr RedisMeta kZrangebyscoreMeta{.key_flags = "RO access",
+                                       .deprecated_since = "6.2.0",
+                                       .replaced_by = "`ZRANGE` with the `BYSCORE` argument",
+                                       .history = {{{"2.0.0", "Added the `WITHSCORES` modifier."}}},
+                                       .args = kZrangebyscoreArgs};
 constexpr RedisMeta kZrevrangebyscoreMeta{
     .key_flags = "RO access",
     .deprecated_since = "6.2.0",
     .replaced_by = "`ZRANGE` with the `REV` and `BYSCORE` arguments",
-    .history = {{{"2.1.6", "`min` and `max` can be exclusive."}}}};
+    .history = {{{"2.1.6", "`min` and `max` can be exclusive."}}},
+    .args = kZrevrangebyscoreArgs};
 constexpr RedisMeta kZrangebylexMeta{.key_flags = "RO access",
                                      .deprecated_since = "6.2.0",
-                                     .replaced_by = "`ZRANGE` with the `BYLEX` argument"};
+                                     .replaced_by = "`ZRANGE` with the `BYLEX` argument",
+                                     .args = kZrangebylexArgs};
 constexpr RedisMeta kZrevrangebylexMeta{
     .key_flags = "RO access",
     .deprecated_since = "6.2.0",
-    .replaced_by = "`ZRANGE` with the `REV` and `BYLEX` arguments"};
+    .replaced_by = "`ZRANGE` with the `REV` and `BYLEX` arguments",
+    .args = kZrevrangebylexArgs};
 constexpr RedisMeta kZrevrangeMeta{.key_flags = "RO access",
                                    .deprecated_since = "6.2.0",
-                                   .replaced_by = "`ZRANGE` with the `REV` argument"};
-constexpr RedisMeta kZremrangebyrankMeta{.key_flags = "RW delete"};
-constexpr RedisMeta kZremrangebyscoreMeta{.key_flags = "RW delete"};
-constexpr RedisMeta kZremrangebylexMeta{.key_flags = "RW delete"};
+                                   .replaced_by = "`ZRANGE` with the `REV` argument",
+                                   .args = kZrevrangeArgs};
+constexpr RedisMeta kZremrangebyrankMeta{.key_flags = "RW delete", .args = kZremrangebyrankArgs};
+constexpr RedisMeta kZremrangebyscoreMeta{.key_flags = "RW delete", .args = kZremrangebyscoreArgs};
+constexpr RedisMeta kZremrangebylexMeta{.key_flags = "RW delete", .args = kZremrangebylexArgs};
 
 }  // namespace
 
