@@ -1,10 +1,9 @@
 """COMMAND INFO and COMMAND DOCS of every command the server under test lists (COMMAND LIST,
-subcommands included) against redis-server 7.0, RESP2 bytes compared.
+subcommands included) against redis-server 7.0, bytes compared in RESP2 and in RESP3.
 
-The replies must be byte-identical except for three documented differences, normalised before
-the comparison:
-  * COMMAND DOCS: Shardis does not send the "arguments" entry (the argument tree of each
-    command), so it is removed from redis-server's reply, at every level.
+COMMAND DOCS is compared whole, its "arguments" trees included (redis-cli builds its hints from
+them). The replies must be byte-identical except for two documented differences, normalised
+before the comparison:
   * Container commands (CLIENT, CONFIG, OBJECT, ...): the order of their subcommands, in the
     COMMAND INFO subcommand array and in the COMMAND DOCS "subcommands" map, is the order of
     a hash table in redis-server (it differs between two redis-servers), so both lists are
@@ -26,7 +25,7 @@ import sys
 import resp_wire
 import server_harness
 
-SHOWN = 400   # characters of each reply printed for a difference
+SHOWN = 400   # bytes of each reply printed for a difference
 
 
 def parse(raw, pos=0):
@@ -103,8 +102,8 @@ def docs_subcommands(tree):
 
 
 def normalise_docs(tree, keep):
-    """COMMAND DOCS map (flat in RESP2): no "arguments" entry; "subcommands" sorted by name,
-    and only those named in `keep` (None: all)."""
+    """COMMAND DOCS map (flat in RESP2): "subcommands" sorted by name, and only those named in
+    `keep` (None: all); every other entry as it is."""
     if not isinstance(tree, tuple):
         return tree
     items = tree[1]
@@ -112,8 +111,6 @@ def normalise_docs(tree, keep):
     for i in range(0, len(items) - 1, 2):
         name, value = items[i], items[i + 1]
         label = leaf_text(name)
-        if label == b"arguments":
-            continue
         if label == b"subcommands" and isinstance(value, tuple):
             pairs = [(value[1][j], normalise_docs(value[1][j + 1], None))
                      for j in range(0, len(value[1]) - 1, 2)
@@ -125,8 +122,9 @@ def normalise_docs(tree, keep):
 
 
 def normalised_pair(kind, ref_raw, tst_raw):
-    """Both replies normalised (see the module docstring); raw bytes if not arrays."""
-    if ref_raw[:1] != b"*" or tst_raw[:1] != b"*":
+    """Both replies normalised (see the module docstring); raw bytes if not arrays (INFO) or
+    maps (DOCS, RESP3) of the same kind."""
+    if ref_raw[:1] not in (b"*", b"%") or tst_raw[:1] != ref_raw[:1]:
         return ref_raw, tst_raw
     ref, _ = parse(ref_raw)
     tst, _ = parse(tst_raw)
@@ -135,16 +133,57 @@ def normalised_pair(kind, ref_raw, tst_raw):
     if kind == "INFO":
         pairs = [(normalise_info(r, info_subcommands(t)), normalise_info(t, None))
                  for r, t in zip(ref[1], tst[1])]
-    else:   # DOCS: [name, docs, name, docs, ...]
+    else:   # DOCS: [name, docs, name, docs, ...], a flat array in RESP2, a map in RESP3
         pairs = [(r, t) if i % 2 == 0 else
                  (normalise_docs(r, docs_subcommands(t)), normalise_docs(t, None))
                  for i, (r, t) in enumerate(zip(ref[1], tst[1]))]
     return (ref[0], [p[0] for p in pairs]), (tst[0], [p[1] for p in pairs])
 
 
-def show(raw):
-    text = repr(raw)
-    return text if len(text) <= SHOWN else text[:SHOWN] + "... (%d bytes)" % len(raw)
+def show(raw, other):
+    """raw, cut to about SHOWN bytes around its first difference from `other`."""
+    at = next((i for i, (a, b) in enumerate(zip(raw, other)) if a != b),
+              min(len(raw), len(other)))
+    start = max(0, at - SHOWN // 2)
+    return "%s%r (%d bytes, first difference at byte %d)" % (
+        "..." if start else "", raw[start:start + SHOWN], len(raw), at)
+
+
+def compare(check, ref_port, tst_port, protocol):
+    """COMMAND INFO and COMMAND DOCS of every listed command, on connections in `protocol`."""
+    with resp_wire.Conn(ref_port) as ref, resp_wire.Conn(tst_port) as tst:
+        for who, conn in (("redis-server", ref), ("tested server", tst)):
+            reply = conn.call(b"HELLO", b"%d" % protocol)
+            check.check(not isinstance(reply, resp_wire.RespError),
+                        "HELLO %d on the %s" % (protocol, who))
+        names = tst.call(b"COMMAND", b"LIST")
+        check.check(isinstance(names, list) and len(names) > 0,
+                    "RESP%d: COMMAND LIST of the server under test (%d names)"
+                    % (protocol, len(names) if isinstance(names, list) else 0))
+        names = sorted(names) if isinstance(names, list) else []
+        differ = {"INFO": [], "DOCS": []}
+        with_args = 0
+        for name in names:
+            for kind in ("INFO", "DOCS"):
+                ref_raw = ref.call_raw(b"COMMAND", kind.encode(), name)
+                tst_raw = tst.call_raw(b"COMMAND", kind.encode(), name)
+                if kind == "DOCS" and b"$9\r\narguments\r\n" in ref_raw:
+                    with_args += 1
+                ref_norm, tst_norm = normalised_pair(kind, ref_raw, tst_raw)
+                if ref_norm != tst_norm:
+                    differ[kind].append(name)
+                    print("  RESP%d %s %s differs\n    redis:  %s\n    tested: %s" % (
+                        protocol, kind, name.decode("utf-8", "replace"), show(ref_raw, tst_raw),
+                        show(tst_raw, ref_raw)), flush=True)
+        # Guards against a vacuous comparison: most commands take arguments.
+        check.check(with_args > len(names) // 2,
+                    "RESP%d: redis-server's COMMAND DOCS carry arguments for %d of %d commands"
+                    % (protocol, with_args, len(names)))
+        for kind in ("INFO", "DOCS"):
+            bad = b" ".join(differ[kind]).decode("utf-8", "replace")
+            check.check(not differ[kind],
+                        "RESP%d: COMMAND %s of %d commands matches redis-server%s"
+                        % (protocol, kind, len(names), "" if not bad else "; differ: " + bad))
 
 
 def main():
@@ -154,28 +193,9 @@ def main():
     check = server_harness.Checker("COMMAND INFO / COMMAND DOCS vs redis-server: %s"
                                    % server_harness.describe(args))
     with server_harness.reference_from_args(args) as ref_srv, \
-            server_harness.server_from_args(args) as tst_srv, \
-            resp_wire.Conn(ref_srv.port) as ref, resp_wire.Conn(tst_srv.port) as tst:
-        names = tst.call(b"COMMAND", b"LIST")
-        check.check(isinstance(names, list) and len(names) > 0,
-                    "COMMAND LIST of the server under test (%d names)"
-                    % (len(names) if isinstance(names, list) else 0))
-        names = sorted(names) if isinstance(names, list) else []
-        differ = {"INFO": [], "DOCS": []}
-        for name in names:
-            for kind in ("INFO", "DOCS"):
-                ref_raw = ref.call_raw(b"COMMAND", kind.encode(), name)
-                tst_raw = tst.call_raw(b"COMMAND", kind.encode(), name)
-                ref_norm, tst_norm = normalised_pair(kind, ref_raw, tst_raw)
-                if ref_norm != tst_norm:
-                    differ[kind].append(name)
-                    print("  %s %s differs\n    redis:  %s\n    tested: %s" % (
-                        kind, name.decode("utf-8", "replace"), show(ref_raw), show(tst_raw)),
-                        flush=True)
-        for kind in ("INFO", "DOCS"):
-            bad = b" ".join(differ[kind]).decode("utf-8", "replace")
-            check.check(not differ[kind], "COMMAND %s of %d commands matches redis-server%s"
-                        % (kind, len(names), "" if not bad else "; differ: " + bad))
+            server_harness.server_from_args(args) as tst_srv:
+        for protocol in (2, 3):
+            compare(check, ref_srv.port, tst_srv.port, protocol)
         check.check(tst_srv.alive(), "server under test still running")
     return check.finish()
 

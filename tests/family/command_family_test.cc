@@ -1,8 +1,8 @@
-// COMMAND family. COMMAND INFO entries are compared byte for byte with what redis-server 7.0.15
-// returns for the same commands; COMMAND DOCS matches Redis except that argument trees are not
-// reported.
+// COMMAND family. COMMAND INFO and COMMAND DOCS entries are compared byte for byte with what
+// redis-server 7.0.15 returns for the same commands, COMMAND DOCS argument trees included.
 #include <doctest/doctest.h>
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -131,15 +131,70 @@ std::string key_spec2(std::string_view flags, int index, int lastkey) {
   return out;
 }
 
-// RESP2 COMMAND DOCS value without history or arguments.
+// An aggregate header: "<type><n>\r\n".
+std::string header(char type, size_t n) {
+  std::string out(1, type);
+  out.append(std::to_string(n));
+  out.append("\r\n");
+  return out;
+}
+
+// A COMMAND DOCS map of n label/value pairs, encoded in `pairs`: a flat array in RESP2, a map in
+// RESP3.
+std::string docs_map(int resp, size_t n, std::string_view pairs) {
+  std::string out = resp == 2 ? header('*', 2 * n) : header('%', n);
+  out.append(pairs);
+  return out;
+}
+
+// One COMMAND DOCS argument: its name and type, then n more label/value pairs encoded in `rest`.
+std::string arg(int resp, std::string_view name, std::string_view type, size_t n = 0,
+                std::string_view rest = "") {
+  std::string pairs = bulk("name");
+  pairs.append(bulk(name));
+  pairs.append(bulk("type"));
+  pairs.append(bulk(type));
+  pairs.append(rest);
+  return docs_map(resp, 2 + n, pairs);
+}
+
+// A key argument found by the first key spec.
+std::string key_arg(int resp, std::string_view name) {
+  std::string rest = bulk("key_spec_index");
+  rest.append(integer(0));
+  return arg(resp, name, "key", 1, rest);
+}
+
+// An argument's "flags" pair: a set of simple strings.
+std::string arg_flags(int resp, std::initializer_list<std::string_view> flags) {
+  std::string out = bulk("flags");
+  out.append(header(resp == 2 ? '*' : '~', flags.size()));
+  for (std::string_view f : flags) {
+    out.append("+");
+    out.append(f);
+    out.append("\r\n");
+  }
+  return out;
+}
+
+// The "arguments" pair: an array of the n arguments encoded in `args`.
+std::string args_pair(size_t n, std::string_view args) {
+  std::string out = bulk("arguments");
+  out.append(header('*', n));
+  out.append(args);
+  return out;
+}
+
+// RESP2 COMMAND DOCS value without history; `args` is its encoded "arguments" pair, if any.
 std::string docs2(std::string_view summary, std::string_view since, std::string_view group,
-                  std::string_view complexity) {
-  std::string out = "*8\r\n";
+                  std::string_view complexity, std::string_view args = "") {
+  std::string out = header('*', args.empty() ? 8 : 10);
   for (std::string_view s :
        {std::string_view("summary"), summary, std::string_view("since"), since,
         std::string_view("group"), group, std::string_view("complexity"), complexity}) {
     out.append(bulk(s));
   }
+  out.append(args);
   return out;
 }
 
@@ -269,24 +324,26 @@ TEST_CASE("COMMAND, COMMAND INFO without names, COMMAND COUNT and COMMAND LIST a
 
 TEST_CASE("COMMAND DOCS") {
   FamilyHarness h;
-  const std::string get_docs = bulk("get") + "*8\r\n" + bulk("summary") +
-                               bulk("Get the value of a key") + bulk("since") + bulk("1.0.0") +
-                               bulk("group") + bulk("string") + bulk("complexity") + bulk("O(1)");
+  const std::string get_docs = bulk("get") + docs2("Get the value of a key", "1.0.0", "string",
+                                                   "O(1)", args_pair(1, key_arg(2, "key")));
   CHECK(h.run({"COMMAND", "DOCS", "get"}) == "*2\r\n" + get_docs);
   CHECK(h.run({"COMMAND", "DOCS", "GET", "nosuch"}) == "*2\r\n" + get_docs);
   CHECK(h.run({"COMMAND", "DOCS", "nosuch"}) == "*0\r\n");
   CHECK(h.run({"COMMAND", "DOCS", "getset"}) ==
-        "*2\r\n" + bulk("getset") + "*14\r\n" + bulk("summary") +
+        "*2\r\n" + bulk("getset") + "*16\r\n" + bulk("summary") +
             bulk("Set the string value of a key and return its old value") + bulk("since") +
             bulk("1.0.0") + bulk("group") + bulk("string") + bulk("complexity") + bulk("O(1)") +
             bulk("doc_flags") + "*1\r\n+deprecated\r\n" + bulk("deprecated_since") + bulk("6.2.0") +
-            bulk("replaced_by") + bulk("`SET` with the `!GET` argument"));
+            bulk("replaced_by") + bulk("`SET` with the `!GET` argument") +
+            args_pair(2, key_arg(2, "key") + arg(2, "value", "string")));
   CHECK(h.run({"COMMAND", "DOCS", "exists"}) ==
-        "*2\r\n" + bulk("exists") + "*10\r\n" + bulk("summary") +
+        "*2\r\n" + bulk("exists") + "*12\r\n" + bulk("summary") +
             bulk("Determine if a key exists") + bulk("since") + bulk("1.0.0") + bulk("group") +
             bulk("generic") + bulk("complexity") +
             bulk("O(N) where N is the number of keys to check.") + bulk("history") +
-            "*1\r\n*2\r\n" + bulk("3.0.3") + bulk("Accepts multiple `key` arguments."));
+            "*1\r\n*2\r\n" + bulk("3.0.3") + bulk("Accepts multiple `key` arguments.") +
+            args_pair(1, arg(2, "key", "key", 2,
+                             bulk("key_spec_index") + integer(0) + arg_flags(2, {"multiple"}))));
   std::string all = h.run({"COMMAND", "DOCS"});
   CHECK(integer(header_count(all) / 2) == h.run({"COMMAND", "COUNT"}));
   CHECK(all.find(get_docs) != std::string::npos);
@@ -294,47 +351,74 @@ TEST_CASE("COMMAND DOCS") {
 
 TEST_CASE("COMMAND DOCS of deprecated commands, containers and subcommands") {
   FamilyHarness h;
-  CHECK(h.run({"COMMAND", "DOCS", "substr"}) ==
-        "*2\r\n" + bulk("substr") + "*14\r\n" + bulk("summary") +
-            bulk("Get a substring of the string stored at a key") + bulk("since") + bulk("1.0.0") +
-            bulk("group") + bulk("string") + bulk("complexity") +
-            bulk("O(N) where N is the length of the returned string. The complexity is ultimately "
-                 "determined by the returned length, but because creating a substring from an "
-                 "existing string is very cheap, it can be considered O(1) for small strings.") +
-            bulk("doc_flags") + "*1\r\n+deprecated\r\n" + bulk("deprecated_since") + bulk("2.0.0") +
-            bulk("replaced_by") + bulk("`GETRANGE`"));
+  CHECK(
+      h.run({"COMMAND", "DOCS", "substr"}) ==
+      "*2\r\n" + bulk("substr") + "*16\r\n" + bulk("summary") +
+          bulk("Get a substring of the string stored at a key") + bulk("since") + bulk("1.0.0") +
+          bulk("group") + bulk("string") + bulk("complexity") +
+          bulk("O(N) where N is the length of the returned string. The complexity is ultimately "
+               "determined by the returned length, but because creating a substring from an "
+               "existing string is very cheap, it can be considered O(1) for small strings.") +
+          bulk("doc_flags") + "*1\r\n+deprecated\r\n" + bulk("deprecated_since") + bulk("2.0.0") +
+          bulk("replaced_by") + bulk("`GETRANGE`") +
+          args_pair(3, key_arg(2, "key") + arg(2, "start", "integer") + arg(2, "end", "integer")));
   const std::string object_help =
       docs2("Show helpful text about the different subcommands", "6.2.0", "generic", "O(1)");
   CHECK(h.run({"COMMAND", "DOCS", "object|help"}) == "*2\r\n" + bulk("object|help") + object_help);
-  CHECK(
-      h.run({"COMMAND", "DOCS", "object"}) ==
-      "*2\r\n" + bulk("object") + "*10\r\n" + bulk("summary") +
-          bulk("A container for object introspection commands") + bulk("since") + bulk("2.2.3") +
-          bulk("group") + bulk("generic") + bulk("complexity") + bulk("Depends on subcommand.") +
-          bulk("subcommands") + "*10\r\n" + bulk("object|encoding") +
-          docs2("Inspect the internal encoding of a Redis object", "2.2.3", "generic", "O(1)") +
-          bulk("object|freq") +
-          docs2("Get the logarithmic access frequency counter of a Redis object", "4.0.0",
-                "generic", "O(1)") +
-          bulk("object|help") + object_help + bulk("object|idletime") +
-          docs2("Get the time since a Redis object was last accessed", "2.2.3", "generic", "O(1)") +
-          bulk("object|refcount") +
-          docs2("Get the number of references to the value of the key", "2.2.3", "generic",
-                "O(1)"));
+  const std::string key = args_pair(1, key_arg(2, "key"));
+  CHECK(h.run({"COMMAND", "DOCS", "object"}) ==
+        "*2\r\n" + bulk("object") + "*10\r\n" + bulk("summary") +
+            bulk("A container for object introspection commands") + bulk("since") + bulk("2.2.3") +
+            bulk("group") + bulk("generic") + bulk("complexity") + bulk("Depends on subcommand.") +
+            bulk("subcommands") + "*10\r\n" + bulk("object|encoding") +
+            docs2("Inspect the internal encoding of a Redis object", "2.2.3", "generic", "O(1)",
+                  key) +
+            bulk("object|freq") +
+            docs2("Get the logarithmic access frequency counter of a Redis object", "4.0.0",
+                  "generic", "O(1)", key) +
+            bulk("object|help") + object_help + bulk("object|idletime") +
+            docs2("Get the time since a Redis object was last accessed", "2.2.3", "generic", "O(1)",
+                  key) +
+            bulk("object|refcount") +
+            docs2("Get the number of references to the value of the key", "2.2.3", "generic",
+                  "O(1)", key));
   CHECK(h.run({"COMMAND", "DOCS", "object|nosuch", "get|x"}) == "*0\r\n");
 }
 
 TEST_CASE("COMMAND DOCS in RESP3") {
   FamilyHarness h;
   h.client().resp = 3;
+  // key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds |
+  // PXAT unix-time-milliseconds | KEEPTTL]
+  auto token = [](std::string_view t) { return bulk("token") + bulk(t); };
+  auto since = [](std::string_view v) { return bulk("since") + bulk(v); };
+  const std::string optional = arg_flags(3, {"optional"});
+  const std::string set_args =
+      key_arg(3, "key") + arg(3, "value", "string") +
+      arg(3, "condition", "oneof", 3,
+          since("2.6.12") + optional +
+              args_pair(2, arg(3, "nx", "pure-token", 1, token("NX")) +
+                               arg(3, "xx", "pure-token", 1, token("XX")))) +
+      arg(3, "get", "pure-token", 3, token("GET") + since("6.2.0") + optional) +
+      arg(3, "expiration", "oneof", 2,
+          optional +
+              args_pair(
+                  5,
+                  arg(3, "seconds", "integer", 2, token("EX") + since("2.6.12")) +
+                      arg(3, "milliseconds", "integer", 2, token("PX") + since("2.6.12")) +
+                      arg(3, "unix-time-seconds", "unix-time", 2, token("EXAT") + since("6.2.0")) +
+                      arg(3, "unix-time-milliseconds", "unix-time", 2,
+                          token("PXAT") + since("6.2.0")) +
+                      arg(3, "keepttl", "pure-token", 2, token("KEEPTTL") + since("6.0.0"))));
   CHECK(h.run({"COMMAND", "DOCS", "set"}) ==
-        "%1\r\n" + bulk("set") + "%5\r\n" + bulk("summary") +
+        "%1\r\n" + bulk("set") + "%6\r\n" + bulk("summary") +
             bulk("Set the string value of a key") + bulk("since") + bulk("1.0.0") + bulk("group") +
             bulk("string") + bulk("complexity") + bulk("O(1)") + bulk("history") + "~4\r\n" +
             "*2\r\n" + bulk("2.6.12") + bulk("Added the `EX`, `PX`, `NX` and `XX` options.") +
             "*2\r\n" + bulk("6.0.0") + bulk("Added the `KEEPTTL` option.") + "*2\r\n" +
             bulk("6.2.0") + bulk("Added the `GET`, `EXAT` and `PXAT` option.") + "*2\r\n" +
-            bulk("7.0.0") + bulk("Allowed the `NX` and `GET` options to be used together."));
+            bulk("7.0.0") + bulk("Allowed the `NX` and `GET` options to be used together.") +
+            args_pair(5, set_args));
   CHECK(h.run({"COMMAND", "DOCS", "nosuch"}) == "%0\r\n");
 }
 

@@ -29,6 +29,7 @@
 namespace shardis::server {
 
 class Registry;
+struct RedisMeta;  // src/server/families/command_meta.h
 
 using ArgList = std::span<const std::string_view>;  // args[0] is the command name as sent
 
@@ -214,6 +215,9 @@ struct CommandSpec {
   std::string_view summary;     // COMMAND DOCS
   std::string_view since;       // COMMAND DOCS, e.g. "1.0.0"
   std::string_view complexity;  // COMMAND DOCS
+  // What else COMMAND INFO and COMMAND DOCS report (key specs, tips, history, arguments,
+  // subcommands): static data defined next to the registration; nullptr for none.
+  const RedisMeta* meta = nullptr;
 
   // Derived by Registry::add.
   bool has_keys = false;

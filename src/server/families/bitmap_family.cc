@@ -27,6 +27,8 @@
 #include <string_view>
 #include <vector>
 
+#include "command_meta.h"
+
 namespace shardis::server {
 namespace {
 
@@ -652,6 +654,44 @@ void cmd_bitfield_ro(ExecContext& ctx) {
   run_bitfield(ctx, true);
 }
 
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+#include "bitmap_family_args.inc"
+
+// BITFIELD is read-only when it has only GET and OVERFLOW operations, complete with their
+// arguments; anything else, a syntax error included, counts as a write.
+std::string_view bitfield_key_flags(ArgList args) {
+  for (size_t i = 2; i < args.size(); ++i) {
+    size_t rest = args.size() - i - 1;
+    if (base::iequals(args[i], "get") && rest >= 2) {
+      i += 2;
+    } else if (base::iequals(args[i], "overflow") && rest >= 1) {
+      i += 1;
+    } else {
+      return "RW access update";
+    }
+  }
+  return "RO access";
+}
+
+constexpr HistoryEntry kBitUnit = {"7.0.0", "Added the `BYTE|BIT` option."};
+
+constexpr RedisMeta kSetbitMeta{.key_flags = "RW access update", .args = kSetbitArgs};
+constexpr RedisMeta kGetbitMeta{.key_flags = "RO access", .args = kGetbitArgs};
+constexpr RedisMeta kBitcountMeta{
+    .key_flags = "RO access", .history = {{kBitUnit}}, .args = kBitcountArgs};
+constexpr RedisMeta kBitposMeta{
+    .key_flags = "RO access", .history = {{kBitUnit}}, .args = kBitposArgs};
+constexpr RedisMeta kBitopMeta{.key_specs = {{{.index = 2, .flags = "OW update"},
+                                              {.index = 3, .flags = "RO access", .lastkey = -1}}},
+                               .args = kBitopArgs};
+constexpr RedisMeta kBitfieldMeta{
+    .key_flags = "RW access update variable_flags",
+    .key_notes = "This command allows both access and modification of the key",
+    .variable_key_flags = bitfield_key_flags,
+    .args = kBitfieldArgs};
+constexpr RedisMeta kBitfieldRoMeta{.key_flags = "RO access", .args = kBitfieldRoArgs};
+
 }  // namespace
 
 void register_bitmap_family(Registry& r) {
@@ -667,7 +707,8 @@ void register_bitmap_family(Registry& r) {
          .group = "bitmap",
          .summary = "Sets or clears the bit at offset in the string value stored at key",
          .since = "2.2.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kSetbitMeta});
   r.add({.name = "getbit",
          .arity = 3,
          .flags = kReadOnly | kFast,
@@ -677,7 +718,8 @@ void register_bitmap_family(Registry& r) {
          .group = "bitmap",
          .summary = "Returns the bit value at offset in the string value stored at key",
          .since = "2.2.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kGetbitMeta});
   r.add({.name = "bitcount",
          .arity = -2,
          .flags = kReadOnly,
@@ -687,7 +729,8 @@ void register_bitmap_family(Registry& r) {
          .group = "bitmap",
          .summary = "Count set bits in a string",
          .since = "2.6.0",
-         .complexity = "O(N)"});
+         .complexity = "O(N)",
+         .meta = &kBitcountMeta});
   r.add({.name = "bitpos",
          .arity = -3,
          .flags = kReadOnly,
@@ -697,7 +740,8 @@ void register_bitmap_family(Registry& r) {
          .group = "bitmap",
          .summary = "Find first bit set or clear in a string",
          .since = "2.8.7",
-         .complexity = "O(N)"});
+         .complexity = "O(N)",
+         .meta = &kBitposMeta});
   r.add({.name = "bitop",
          .arity = -4,
          .flags = kWrite | kDenyOom,
@@ -707,7 +751,8 @@ void register_bitmap_family(Registry& r) {
          .group = "bitmap",
          .summary = "Perform bitwise operations between strings",
          .since = "2.6.0",
-         .complexity = "O(N)"});
+         .complexity = "O(N)",
+         .meta = &kBitopMeta});
   r.add({.name = "bitfield",
          .arity = -2,
          .flags = kWrite | kDenyOom,
@@ -717,7 +762,8 @@ void register_bitmap_family(Registry& r) {
          .group = "bitmap",
          .summary = "Perform arbitrary bitfield integer operations on strings",
          .since = "3.2.0",
-         .complexity = "O(1) for each subcommand specified"});
+         .complexity = "O(1) for each subcommand specified",
+         .meta = &kBitfieldMeta});
   r.add({.name = "bitfield_ro",
          .arity = -2,
          .flags = kReadOnly | kFast,
@@ -729,7 +775,8 @@ void register_bitmap_family(Registry& r) {
              "Perform arbitrary bitfield integer operations on strings. Read-only variant of "
              "BITFIELD",
          .since = "6.0.0",
-         .complexity = "O(1) for each subcommand specified"});
+         .complexity = "O(1) for each subcommand specified",
+         .meta = &kBitfieldRoMeta});
 }
 
 }  // namespace shardis::server

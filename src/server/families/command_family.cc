@@ -3,9 +3,10 @@
 // server (redis-cli hints, cluster-aware clients) read Shardis as they read redis-server.
 //
 // Runs on the connection's shard and only reads the Registry, which is immutable after
-// start-up. What Redis reports beyond CommandSpec's fields (key specs, tips, doc history,
-// container subcommands) comes from the table below, keyed by command name;
-// commands missing from it get one key spec with flags derived from their CommandSpec.
+// start-up. What Redis reports beyond CommandSpec's own fields (key specs, tips, doc history,
+// arguments, container subcommands) comes from the RedisMeta each family attaches to its
+// commands (CommandSpec::meta, command_meta.h); a command without one gets a single key spec
+// with flags derived from its CommandSpec.
 #include <shardis/base/glob.h>
 #include <shardis/base/number_format.h>
 #include <shardis/server/command.h>
@@ -58,365 +59,22 @@ constexpr NamedBit kAclNames[] = {
     {kAclDangerous, "dangerous"}, {kAclConnection, "connection"},
 };
 
-// ---- What Redis reports that CommandSpec does not carry (see command_meta.h) ----
-//
-// Only the subcommands Shardis implements are listed: COMMAND must not advertise what the server
-// would reject. Redis lists a container's subcommands in hash order, which changes from one
-// process to the next; Shardis lists them in alphabetical order.
-
-// ---- Variable key flags (Redis's setGetKeys and bitfieldGetKeys) ----
-
-// SET reads the old value only with GET (any argument after the value).
-std::string_view set_key_flags(ArgList args) {
-  for (size_t i = 3; i < args.size(); ++i) {
-    if (base::iequals(args[i], "get")) return "RW access update";
-  }
-  return "OW update";
-}
-
-// BITFIELD is read-only when it has only GET and OVERFLOW operations, complete with their
-// arguments; anything else, a syntax error included, counts as a write.
-std::string_view bitfield_key_flags(ArgList args) {
-  for (size_t i = 2; i < args.size(); ++i) {
-    size_t rest = args.size() - i - 1;
-    if (base::iequals(args[i], "get") && rest >= 2) {
-      i += 2;
-    } else if (base::iequals(args[i], "overflow") && rest >= 1) {
-      i += 1;
-    } else {
-      return "RW access update";
-    }
-  }
-  return "RO access";
-}
-
-// ---- Shared texts ----
-
-constexpr std::string_view kMultiShardSum = "request_policy:multi_shard response_policy:agg_sum";
-constexpr std::string_view kAllShardsOk = "request_policy:all_shards response_policy:all_succeeded";
-constexpr std::string_view kHelpSummary = "Show helpful text about the different subcommands";
-constexpr HistoryEntry kExpireOptions = {"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."};
-constexpr HistoryEntry kTtlMinusTwo = {"2.8.0", "Added the -2 reply."};
-constexpr HistoryEntry kFlushAsync = {"4.0.0", "Added the `ASYNC` flushing mode modifier."};
-constexpr HistoryEntry kFlushSync = {"6.2.0", "Added the `SYNC` flushing mode modifier."};
-constexpr HistoryEntry kBitUnit = {"7.0.0", "Added the `BYTE|BIT` option."};
-
-// ---- Subcommands of the containers, alphabetical ----
-
-constexpr uint32_t kConnSub = kNoScript | kLoading | kStale;
-constexpr uint32_t kAclConnSub = kAclSlow | kAclConnection;
-constexpr KeySpecMeta kSubKeyRo = {.index = 2, .flags = "RO"};
-
-constexpr SubcommandMeta kClientSubcommands[] = {
-    {.name = "client|getname",
-     .arity = 2,
-     .flags = kConnSub,
-     .acl = kAclConnSub,
-     .summary = "Get the current connection name",
-     .since = "2.6.9",
-     .complexity = "O(1)"},
-    {.name = "client|help",
-     .arity = 2,
-     .flags = kLoading | kStale,
-     .acl = kAclConnSub,
-     .summary = kHelpSummary,
-     .since = "5.0.0",
-     .complexity = "O(1)"},
-    {.name = "client|id",
-     .arity = 2,
-     .flags = kConnSub,
-     .acl = kAclConnSub,
-     .summary = "Returns the client ID for the current connection",
-     .since = "5.0.0",
-     .complexity = "O(1)"},
-    {.name = "client|setname",
-     .arity = 3,
-     .flags = kConnSub,
-     .acl = kAclConnSub,
-     .summary = "Set the current connection name",
-     .since = "2.6.9",
-     .complexity = "O(1)"},
+constexpr NamedBit kArgFlagNames[] = {
+    {kArgOptional, "optional"},
+    {kArgMultiple, "multiple"},
+    {kArgMultipleToken, "multiple_token"},
 };
 
-constexpr SubcommandMeta kCommandSubcommands[] = {
-    {.name = "command|count",
-     .arity = 2,
-     .flags = kLoading | kStale,
-     .acl = kAclConnSub,
-     .summary = "Get total number of Redis commands",
-     .since = "2.8.13",
-     .complexity = "O(1)"},
-    {.name = "command|docs",
-     .arity = -2,
-     .flags = kLoading | kStale,
-     .acl = kAclConnSub,
-     .tips = "nondeterministic_output_order",
-     .summary = "Get array of specific Redis command documentation",
-     .since = "7.0.0",
-     .complexity = "O(N) where N is the number of commands to look up"},
-    {.name = "command|getkeys",
-     .arity = -4,
-     .flags = kLoading | kStale,
-     .acl = kAclConnSub,
-     .summary = "Extract keys given a full Redis command",
-     .since = "2.8.13",
-     .complexity = "O(N) where N is the number of arguments to the command"},
-    {.name = "command|getkeysandflags",
-     .arity = -4,
-     .flags = kLoading | kStale,
-     .acl = kAclConnSub,
-     .summary = "Extract keys and access flags given a full Redis command",
-     .since = "7.0.0",
-     .complexity = "O(N) where N is the number of arguments to the command"},
-    {.name = "command|help",
-     .arity = 2,
-     .flags = kLoading | kStale,
-     .acl = kAclConnSub,
-     .summary = kHelpSummary,
-     .since = "5.0.0",
-     .complexity = "O(1)"},
-    {.name = "command|info",
-     .arity = -2,
-     .flags = kLoading | kStale,
-     .acl = kAclConnSub,
-     .tips = "nondeterministic_output_order",
-     .summary = "Get array of specific Redis command details, or all when no argument is given.",
-     .since = "2.8.13",
-     .complexity = "O(N) where N is the number of commands to look up",
-     .history = {{{"7.0.0",
-                   "Allowed to be called with no argument to get info on all commands."}}}},
-    {.name = "command|list",
-     .arity = -2,
-     .flags = kLoading | kStale,
-     .acl = kAclConnSub,
-     .tips = "nondeterministic_output_order",
-     .summary = "Get an array of Redis command names",
-     .since = "7.0.0",
-     .complexity = "O(N) where N is the total number of Redis commands"},
+// Indexed by ArgType.
+constexpr std::string_view kArgTypeNames[] = {
+    "string", "integer", "double", "key", "pattern", "unix-time", "pure-token", "oneof", "block",
 };
-
-constexpr SubcommandMeta kConfigSubcommands[] = {
-    {.name = "config|get",
-     .arity = -3,
-     .flags = kAdmin | kNoScript | kLoading | kStale,
-     .acl = kAclAdmin | kAclSlow | kAclDangerous,
-     .summary = "Get the values of configuration parameters",
-     .since = "2.0.0",
-     .complexity = "O(N) when N is the number of configuration parameters provided",
-     .history = {{{"7.0.0", "Added the ability to pass multiple pattern parameters in one call"}}}},
-    {.name = "config|help",
-     .arity = 2,
-     .flags = kLoading | kStale,
-     .acl = kAclSlow,
-     .summary = kHelpSummary,
-     .since = "5.0.0",
-     .complexity = "O(1)"},
-};
-
-constexpr SubcommandMeta kMemorySubcommands[] = {
-    {.name = "memory|help",
-     .arity = 2,
-     .flags = kLoading | kStale,
-     .acl = kAclSlow,
-     .summary = kHelpSummary,
-     .since = "4.0.0",
-     .complexity = "O(1)"},
-    {.name = "memory|usage",
-     .arity = -3,
-     .flags = kReadOnly,
-     .acl = kAclRead | kAclSlow,
-     .key = kSubKeyRo,
-     .summary = "Estimate the memory usage of a key",
-     .since = "4.0.0",
-     .complexity = "O(N) where N is the number of samples."},
-};
-
-constexpr uint32_t kAclObjectKey = kAclKeyspace | kAclRead | kAclSlow;
-
-constexpr SubcommandMeta kObjectSubcommands[] = {
-    {.name = "object|encoding",
-     .arity = 3,
-     .flags = kReadOnly,
-     .acl = kAclObjectKey,
-     .key = kSubKeyRo,
-     .tips = "nondeterministic_output",
-     .summary = "Inspect the internal encoding of a Redis object",
-     .since = "2.2.3",
-     .complexity = "O(1)"},
-    {.name = "object|freq",
-     .arity = 3,
-     .flags = kReadOnly,
-     .acl = kAclObjectKey,
-     .key = kSubKeyRo,
-     .tips = "nondeterministic_output",
-     .summary = "Get the logarithmic access frequency counter of a Redis object",
-     .since = "4.0.0",
-     .complexity = "O(1)"},
-    {.name = "object|help",
-     .arity = 2,
-     .flags = kLoading | kStale,
-     .acl = kAclKeyspace | kAclSlow,
-     .summary = kHelpSummary,
-     .since = "6.2.0",
-     .complexity = "O(1)"},
-    {.name = "object|idletime",
-     .arity = 3,
-     .flags = kReadOnly,
-     .acl = kAclObjectKey,
-     .key = kSubKeyRo,
-     .tips = "nondeterministic_output",
-     .summary = "Get the time since a Redis object was last accessed",
-     .since = "2.2.3",
-     .complexity = "O(1)"},
-    {.name = "object|refcount",
-     .arity = 3,
-     .flags = kReadOnly,
-     .acl = kAclObjectKey,
-     .key = kSubKeyRo,
-     .tips = "nondeterministic_output",
-     .summary = "Get the number of references to the value of the key",
-     .since = "2.2.3",
-     .complexity = "O(1)"},
-};
-
-// ---- The table, by family ----
-
-constexpr RedisMeta kRedisMeta[] = {
-    // strings
-    {.name = "get", .key_flags = "RO access"},
-    {.name = "set",
-     .key_flags = "RW access update variable_flags",
-     .key_notes = "RW and ACCESS due to the optional `GET` argument",
-     .variable_key_flags = set_key_flags,
-     .history = {{{"2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."},
-                  {"6.0.0", "Added the `KEEPTTL` option."},
-                  {"6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."},
-                  {"7.0.0", "Allowed the `NX` and `GET` options to be used together."}}}},
-    {.name = "setnx", .key_flags = "OW insert"},
-    {.name = "setex", .key_flags = "OW update"},
-    {.name = "psetex", .key_flags = "OW update"},
-    {.name = "getset",
-     .key_flags = "RW access update",
-     .deprecated_since = "6.2.0",
-     .replaced_by = "`SET` with the `!GET` argument"},
-    {.name = "getdel", .key_flags = "RW access delete"},
-    {.name = "getex",
-     .key_flags = "RW access update",
-     .key_notes = "RW and UPDATE because it changes the TTL"},
-    {.name = "mget", .key_flags = "RO access", .tips = "request_policy:multi_shard"},
-    {.name = "mset",
-     .key_flags = "OW update",
-     .tips = "request_policy:multi_shard response_policy:all_succeeded"},
-    {.name = "msetnx",
-     .key_flags = "OW insert",
-     .tips = "request_policy:multi_shard response_policy:agg_min"},
-    {.name = "append", .key_flags = "RW insert"},
-    {.name = "strlen", .key_flags = "RO"},
-    {.name = "getrange", .key_flags = "RO access"},
-    {.name = "substr",
-     .key_flags = "RO access",
-     .deprecated_since = "2.0.0",
-     .replaced_by = "`GETRANGE`"},
-    {.name = "setrange", .key_flags = "RW update"},
-    {.name = "lcs", .key_flags = "RO access"},
-    {.name = "incr", .key_flags = "RW access update"},
-    {.name = "decr", .key_flags = "RW access update"},
-    {.name = "incrby", .key_flags = "RW access update"},
-    {.name = "decrby", .key_flags = "RW access update"},
-    {.name = "incrbyfloat", .key_flags = "RW access update"},
-    // bitmaps
-    {.name = "setbit", .key_flags = "RW access update"},
-    {.name = "getbit", .key_flags = "RO access"},
-    {.name = "bitcount", .key_flags = "RO access", .history = {{kBitUnit}}},
-    {.name = "bitpos", .key_flags = "RO access", .history = {{kBitUnit}}},
-    {.name = "bitop",
-     .key_specs = {{{.index = 2, .flags = "OW update"},
-                    {.index = 3, .flags = "RO access", .lastkey = -1}}}},
-    {.name = "bitfield",
-     .key_flags = "RW access update variable_flags",
-     .key_notes = "This command allows both access and modification of the key",
-     .variable_key_flags = bitfield_key_flags},
-    {.name = "bitfield_ro", .key_flags = "RO access"},
-    // keyspace
-    {.name = "del", .key_flags = "RM delete", .tips = kMultiShardSum},
-    {.name = "unlink", .key_flags = "RM delete", .tips = kMultiShardSum},
-    {.name = "exists",
-     .key_flags = "RO",
-     .tips = kMultiShardSum,
-     .history = {{{"3.0.3", "Accepts multiple `key` arguments."}}}},
-    {.name = "touch", .key_flags = "RO", .tips = kMultiShardSum},
-    {.name = "type", .key_flags = "RO"},
-    {.name = "expire", .key_flags = "RW update", .history = {{kExpireOptions}}},
-    {.name = "pexpire", .key_flags = "RW update", .history = {{kExpireOptions}}},
-    {.name = "expireat", .key_flags = "RW update", .history = {{kExpireOptions}}},
-    {.name = "pexpireat", .key_flags = "RW update", .history = {{kExpireOptions}}},
-    {.name = "ttl",
-     .key_flags = "RO access",
-     .tips = "nondeterministic_output",
-     .history = {{kTtlMinusTwo}}},
-    {.name = "pttl",
-     .key_flags = "RO access",
-     .tips = "nondeterministic_output",
-     .history = {{kTtlMinusTwo}}},
-    {.name = "expiretime", .key_flags = "RO access"},
-    {.name = "pexpiretime", .key_flags = "RO access"},
-    {.name = "persist", .key_flags = "RW update"},
-    {.name = "rename",
-     .key_specs = {{{.index = 1, .flags = "RW access delete"},
-                    {.index = 2, .flags = "OW update"}}}},
-    {.name = "renamenx",
-     .key_specs = {{{.index = 1, .flags = "RW access delete"}, {.index = 2, .flags = "OW insert"}}},
-     .history = {{{"3.2.0",
-                   "The command no longer returns an error when source and destination names "
-                   "are the same."}}}},
-    {.name = "copy",
-     .key_specs = {{{.index = 1, .flags = "RO access"}, {.index = 2, .flags = "OW update"}}}},
-    {.name = "move", .key_flags = "RW access update"},
-    {.name = "object", .subcommands = kObjectSubcommands},
-    {.name = "memory", .subcommands = kMemorySubcommands},
-    {.name = "keys", .tips = "request_policy:all_shards nondeterministic_output_order"},
-    {.name = "scan",
-     .tips = "nondeterministic_output request_policy:special",
-     .history = {{{"6.0.0", "Added the `TYPE` subcommand."}}}},
-    {.name = "randomkey", .tips = "request_policy:all_shards nondeterministic_output"},
-    // server
-    {.name = "dbsize", .tips = "request_policy:all_shards response_policy:agg_sum"},
-    {.name = "flushdb", .tips = kAllShardsOk, .history = {{kFlushAsync, kFlushSync}}},
-    {.name = "flushall", .tips = kAllShardsOk, .history = {{kFlushAsync, kFlushSync}}},
-    {.name = "config", .subcommands = kConfigSubcommands},
-    {.name = "info",
-     .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
-     .history = {{{"7.0.0", "Added support for taking multiple section arguments."}}}},
-    // connection
-    {.name = "ping", .tips = kAllShardsOk},
-    {.name = "hello",
-     .history = {{{"6.2.0",
-                   "`protover` made optional; when called without arguments the command "
-                   "reports the current connection's context."}}}},
-    {.name = "client", .subcommands = kClientSubcommands},
-    {.name = "command",
-     .tips = "nondeterministic_output_order",
-     .subcommands = kCommandSubcommands},
-};
-
-// The entry for `name` (lower case, as CommandSpec::name), or nullptr.
-const RedisMeta* find_redis_meta(std::string_view name) {
-  for (const RedisMeta& m : kRedisMeta) {
-    if (m.name == name) return &m;
-  }
-  for (auto table :
-       {list_command_meta(), hash_command_meta(), set_command_meta(), zset_command_meta()}) {
-    for (const RedisMeta& m : table) {
-      if (m.name == name) return &m;
-    }
-  }
-  return nullptr;
-}
+static_assert(std::size(kArgTypeNames) == kArgBlock + 1);
 
 // ---- A command or subcommand as COMMAND reports it ----
 
-// CommandSpec and its RedisMeta entry, or a container's SubcommandMeta, seen the same way.
-// Views the registry and the static metadata table; lives for one reply.
+// CommandSpec and its RedisMeta, or a container's SubcommandMeta, seen the same way. Views the
+// registry and the static metadata; lives for one reply.
 struct CommandView {
   std::string_view name;  // "get", or "object|encoding" for a subcommand
   int arity = 0;
@@ -431,6 +89,7 @@ struct CommandView {
   // COMMAND DOCS
   std::string_view summary, since, group, complexity, deprecated_since, replaced_by;
   const History* history = nullptr;
+  std::span<const ArgMeta> args;
 };
 
 // A container's group, for its subcommands' views.
@@ -444,7 +103,8 @@ CommandView view_of(const SubcommandMeta& sub, std::string_view group) {
                 .since = sub.since,
                 .group = group,
                 .complexity = sub.complexity,
-                .history = &sub.history};
+                .history = &sub.history,
+                .args = sub.args};
   if (sub.key.index != 0) {
     v.specs[0] = sub.key;
     v.spec_count = 1;
@@ -455,7 +115,7 @@ CommandView view_of(const SubcommandMeta& sub, std::string_view group) {
 }
 
 CommandView view_of(const CommandSpec& spec) {
-  const RedisMeta* meta = find_redis_meta(spec.name);
+  const RedisMeta* meta = spec.meta;
   CommandView v{.name = spec.name,
                 .arity = spec.arity,
                 .flags = spec.flags,
@@ -472,6 +132,7 @@ CommandView view_of(const CommandSpec& spec) {
     v.deprecated_since = meta->deprecated_since;
     v.replaced_by = meta->replaced_by;
     v.history = &meta->history;
+    v.args = meta->args;
     for (const KeySpecMeta& k : meta->key_specs) {
       if (k.index != 0) v.specs[v.spec_count++] = k;
     }
@@ -637,13 +298,55 @@ void reply_info(proto::ReplyBuilder& rb, const CommandView& v) {
   for (const SubcommandMeta& s : v.subcommands) reply_info(rb, view_of(s, v.group));
 }
 
+// COMMAND DOCS "arguments": an array of maps {name, type, [key_spec_index], [token], [since],
+// [deprecated_since], [flags], [arguments]}, the optional fields only when set, nested for the
+// choices of a oneof and the parts of a block.
+void reply_args(proto::ReplyBuilder& rb, std::span<const ArgMeta> args) {
+  rb.array(args.size());
+  for (const ArgMeta& a : args) {
+    bool nested = a.type == kArgOneof || a.type == kArgBlock;
+    rb.map(2 + (a.key_spec_index >= 0 ? 1 : 0) + (a.token.empty() ? 0 : 1) +
+           (a.since.empty() ? 0 : 1) + (a.deprecated_since.empty() ? 0 : 1) +
+           (a.flags != 0 ? 1 : 0) + (nested ? 1 : 0));
+    rb.bulk("name");
+    rb.bulk(a.name);
+    rb.bulk("type");
+    rb.bulk(kArgTypeNames[a.type]);
+    if (a.key_spec_index >= 0) {
+      rb.bulk("key_spec_index");
+      rb.integer(a.key_spec_index);
+    }
+    if (!a.token.empty()) {
+      rb.bulk("token");
+      rb.bulk(a.token);
+    }
+    if (!a.since.empty()) {
+      rb.bulk("since");
+      rb.bulk(a.since);
+    }
+    if (!a.deprecated_since.empty()) {
+      rb.bulk("deprecated_since");
+      rb.bulk(a.deprecated_since);
+    }
+    if (a.flags != 0) {
+      rb.bulk("flags");
+      reply_bits(rb, a.flags, kArgFlagNames, "");
+    }
+    if (nested) {
+      rb.bulk("arguments");
+      reply_args(rb, a.args);
+    }
+  }
+}
+
 // One COMMAND DOCS value: {summary, since, group, complexity, [deprecation], [history],
-// [subcommands]}. Argument trees are not reported.
+// [arguments], [subcommands]}.
 void reply_docs(proto::ReplyBuilder& rb, const CommandView& v) {
   bool deprecated = !v.deprecated_since.empty();
   size_t history = history_size(v.history);
+  bool args = !v.args.empty();
   bool subs = !v.subcommands.empty();
-  rb.map(4 + (deprecated ? 3 : 0) + (history > 0 ? 1 : 0) + (subs ? 1 : 0));
+  rb.map(4 + (deprecated ? 3 : 0) + (history > 0 ? 1 : 0) + (args ? 1 : 0) + (subs ? 1 : 0));
   rb.bulk("summary");
   rb.bulk(v.summary);
   rb.bulk("since");
@@ -670,6 +373,10 @@ void reply_docs(proto::ReplyBuilder& rb, const CommandView& v) {
       rb.bulk(h.version);
       rb.bulk(h.change);
     }
+  }
+  if (args) {
+    rb.bulk("arguments");
+    reply_args(rb, v.args);
   }
   if (subs) {
     rb.bulk("subcommands");
@@ -822,9 +529,8 @@ void command_list(ConnContext& ctx) {
   std::vector<std::string_view> names;
   for (const auto& spec : ctx.registry.all()) {
     if (keep(spec->name, spec->acl)) names.push_back(spec->name);
-    const RedisMeta* meta = find_redis_meta(spec->name);
-    if (meta == nullptr) continue;
-    for (const SubcommandMeta& s : meta->subcommands) {
+    if (spec->meta == nullptr) continue;
+    for (const SubcommandMeta& s : spec->meta->subcommands) {
       if (keep(s.name, s.acl)) names.push_back(s.name);
     }
   }
@@ -899,6 +605,74 @@ void cmd_command(ConnContext& ctx) {
   run_subcommand(ctx, kSubcommands, "COMMAND");
 }
 
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+#include "command_family_args.inc"
+
+constexpr uint32_t kAclConnSub = kAclSlow | kAclConnection;
+
+constexpr SubcommandMeta kCommandSubcommandMeta[] = {
+    {.name = "command|count",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .summary = "Get total number of Redis commands",
+     .since = "2.8.13",
+     .complexity = "O(1)"},
+    {.name = "command|docs",
+     .arity = -2,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .tips = "nondeterministic_output_order",
+     .summary = "Get array of specific Redis command documentation",
+     .since = "7.0.0",
+     .complexity = "O(N) where N is the number of commands to look up",
+     .args = kCommandDocsArgs},
+    {.name = "command|getkeys",
+     .arity = -4,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .summary = "Extract keys given a full Redis command",
+     .since = "2.8.13",
+     .complexity = "O(N) where N is the number of arguments to the command"},
+    {.name = "command|getkeysandflags",
+     .arity = -4,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .summary = "Extract keys and access flags given a full Redis command",
+     .since = "7.0.0",
+     .complexity = "O(N) where N is the number of arguments to the command"},
+    {.name = "command|help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .summary = kHelpSummary,
+     .since = "5.0.0",
+     .complexity = "O(1)"},
+    {.name = "command|info",
+     .arity = -2,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .tips = "nondeterministic_output_order",
+     .summary = "Get array of specific Redis command details, or all when no argument is given.",
+     .since = "2.8.13",
+     .complexity = "O(N) where N is the number of commands to look up",
+     .history = {{{"7.0.0", "Allowed to be called with no argument to get info on all commands."}}},
+     .args = kCommandInfoArgs},
+    {.name = "command|list",
+     .arity = -2,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .tips = "nondeterministic_output_order",
+     .summary = "Get an array of Redis command names",
+     .since = "7.0.0",
+     .complexity = "O(N) where N is the total number of Redis commands",
+     .args = kCommandListArgs},
+};
+
+constexpr RedisMeta kCommandMeta{.tips = "nondeterministic_output_order",
+                                 .subcommands = kCommandSubcommandMeta};
+
 }  // namespace
 
 void register_command_family(Registry& r) {
@@ -911,7 +685,8 @@ void register_command_family(Registry& r) {
          .group = "server",
          .summary = "Get array of Redis command details",
          .since = "2.8.13",
-         .complexity = "O(N) where N is the total number of Redis commands"});
+         .complexity = "O(N) where N is the total number of Redis commands",
+         .meta = &kCommandMeta});
 }
 
 }  // namespace shardis::server

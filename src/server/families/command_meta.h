@@ -1,12 +1,13 @@
 #pragma once
-// What COMMAND INFO and COMMAND DOCS report that CommandSpec does not carry: key specs and their
-// flags and notes, several key specs where Redis has them, tips, doc history and deprecation,
-// and the subcommands of container commands, keyed by command name. Every entry is checked byte
-// for byte against redis-server 7.0.15.
+// What COMMAND INFO and COMMAND DOCS report that CommandSpec's own fields do not carry: key
+// specs and their flags and notes, several key specs where Redis has them, tips, doc history and
+// deprecation, argument trees, and the subcommands of container commands. Every value is checked
+// byte for byte against redis-server 7.0.15.
 //
-// The generic table lives in command_family.cc; each data-type family provides its own table
-// (the *_command_meta functions below, defined in that family's file). Static, immutable data,
-// read by any shard.
+// Each family file defines the RedisMeta of the commands it registers next to its registrations
+// and points CommandSpec::meta at it; the argument trees come from <family>_args.inc, generated
+// by tools/gen_command_args.py. COMMAND reads them only through the Registry. Static, immutable
+// data, read by any shard.
 #include <shardis/server/command.h>
 
 #include <array>
@@ -15,6 +16,40 @@
 #include <string_view>
 
 namespace shardis::server {
+
+// COMMAND DOCS argument types, in Redis's names: "string", "integer", "double", "key",
+// "pattern", "unix-time", "pure-token", "oneof", "block".
+enum ArgType : uint8_t {
+  kArgString,
+  kArgInteger,
+  kArgDouble,
+  kArgKey,
+  kArgPattern,
+  kArgUnixTime,
+  kArgPureToken,
+  kArgOneof,
+  kArgBlock,
+};
+
+// COMMAND DOCS argument flags: "optional", "multiple", "multiple_token".
+enum ArgFlag : uint8_t {
+  kArgOptional = 1u << 0,
+  kArgMultiple = 1u << 1,
+  kArgMultipleToken = 1u << 2,
+};
+
+// One argument of a command, as COMMAND DOCS reports it. Fields are in the order Redis prints
+// them; an empty string (or key_spec_index -1, flags 0) is not printed.
+struct ArgMeta {
+  std::string_view name;
+  ArgType type = kArgString;
+  int key_spec_index = -1;  // kArgKey: the index of the key spec that finds it
+  std::string_view token{};
+  std::string_view since{};
+  std::string_view deprecated_since{};
+  uint8_t flags = 0;                // ArgFlag bits
+  std::span<const ArgMeta> args{};  // kArgOneof: the choices; kArgBlock: the parts
+};
 
 struct HistoryEntry {
   std::string_view version{};  // empty: no entry
@@ -51,14 +86,17 @@ struct SubcommandMeta {
   std::string_view since{};
   std::string_view complexity{};
   History history{};
+  std::span<const ArgMeta> args{};
 };
 
 // Flags of the key at argv[1] for a command whose key spec carries "variable_flags" (Redis's
 // getkeys_proc): what COMMAND GETKEYSANDFLAGS reports for these very arguments.
 using KeyFlagsFn = std::string_view (*)(ArgList args);
 
+// A command's metadata; CommandSpec::meta points at it. Without one, COMMAND reports a single
+// key spec over CommandSpec::keys with flags guessed from the command's flags, and no tips,
+// history or arguments.
 struct RedisMeta {
-  std::string_view name;
   // The usual case: one key spec over CommandSpec::keys, with these flags and notes.
   std::string_view key_flags{};
   std::string_view key_notes{};
@@ -69,13 +107,15 @@ struct RedisMeta {
   std::string_view deprecated_since{};  // COMMAND DOCS doc_flags / deprecated_since / replaced_by
   std::string_view replaced_by{};
   History history{};
-  std::span<const SubcommandMeta> subcommands{};  // a container's, in the order COMMAND lists them
+  // A container's subcommands: only those Shardis implements (COMMAND must not advertise what
+  // the server would reject), in alphabetical order (Redis lists them in the order of a hash
+  // table, which changes from one process to the next).
+  std::span<const SubcommandMeta> subcommands{};
+  std::span<const ArgMeta> args{};
 };
 
-// The tables of the data-type families.
-std::span<const RedisMeta> list_command_meta();  // families/list_family.cc
-std::span<const RedisMeta> hash_command_meta();  // families/hash_family.cc
-std::span<const RedisMeta> set_command_meta();   // families/set_family.cc
-std::span<const RedisMeta> zset_command_meta();  // families/zset_family.cc
+// Texts several families share.
+inline constexpr std::string_view kHelpSummary =
+    "Show helpful text about the different subcommands";
 
 }  // namespace shardis::server

@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "command_meta.h"
+
 namespace shardis::server {
 namespace {
 
@@ -163,6 +165,56 @@ void cmd_client(ConnContext& ctx) {
   run_subcommand(ctx, kClientSubcommands, "CLIENT");
 }
 
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+#include "connection_family_args.inc"
+
+constexpr uint32_t kConnSub = kNoScript | kLoading | kStale;
+constexpr uint32_t kAclConnSub = kAclSlow | kAclConnection;
+
+constexpr SubcommandMeta kClientSubcommandMeta[] = {
+    {.name = "client|getname",
+     .arity = 2,
+     .flags = kConnSub,
+     .acl = kAclConnSub,
+     .summary = "Get the current connection name",
+     .since = "2.6.9",
+     .complexity = "O(1)"},
+    {.name = "client|help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclConnSub,
+     .summary = kHelpSummary,
+     .since = "5.0.0",
+     .complexity = "O(1)"},
+    {.name = "client|id",
+     .arity = 2,
+     .flags = kConnSub,
+     .acl = kAclConnSub,
+     .summary = "Returns the client ID for the current connection",
+     .since = "5.0.0",
+     .complexity = "O(1)"},
+    {.name = "client|setname",
+     .arity = 3,
+     .flags = kConnSub,
+     .acl = kAclConnSub,
+     .summary = "Set the current connection name",
+     .since = "2.6.9",
+     .complexity = "O(1)",
+     .args = kClientSetnameArgs},
+};
+
+constexpr RedisMeta kPingMeta{.tips = "request_policy:all_shards response_policy:all_succeeded",
+                              .args = kPingArgs};
+constexpr RedisMeta kEchoMeta{.args = kEchoArgs};
+constexpr RedisMeta kSelectMeta{.args = kSelectArgs};
+constexpr RedisMeta kHelloMeta{
+    .history = {{{"6.2.0",
+                  "`protover` made optional; when called without arguments the command "
+                  "reports the current connection's context."}}},
+    .args = kHelloArgs};
+constexpr RedisMeta kClientMeta{.subcommands = kClientSubcommandMeta};
+
 }  // namespace
 
 void register_connection_family(Registry& r) {
@@ -176,7 +228,8 @@ void register_connection_family(Registry& r) {
          .group = "connection",
          .summary = "Ping the server",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kPingMeta});
   r.add({.name = "echo",
          .arity = 2,
          .flags = kLoading | kStale | kFast,
@@ -186,7 +239,8 @@ void register_connection_family(Registry& r) {
          .group = "connection",
          .summary = "Echo the given string",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kEchoMeta});
   r.add({.name = "quit",
          .arity = -1,
          .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy,
@@ -206,7 +260,8 @@ void register_connection_family(Registry& r) {
          .group = "connection",
          .summary = "Change the selected database for the current connection",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kSelectMeta});
   r.add({.name = "hello",
          .arity = -1,
          .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy,
@@ -216,7 +271,8 @@ void register_connection_family(Registry& r) {
          .group = "connection",
          .summary = "Handshake with Redis",
          .since = "6.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kHelloMeta});
   // A container command: COMMAND INFO reports no flags of its own, as Redis does.
   r.add({.name = "client",
          .arity = -2,
@@ -226,7 +282,8 @@ void register_connection_family(Registry& r) {
          .group = "connection",
          .summary = "A container for client connection commands",
          .since = "2.4.0",
-         .complexity = "Depends on subcommand."});
+         .complexity = "Depends on subcommand.",
+         .meta = &kClientMeta});
 }
 
 }  // namespace shardis::server

@@ -455,37 +455,39 @@ void cmd_hscan(ExecContext& ctx) {
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
-constexpr RedisMeta kHashMeta[] = {
-    {.name = "hset",
-     .key_flags = "RW update",
-     .history = {{{"4.0.0", "Accepts multiple `field` and `value` arguments."}}}},
-    {.name = "hsetnx", .key_flags = "RW insert"},
-    {.name = "hmset",
-     .key_flags = "RW update",
-     .deprecated_since = "4.0.0",
-     .replaced_by = "`HSET` with multiple field-value pairs"},
-    {.name = "hget", .key_flags = "RO access"},
-    {.name = "hmget", .key_flags = "RO access"},
-    {.name = "hgetall", .key_flags = "RO access", .tips = "nondeterministic_output_order"},
-    {.name = "hkeys", .key_flags = "RO access", .tips = "nondeterministic_output_order"},
-    {.name = "hvals", .key_flags = "RO access", .tips = "nondeterministic_output_order"},
-    {.name = "hdel",
-     .key_flags = "RW delete",
-     .history = {{{"2.4.0", "Accepts multiple `field` arguments."}}}},
-    {.name = "hexists", .key_flags = "RO"},
-    {.name = "hlen", .key_flags = "RO"},
-    {.name = "hstrlen", .key_flags = "RO"},
-    {.name = "hincrby", .key_flags = "RW access update"},
-    {.name = "hincrbyfloat", .key_flags = "RW access update"},
-    {.name = "hrandfield", .key_flags = "RO access", .tips = "nondeterministic_output"},
-    {.name = "hscan", .key_flags = "RO access", .tips = "nondeterministic_output"},
-};
+#include "hash_family_args.inc"
+
+constexpr RedisMeta kHsetMeta{
+    .key_flags = "RW update",
+    .history = {{{"4.0.0", "Accepts multiple `field` and `value` arguments."}}},
+    .args = kHsetArgs};
+constexpr RedisMeta kHsetnxMeta{.key_flags = "RW insert", .args = kHsetnxArgs};
+constexpr RedisMeta kHmsetMeta{.key_flags = "RW update",
+                               .deprecated_since = "4.0.0",
+                               .replaced_by = "`HSET` with multiple field-value pairs",
+                               .args = kHmsetArgs};
+constexpr RedisMeta kHgetMeta{.key_flags = "RO access", .args = kHgetArgs};
+constexpr RedisMeta kHmgetMeta{.key_flags = "RO access", .args = kHmgetArgs};
+constexpr RedisMeta kHgetallMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output_order", .args = kHgetallArgs};
+constexpr RedisMeta kHkeysMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output_order", .args = kHkeysArgs};
+constexpr RedisMeta kHvalsMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output_order", .args = kHvalsArgs};
+constexpr RedisMeta kHdelMeta{.key_flags = "RW delete",
+                              .history = {{{"2.4.0", "Accepts multiple `field` arguments."}}},
+                              .args = kHdelArgs};
+constexpr RedisMeta kHexistsMeta{.key_flags = "RO", .args = kHexistsArgs};
+constexpr RedisMeta kHlenMeta{.key_flags = "RO", .args = kHlenArgs};
+constexpr RedisMeta kHstrlenMeta{.key_flags = "RO", .args = kHstrlenArgs};
+constexpr RedisMeta kHincrbyMeta{.key_flags = "RW access update", .args = kHincrbyArgs};
+constexpr RedisMeta kHincrbyfloatMeta{.key_flags = "RW access update", .args = kHincrbyfloatArgs};
+constexpr RedisMeta kHrandfieldMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output", .args = kHrandfieldArgs};
+constexpr RedisMeta kHscanMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output", .args = kHscanArgs};
 
 }  // namespace
-
-std::span<const RedisMeta> hash_command_meta() {
-  return kHashMeta;
-}
 
 void register_hash_family(Registry& r) {
   register_object_ops(ObjType::kHash, &kHashOps);
@@ -504,7 +506,8 @@ void register_hash_family(Registry& r) {
          .summary = "Set the string value of a hash field",
          .since = "2.0.0",
          .complexity = "O(1) for each field/value pair added, so O(N) to add N field/value pairs "
-                       "when the command is called with multiple field/value pairs."});
+                       "when the command is called with multiple field/value pairs.",
+         .meta = &kHsetMeta});
   r.add({.name = "hsetnx",
          .arity = 4,
          .flags = kWrite | kDenyOom | kFast,
@@ -514,7 +517,8 @@ void register_hash_family(Registry& r) {
          .group = "hash",
          .summary = "Set the value of a hash field, only if the field does not exist",
          .since = "2.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kHsetnxMeta});
   r.add({.name = "hmset",
          .arity = -4,
          .flags = kWrite | kDenyOom | kFast,
@@ -525,7 +529,8 @@ void register_hash_family(Registry& r) {
          .group = "hash",
          .summary = "Set multiple hash fields to multiple values",
          .since = "2.0.0",
-         .complexity = "O(N) where N is the number of fields being set."});
+         .complexity = "O(N) where N is the number of fields being set.",
+         .meta = &kHmsetMeta});
   r.add({.name = "hget",
          .arity = 3,
          .flags = kReadOnly | kFast,
@@ -535,7 +540,8 @@ void register_hash_family(Registry& r) {
          .group = "hash",
          .summary = "Get the value of a hash field",
          .since = "2.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kHgetMeta});
   r.add({.name = "hmget",
          .arity = -3,
          .flags = kReadOnly | kFast,
@@ -545,7 +551,8 @@ void register_hash_family(Registry& r) {
          .group = "hash",
          .summary = "Get the values of all the given hash fields",
          .since = "2.0.0",
-         .complexity = "O(N) where N is the number of fields being requested."});
+         .complexity = "O(N) where N is the number of fields being requested.",
+         .meta = &kHmgetMeta});
   r.add({.name = "hgetall",
          .arity = 2,
          .flags = kReadOnly,
@@ -555,7 +562,8 @@ void register_hash_family(Registry& r) {
          .group = "hash",
          .summary = "Get all the fields and values in a hash",
          .since = "2.0.0",
-         .complexity = kWholeHash});
+         .complexity = kWholeHash,
+         .meta = &kHgetallMeta});
   r.add({.name = "hkeys",
          .arity = 2,
          .flags = kReadOnly,
@@ -565,7 +573,8 @@ void register_hash_family(Registry& r) {
          .group = "hash",
          .summary = "Get all the fields in a hash",
          .since = "2.0.0",
-         .complexity = kWholeHash});
+         .complexity = kWholeHash,
+         .meta = &kHkeysMeta});
   r.add({.name = "hvals",
          .arity = 2,
          .flags = kReadOnly,
@@ -575,7 +584,8 @@ void register_hash_family(Registry& r) {
          .group = "hash",
          .summary = "Get all the values in a hash",
          .since = "2.0.0",
-         .complexity = kWholeHash});
+         .complexity = kWholeHash,
+         .meta = &kHvalsMeta});
   r.add({.name = "hdel",
          .arity = -3,
          .flags = kWrite | kFast,
@@ -585,7 +595,8 @@ void register_hash_family(Registry& r) {
          .group = "hash",
          .summary = "Delete one or more hash fields",
          .since = "2.0.0",
-         .complexity = "O(N) where N is the number of fields to be removed."});
+         .complexity = "O(N) where N is the number of fields to be removed.",
+         .meta = &kHdelMeta});
   r.add({.name = "hexists",
          .arity = 3,
          .flags = kReadOnly | kFast,
@@ -595,7 +606,8 @@ void register_hash_family(Registry& r) {
          .group = "hash",
          .summary = "Determine if a hash field exists",
          .since = "2.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kHexistsMeta});
   r.add({.name = "hlen",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -605,7 +617,8 @@ void register_hash_family(Registry& r) {
          .group = "hash",
          .summary = "Get the number of fields in a hash",
          .since = "2.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kHlenMeta});
   r.add({.name = "hstrlen",
          .arity = 3,
          .flags = kReadOnly | kFast,
@@ -615,7 +628,8 @@ void register_hash_family(Registry& r) {
          .group = "hash",
          .summary = "Get the length of the value of a hash field",
          .since = "3.2.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kHstrlenMeta});
   r.add({.name = "hincrby",
          .arity = 4,
          .flags = kWrite | kDenyOom | kFast,
@@ -625,7 +639,8 @@ void register_hash_family(Registry& r) {
          .group = "hash",
          .summary = "Increment the integer value of a hash field by the given number",
          .since = "2.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kHincrbyMeta});
   r.add({.name = "hincrbyfloat",
          .arity = 4,
          .flags = kWrite | kDenyOom | kFast,
@@ -635,7 +650,8 @@ void register_hash_family(Registry& r) {
          .group = "hash",
          .summary = "Increment the float value of a hash field by the given amount",
          .since = "2.6.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kHincrbyfloatMeta});
   r.add({.name = "hrandfield",
          .arity = -2,
          .flags = kReadOnly,
@@ -645,7 +661,8 @@ void register_hash_family(Registry& r) {
          .group = "hash",
          .summary = "Get one or multiple random fields from a hash",
          .since = "6.2.0",
-         .complexity = "O(N) where N is the number of fields returned"});
+         .complexity = "O(N) where N is the number of fields returned",
+         .meta = &kHrandfieldMeta});
   r.add({.name = "hscan",
          .arity = -3,
          .flags = kReadOnly,
@@ -658,7 +675,8 @@ void register_hash_family(Registry& r) {
          .complexity =
              "O(1) for every call. O(N) for a complete iteration, including enough command calls "
              "for the cursor to return back to 0. N is the number of elements inside the "
-             "collection.."});
+             "collection..",
+         .meta = &kHscanMeta});
 }
 
 }  // namespace shardis::server

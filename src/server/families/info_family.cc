@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "command_meta.h"
+
 namespace shardis::server {
 namespace {
 
@@ -150,6 +152,15 @@ void merge_info(ArgList args, std::span<PartResult> results, proto::ReplyBuilder
   rb.verbatim("txt", out);
 }
 
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+#include "info_family_args.inc"
+
+constexpr RedisMeta kInfoMeta{
+    .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
+    .history = {{{"7.0.0", "Added support for taking multiple section arguments."}}},
+    .args = kInfoArgs};
+
 }  // namespace
 
 void register_info_family(Registry& r) {
@@ -164,7 +175,8 @@ void register_info_family(Registry& r) {
          .group = "server",
          .summary = "Get information and statistics about the server",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kInfoMeta});
 }
 
 }  // namespace shardis::server

@@ -23,6 +23,8 @@
 #include <string>
 #include <string_view>
 
+#include "command_meta.h"
+
 namespace shardis::server {
 namespace {
 
@@ -406,6 +408,130 @@ void cmd_memory(ExecContext& ctx) {
   find_keyed_sub(kMemorySubcommands, ctx.args[1])->run(ctx);
 }
 
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+#include "keyspace_family_args.inc"
+
+constexpr std::string_view kMultiShardSum = "request_policy:multi_shard response_policy:agg_sum";
+constexpr HistoryEntry kExpireOptions = {"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."};
+constexpr HistoryEntry kTtlMinusTwo = {"2.8.0", "Added the -2 reply."};
+constexpr KeySpecMeta kSubKeyRo = {.index = 2, .flags = "RO"};
+
+constexpr SubcommandMeta kMemorySubcommandMeta[] = {
+    {.name = "memory|help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclSlow,
+     .summary = kHelpSummary,
+     .since = "4.0.0",
+     .complexity = "O(1)"},
+    {.name = "memory|usage",
+     .arity = -3,
+     .flags = kReadOnly,
+     .acl = kAclRead | kAclSlow,
+     .key = kSubKeyRo,
+     .summary = "Estimate the memory usage of a key",
+     .since = "4.0.0",
+     .complexity = "O(N) where N is the number of samples.",
+     .args = kMemoryUsageArgs},
+};
+
+constexpr uint32_t kAclObjectKey = kAclKeyspace | kAclRead | kAclSlow;
+
+constexpr SubcommandMeta kObjectSubcommandMeta[] = {
+    {.name = "object|encoding",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclObjectKey,
+     .key = kSubKeyRo,
+     .tips = "nondeterministic_output",
+     .summary = "Inspect the internal encoding of a Redis object",
+     .since = "2.2.3",
+     .complexity = "O(1)",
+     .args = kObjectEncodingArgs},
+    {.name = "object|freq",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclObjectKey,
+     .key = kSubKeyRo,
+     .tips = "nondeterministic_output",
+     .summary = "Get the logarithmic access frequency counter of a Redis object",
+     .since = "4.0.0",
+     .complexity = "O(1)",
+     .args = kObjectFreqArgs},
+    {.name = "object|help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclKeyspace | kAclSlow,
+     .summary = kHelpSummary,
+     .since = "6.2.0",
+     .complexity = "O(1)"},
+    {.name = "object|idletime",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclObjectKey,
+     .key = kSubKeyRo,
+     .tips = "nondeterministic_output",
+     .summary = "Get the time since a Redis object was last accessed",
+     .since = "2.2.3",
+     .complexity = "O(1)",
+     .args = kObjectIdletimeArgs},
+    {.name = "object|refcount",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclObjectKey,
+     .key = kSubKeyRo,
+     .tips = "nondeterministic_output",
+     .summary = "Get the number of references to the value of the key",
+     .since = "2.2.3",
+     .complexity = "O(1)",
+     .args = kObjectRefcountArgs},
+};
+
+constexpr RedisMeta kDelMeta{.key_flags = "RM delete", .tips = kMultiShardSum, .args = kDelArgs};
+constexpr RedisMeta kUnlinkMeta{
+    .key_flags = "RM delete", .tips = kMultiShardSum, .args = kUnlinkArgs};
+constexpr RedisMeta kExistsMeta{.key_flags = "RO",
+                                .tips = kMultiShardSum,
+                                .history = {{{"3.0.3", "Accepts multiple `key` arguments."}}},
+                                .args = kExistsArgs};
+constexpr RedisMeta kTouchMeta{.key_flags = "RO", .tips = kMultiShardSum, .args = kTouchArgs};
+constexpr RedisMeta kTypeMeta{.key_flags = "RO", .args = kTypeArgs};
+constexpr RedisMeta kExpireMeta{
+    .key_flags = "RW update", .history = {{kExpireOptions}}, .args = kExpireArgs};
+constexpr RedisMeta kPexpireMeta{
+    .key_flags = "RW update", .history = {{kExpireOptions}}, .args = kPexpireArgs};
+constexpr RedisMeta kExpireatMeta{
+    .key_flags = "RW update", .history = {{kExpireOptions}}, .args = kExpireatArgs};
+constexpr RedisMeta kPexpireatMeta{
+    .key_flags = "RW update", .history = {{kExpireOptions}}, .args = kPexpireatArgs};
+constexpr RedisMeta kTtlMeta{.key_flags = "RO access",
+                             .tips = "nondeterministic_output",
+                             .history = {{kTtlMinusTwo}},
+                             .args = kTtlArgs};
+constexpr RedisMeta kPttlMeta{.key_flags = "RO access",
+                              .tips = "nondeterministic_output",
+                              .history = {{kTtlMinusTwo}},
+                              .args = kPttlArgs};
+constexpr RedisMeta kExpiretimeMeta{.key_flags = "RO access", .args = kExpiretimeArgs};
+constexpr RedisMeta kPexpiretimeMeta{.key_flags = "RO access", .args = kPexpiretimeArgs};
+constexpr RedisMeta kPersistMeta{.key_flags = "RW update", .args = kPersistArgs};
+constexpr RedisMeta kRenameMeta{
+    .key_specs = {{{.index = 1, .flags = "RW access delete"}, {.index = 2, .flags = "OW update"}}},
+    .args = kRenameArgs};
+constexpr RedisMeta kRenamenxMeta{
+    .key_specs = {{{.index = 1, .flags = "RW access delete"}, {.index = 2, .flags = "OW insert"}}},
+    .history = {{{"3.2.0",
+                  "The command no longer returns an error when source and destination names "
+                  "are the same."}}},
+    .args = kRenamenxArgs};
+constexpr RedisMeta kCopyMeta{
+    .key_specs = {{{.index = 1, .flags = "RO access"}, {.index = 2, .flags = "OW update"}}},
+    .args = kCopyArgs};
+constexpr RedisMeta kMoveMeta{.key_flags = "RW access update", .args = kMoveArgs};
+constexpr RedisMeta kObjectMeta{.subcommands = kObjectSubcommandMeta};
+constexpr RedisMeta kMemoryMeta{.subcommands = kMemorySubcommandMeta};
+
 }  // namespace
 
 void register_keyspace_family(Registry& r) {
@@ -424,7 +550,8 @@ void register_keyspace_family(Registry& r) {
              "O(N) where N is the number of keys that will be removed. When a key to remove "
              "holds a value other than a string, the individual complexity for this key is O(M) "
              "where M is the number of elements in the list, set, sorted set or hash. Removing a "
-             "single key that holds a string value is O(1)."});
+             "single key that holds a string value is O(1).",
+         .meta = &kDelMeta});
   r.add({.name = "unlink",
          .arity = -2,
          .flags = kWrite | kFast,
@@ -441,7 +568,8 @@ void register_keyspace_family(Registry& r) {
          .complexity =
              "O(1) for each key removed regardless of its size. Then the command does O(N) work "
              "in a different thread in order to reclaim memory, where N is the number of "
-             "allocations the deleted objects where composed of."});
+             "allocations the deleted objects where composed of.",
+         .meta = &kUnlinkMeta});
   r.add({.name = "exists",
          .arity = -2,
          .flags = kReadOnly | kFast,
@@ -453,7 +581,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Determine if a key exists",
          .since = "1.0.0",
-         .complexity = "O(N) where N is the number of keys to check."});
+         .complexity = "O(N) where N is the number of keys to check.",
+         .meta = &kExistsMeta});
   r.add({.name = "touch",
          .arity = -2,
          .flags = kReadOnly | kFast,
@@ -466,7 +595,8 @@ void register_keyspace_family(Registry& r) {
          .summary = "Alters the last access time of a key(s). Returns the number of existing keys "
                     "specified.",
          .since = "3.2.1",
-         .complexity = "O(N) where N is the number of keys that will be touched."});
+         .complexity = "O(N) where N is the number of keys that will be touched.",
+         .meta = &kTouchMeta});
   r.add({.name = "type",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -476,7 +606,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Determine the type stored at key",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kTypeMeta});
   r.add({.name = "expire",
          .arity = -3,
          .flags = kWrite | kFast,
@@ -486,7 +617,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Set a key's time to live in seconds",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kExpireMeta});
   r.add({.name = "pexpire",
          .arity = -3,
          .flags = kWrite | kFast,
@@ -496,7 +628,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Set a key's time to live in milliseconds",
          .since = "2.6.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kPexpireMeta});
   r.add({.name = "expireat",
          .arity = -3,
          .flags = kWrite | kFast,
@@ -506,7 +639,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Set the expiration for a key as a UNIX timestamp",
          .since = "1.2.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kExpireatMeta});
   r.add({.name = "pexpireat",
          .arity = -3,
          .flags = kWrite | kFast,
@@ -516,7 +650,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
          .since = "2.6.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kPexpireatMeta});
   r.add({.name = "ttl",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -526,7 +661,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Get the time to live for a key in seconds",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kTtlMeta});
   r.add({.name = "pttl",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -536,7 +672,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Get the time to live for a key in milliseconds",
          .since = "2.6.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kPttlMeta});
   r.add({.name = "expiretime",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -546,7 +683,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Get the expiration Unix timestamp for a key",
          .since = "7.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kExpiretimeMeta});
   r.add({.name = "pexpiretime",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -556,7 +694,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Get the expiration Unix timestamp for a key in milliseconds",
          .since = "7.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kPexpiretimeMeta});
   r.add({.name = "persist",
          .arity = 2,
          .flags = kWrite | kFast,
@@ -566,7 +705,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Remove the expiration from a key",
          .since = "2.2.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kPersistMeta});
   r.add({.name = "rename",
          .arity = 3,
          .flags = kWrite,
@@ -576,7 +716,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Rename a key",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kRenameMeta});
   r.add({.name = "renamenx",
          .arity = 3,
          .flags = kWrite | kFast,
@@ -586,7 +727,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Rename a key, only if the new key does not exist",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kRenamenxMeta});
   r.add({.name = "copy",
          .arity = -3,
          .flags = kWrite | kDenyOom,
@@ -598,7 +740,8 @@ void register_keyspace_family(Registry& r) {
          .since = "6.2.0",
          .complexity =
              "O(N) worst case for collections, where N is the number of nested items. O(1) for "
-             "string values."});
+             "string values.",
+         .meta = &kCopyMeta});
   r.add({.name = "move",
          .arity = 3,
          .flags = kWrite | kFast,
@@ -608,7 +751,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "Move a key to another database",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kMoveMeta});
   // Containers: COMMAND INFO reports no flags or keys of their own, as Redis does. The key of a
   // subcommand (argv[2]) picks the shard.
   r.add({.name = "object",
@@ -621,7 +765,8 @@ void register_keyspace_family(Registry& r) {
          .group = "generic",
          .summary = "A container for object introspection commands",
          .since = "2.2.3",
-         .complexity = "Depends on subcommand."});
+         .complexity = "Depends on subcommand.",
+         .meta = &kObjectMeta});
   r.add({.name = "memory",
          .arity = -2,
          .route = Route::kKey,
@@ -632,7 +777,8 @@ void register_keyspace_family(Registry& r) {
          .group = "server",
          .summary = "A container for memory diagnostics commands",
          .since = "4.0.0",
-         .complexity = "Depends on subcommand."});
+         .complexity = "Depends on subcommand.",
+         .meta = &kMemoryMeta});
 }
 
 }  // namespace shardis::server

@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "command_meta.h"
+
 namespace shardis::server {
 namespace {
 
@@ -125,6 +127,17 @@ void cmd_scan(ExecContext& ctx) {
   for (const std::string& key : page.keys) ctx.rb.bulk(key);
 }
 
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+#include "keyspace_scan_args.inc"
+
+constexpr RedisMeta kKeysMeta{.tips = "request_policy:all_shards nondeterministic_output_order",
+                              .args = kKeysArgs};
+constexpr RedisMeta kScanMeta{.tips = "nondeterministic_output request_policy:special",
+                              .history = {{{"6.0.0", "Added the `TYPE` subcommand."}}},
+                              .args = kScanArgs};
+constexpr RedisMeta kRandomkeyMeta{.tips = "request_policy:all_shards nondeterministic_output"};
+
 }  // namespace
 
 void register_keyspace_scan_family(Registry& r) {
@@ -140,7 +153,8 @@ void register_keyspace_scan_family(Registry& r) {
          .since = "1.0.0",
          .complexity =
              "O(N) with N being the number of keys in the database, under the assumption that "
-             "the key names in the database and the given pattern have limited length."});
+             "the key names in the database and the given pattern have limited length.",
+         .meta = &kKeysMeta});
   r.add({.name = "scan",
          .arity = -2,
          .flags = kReadOnly,
@@ -155,7 +169,8 @@ void register_keyspace_scan_family(Registry& r) {
          .complexity =
              "O(1) for every call. O(N) for a complete iteration, including enough command calls "
              "for the cursor to return back to 0. N is the number of elements inside the "
-             "collection."});
+             "collection.",
+         .meta = &kScanMeta});
   r.add({.name = "randomkey",
          .arity = 1,
          .flags = kReadOnly,
@@ -166,7 +181,8 @@ void register_keyspace_scan_family(Registry& r) {
          .group = "generic",
          .summary = "Return a random key from the keyspace",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kRandomkeyMeta});
 }
 
 }  // namespace shardis::server

@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "command_meta.h"
+
 namespace shardis::server {
 namespace {
 
@@ -200,6 +202,12 @@ void cmd_lcs(ExecContext& ctx) {
   }
 }
 
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+#include "lcs_family_args.inc"
+
+constexpr RedisMeta kLcsMeta{.key_flags = "RO access", .args = kLcsArgs};
+
 }  // namespace
 
 void register_lcs_family(Registry& r) {
@@ -213,7 +221,8 @@ void register_lcs_family(Registry& r) {
          .group = "string",
          .summary = "Find longest common substring",
          .since = "7.0.0",
-         .complexity = "O(N*M) where N and M are the lengths of s1 and s2, respectively"});
+         .complexity = "O(N*M) where N and M are the lengths of s1 and s2, respectively",
+         .meta = &kLcsMeta});
 }
 
 }  // namespace shardis::server

@@ -549,39 +549,41 @@ void cmd_rpoplpush(ExecContext& ctx) {
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
+#include "list_family_args.inc"
+
 constexpr HistoryEntry kMultiElement24 = {"2.4.0", "Accepts multiple `element` arguments."};
 constexpr HistoryEntry kMultiElement40 = {"4.0.0", "Accepts multiple `element` arguments."};
 constexpr HistoryEntry kPopCount = {"6.2.0", "Added the `count` argument."};
 constexpr std::array<KeySpecMeta, 2> kMoveKeySpecs = {
     {{.index = 1, .flags = "RW access delete"}, {.index = 2, .flags = "RW insert"}}};
 
-constexpr RedisMeta kListMeta[] = {
-    {.name = "lpush", .key_flags = "RW insert", .history = {{kMultiElement24}}},
-    {.name = "rpush", .key_flags = "RW insert", .history = {{kMultiElement24}}},
-    {.name = "lpushx", .key_flags = "RW insert", .history = {{kMultiElement40}}},
-    {.name = "rpushx", .key_flags = "RW insert", .history = {{kMultiElement40}}},
-    {.name = "lpop", .key_flags = "RW access delete", .history = {{kPopCount}}},
-    {.name = "rpop", .key_flags = "RW access delete", .history = {{kPopCount}}},
-    {.name = "lrange", .key_flags = "RO access"},
-    {.name = "llen", .key_flags = "RO"},
-    {.name = "lindex", .key_flags = "RO access"},
-    {.name = "lset", .key_flags = "RW update"},
-    {.name = "lrem", .key_flags = "RW delete"},
-    {.name = "linsert", .key_flags = "RW insert"},
-    {.name = "ltrim", .key_flags = "RW delete"},
-    {.name = "lpos", .key_flags = "RO access"},
-    {.name = "lmove", .key_specs = kMoveKeySpecs},
-    {.name = "rpoplpush",
-     .key_specs = kMoveKeySpecs,
-     .deprecated_since = "6.2.0",
-     .replaced_by = "`LMOVE` with the `RIGHT` and `LEFT` arguments"},
-};
+constexpr RedisMeta kLpushMeta{
+    .key_flags = "RW insert", .history = {{kMultiElement24}}, .args = kLpushArgs};
+constexpr RedisMeta kRpushMeta{
+    .key_flags = "RW insert", .history = {{kMultiElement24}}, .args = kRpushArgs};
+constexpr RedisMeta kLpushxMeta{
+    .key_flags = "RW insert", .history = {{kMultiElement40}}, .args = kLpushxArgs};
+constexpr RedisMeta kRpushxMeta{
+    .key_flags = "RW insert", .history = {{kMultiElement40}}, .args = kRpushxArgs};
+constexpr RedisMeta kLpopMeta{
+    .key_flags = "RW access delete", .history = {{kPopCount}}, .args = kLpopArgs};
+constexpr RedisMeta kRpopMeta{
+    .key_flags = "RW access delete", .history = {{kPopCount}}, .args = kRpopArgs};
+constexpr RedisMeta kLrangeMeta{.key_flags = "RO access", .args = kLrangeArgs};
+constexpr RedisMeta kLlenMeta{.key_flags = "RO", .args = kLlenArgs};
+constexpr RedisMeta kLindexMeta{.key_flags = "RO access", .args = kLindexArgs};
+constexpr RedisMeta kLsetMeta{.key_flags = "RW update", .args = kLsetArgs};
+constexpr RedisMeta kLremMeta{.key_flags = "RW delete", .args = kLremArgs};
+constexpr RedisMeta kLinsertMeta{.key_flags = "RW insert", .args = kLinsertArgs};
+constexpr RedisMeta kLtrimMeta{.key_flags = "RW delete", .args = kLtrimArgs};
+constexpr RedisMeta kLposMeta{.key_flags = "RO access", .args = kLposArgs};
+constexpr RedisMeta kLmoveMeta{.key_specs = kMoveKeySpecs, .args = kLmoveArgs};
+constexpr RedisMeta kRpoplpushMeta{.key_specs = kMoveKeySpecs,
+                                   .deprecated_since = "6.2.0",
+                                   .replaced_by = "`LMOVE` with the `RIGHT` and `LEFT` arguments",
+                                   .args = kRpoplpushArgs};
 
 }  // namespace
-
-std::span<const RedisMeta> list_command_meta() {
-  return kListMeta;
-}
 
 void register_list_family(Registry& r) {
   register_object_ops(ObjType::kList, &kListOps);
@@ -602,7 +604,8 @@ void register_list_family(Registry& r) {
          .group = "list",
          .summary = "Prepend one or multiple elements to a list",
          .since = "1.0.0",
-         .complexity = kPushComplexity});
+         .complexity = kPushComplexity,
+         .meta = &kLpushMeta});
   r.add({.name = "rpush",
          .arity = -3,
          .flags = kWrite | kDenyOom | kFast,
@@ -612,7 +615,8 @@ void register_list_family(Registry& r) {
          .group = "list",
          .summary = "Append one or multiple elements to a list",
          .since = "1.0.0",
-         .complexity = kPushComplexity});
+         .complexity = kPushComplexity,
+         .meta = &kRpushMeta});
   r.add({.name = "lpushx",
          .arity = -3,
          .flags = kWrite | kDenyOom | kFast,
@@ -622,7 +626,8 @@ void register_list_family(Registry& r) {
          .group = "list",
          .summary = "Prepend an element to a list, only if the list exists",
          .since = "2.2.0",
-         .complexity = kPushComplexity});
+         .complexity = kPushComplexity,
+         .meta = &kLpushxMeta});
   r.add({.name = "rpushx",
          .arity = -3,
          .flags = kWrite | kDenyOom | kFast,
@@ -632,7 +637,8 @@ void register_list_family(Registry& r) {
          .group = "list",
          .summary = "Append an element to a list, only if the list exists",
          .since = "2.2.0",
-         .complexity = kPushComplexity});
+         .complexity = kPushComplexity,
+         .meta = &kRpushxMeta});
   r.add({.name = "lpop",
          .arity = -2,
          .flags = kWrite | kFast,
@@ -642,7 +648,8 @@ void register_list_family(Registry& r) {
          .group = "list",
          .summary = "Remove and get the first elements in a list",
          .since = "1.0.0",
-         .complexity = kPopComplexity});
+         .complexity = kPopComplexity,
+         .meta = &kLpopMeta});
   r.add({.name = "rpop",
          .arity = -2,
          .flags = kWrite | kFast,
@@ -652,7 +659,8 @@ void register_list_family(Registry& r) {
          .group = "list",
          .summary = "Remove and get the last elements in a list",
          .since = "1.0.0",
-         .complexity = kPopComplexity});
+         .complexity = kPopComplexity,
+         .meta = &kRpopMeta});
   r.add({.name = "lrange",
          .arity = 4,
          .flags = kReadOnly,
@@ -664,7 +672,8 @@ void register_list_family(Registry& r) {
          .since = "1.0.0",
          .complexity = "O(S+N) where S is the distance of start offset from HEAD for small "
                        "lists, from nearest end (HEAD or TAIL) for large lists; and N is the "
-                       "number of elements in the specified range."});
+                       "number of elements in the specified range.",
+         .meta = &kLrangeMeta});
   r.add({.name = "llen",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -674,7 +683,8 @@ void register_list_family(Registry& r) {
          .group = "list",
          .summary = "Get the length of a list",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kLlenMeta});
   r.add({.name = "lindex",
          .arity = 3,
          .flags = kReadOnly,
@@ -686,7 +696,8 @@ void register_list_family(Registry& r) {
          .since = "1.0.0",
          .complexity = "O(N) where N is the number of elements to traverse to get to the "
                        "element at index. This makes asking for the first or the last element "
-                       "of the list O(1)."});
+                       "of the list O(1).",
+         .meta = &kLindexMeta});
   r.add({.name = "lset",
          .arity = 4,
          .flags = kWrite | kDenyOom,
@@ -697,7 +708,8 @@ void register_list_family(Registry& r) {
          .summary = "Set the value of an element in a list by its index",
          .since = "1.0.0",
          .complexity = "O(N) where N is the length of the list. Setting either the first or the "
-                       "last element of the list is O(1)."});
+                       "last element of the list is O(1).",
+         .meta = &kLsetMeta});
   r.add({.name = "lrem",
          .arity = 4,
          .flags = kWrite,
@@ -708,7 +720,8 @@ void register_list_family(Registry& r) {
          .summary = "Remove elements from a list",
          .since = "1.0.0",
          .complexity = "O(N+M) where N is the length of the list and M is the number of "
-                       "elements removed."});
+                       "elements removed.",
+         .meta = &kLremMeta});
   r.add({.name = "linsert",
          .arity = 5,
          .flags = kWrite | kDenyOom,
@@ -721,7 +734,8 @@ void register_list_family(Registry& r) {
          .complexity = "O(N) where N is the number of elements to traverse before seeing the "
                        "value pivot. This means that inserting somewhere on the left end on the "
                        "list (head) can be considered O(1) and inserting somewhere on the right "
-                       "end (tail) is O(N)."});
+                       "end (tail) is O(N).",
+         .meta = &kLinsertMeta});
   r.add({.name = "ltrim",
          .arity = 4,
          .flags = kWrite,
@@ -731,7 +745,8 @@ void register_list_family(Registry& r) {
          .group = "list",
          .summary = "Trim a list to the specified range",
          .since = "1.0.0",
-         .complexity = "O(N) where N is the number of elements to be removed by the operation."});
+         .complexity = "O(N) where N is the number of elements to be removed by the operation.",
+         .meta = &kLtrimMeta});
   r.add({.name = "lpos",
          .arity = -3,
          .flags = kReadOnly,
@@ -744,7 +759,8 @@ void register_list_family(Registry& r) {
          .complexity = "O(N) where N is the number of elements in the list, for the average "
                        "case. When searching for elements near the head or the tail of the "
                        "list, or when the MAXLEN option is provided, the command may run in "
-                       "constant time."});
+                       "constant time.",
+         .meta = &kLposMeta});
   r.add({.name = "lmove",
          .arity = 5,
          .flags = kWrite | kDenyOom,
@@ -754,7 +770,8 @@ void register_list_family(Registry& r) {
          .group = "list",
          .summary = "Pop an element from a list, push it to another list and return it",
          .since = "6.2.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kLmoveMeta});
   r.add({.name = "rpoplpush",
          .arity = 3,
          .flags = kWrite | kDenyOom,
@@ -764,7 +781,8 @@ void register_list_family(Registry& r) {
          .group = "list",
          .summary = "Remove the last element in a list, prepend it to another list and return it",
          .since = "1.2.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kRpoplpushMeta});
 }
 
 }  // namespace shardis::server

@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "command_meta.h"
+
 namespace shardis::server {
 namespace {
 
@@ -178,6 +180,41 @@ void cmd_config(ConnContext& ctx) {
   run_subcommand(ctx, kConfigSubcommands, "CONFIG");
 }
 
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+#include "server_family_args.inc"
+
+constexpr std::string_view kAllShardsOk = "request_policy:all_shards response_policy:all_succeeded";
+constexpr HistoryEntry kFlushAsync = {"4.0.0", "Added the `ASYNC` flushing mode modifier."};
+constexpr HistoryEntry kFlushSync = {"6.2.0", "Added the `SYNC` flushing mode modifier."};
+
+constexpr SubcommandMeta kConfigSubcommandMeta[] = {
+    {.name = "config|get",
+     .arity = -3,
+     .flags = kAdmin | kNoScript | kLoading | kStale,
+     .acl = kAclAdmin | kAclSlow | kAclDangerous,
+     .summary = "Get the values of configuration parameters",
+     .since = "2.0.0",
+     .complexity = "O(N) when N is the number of configuration parameters provided",
+     .history = {{{"7.0.0", "Added the ability to pass multiple pattern parameters in one call"}}},
+     .args = kConfigGetArgs},
+    {.name = "config|help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclSlow,
+     .summary = kHelpSummary,
+     .since = "5.0.0",
+     .complexity = "O(1)"},
+};
+
+constexpr RedisMeta kDbsizeMeta{.tips = "request_policy:all_shards response_policy:agg_sum"};
+constexpr RedisMeta kFlushdbMeta{
+    .tips = kAllShardsOk, .history = {{kFlushAsync, kFlushSync}}, .args = kFlushdbArgs};
+constexpr RedisMeta kFlushallMeta{
+    .tips = kAllShardsOk, .history = {{kFlushAsync, kFlushSync}}, .args = kFlushallArgs};
+constexpr RedisMeta kSwapdbMeta{.args = kSwapdbArgs};
+constexpr RedisMeta kConfigMeta{.subcommands = kConfigSubcommandMeta};
+
 }  // namespace
 
 void register_server_family(Registry& r) {
@@ -191,7 +228,8 @@ void register_server_family(Registry& r) {
          .group = "server",
          .summary = "Return the number of keys in the selected database",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kDbsizeMeta});
   r.add({.name = "flushdb",
          .arity = -1,
          .flags = kWrite,
@@ -203,7 +241,8 @@ void register_server_family(Registry& r) {
          .group = "server",
          .summary = "Remove all keys from the current database",
          .since = "1.0.0",
-         .complexity = "O(N) where N is the number of keys in the selected database"});
+         .complexity = "O(N) where N is the number of keys in the selected database",
+         .meta = &kFlushdbMeta});
   r.add({.name = "flushall",
          .arity = -1,
          .flags = kWrite,
@@ -215,7 +254,8 @@ void register_server_family(Registry& r) {
          .group = "server",
          .summary = "Remove all keys from all databases",
          .since = "1.0.0",
-         .complexity = "O(N) where N is the total number of keys in all databases"});
+         .complexity = "O(N) where N is the total number of keys in all databases",
+         .meta = &kFlushallMeta});
   r.add({.name = "swapdb",
          .arity = 3,
          .flags = kWrite | kFast,
@@ -229,7 +269,8 @@ void register_server_family(Registry& r) {
          .since = "4.0.0",
          .complexity =
              "O(N) where N is the count of clients watching or blocking on keys from both "
-             "databases."});
+             "databases.",
+         .meta = &kSwapdbMeta});
   // A container command: COMMAND INFO reports no flags of its own, as Redis does.
   r.add({.name = "config",
          .arity = -2,
@@ -239,7 +280,8 @@ void register_server_family(Registry& r) {
          .group = "server",
          .summary = "A container for server configuration commands",
          .since = "2.0.0",
-         .complexity = "Depends on subcommand."});
+         .complexity = "Depends on subcommand.",
+         .meta = &kConfigMeta});
 }
 
 }  // namespace shardis::server

@@ -32,6 +32,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "command_meta.h"
+
 namespace shardis::server {
 namespace {
 
@@ -409,6 +411,28 @@ void merge_sintercard(ArgList args, std::span<PartResult> parts, proto::ReplyBui
   rb.integer(set_inter_card(in.sets, a.limit));
 }
 
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+#include "set_algebra_family_args.inc"
+
+constexpr std::string_view kOrderTip = "nondeterministic_output_order";
+constexpr KeySpecMeta kStoreDest{.index = 1, .flags = "OW update"};
+constexpr KeySpecMeta kStoreSources{.index = 2, .flags = "RO access", .lastkey = -1};
+
+constexpr RedisMeta kSinterMeta{.key_flags = "RO access", .tips = kOrderTip, .args = kSinterArgs};
+constexpr RedisMeta kSunionMeta{.key_flags = "RO access", .tips = kOrderTip, .args = kSunionArgs};
+constexpr RedisMeta kSdiffMeta{.key_flags = "RO access", .tips = kOrderTip, .args = kSdiffArgs};
+constexpr RedisMeta kSintercardMeta{
+    .key_specs =
+        {{{.index = 1, .flags = "RO access", .keynum = true, .keynumidx = 0, .firstkey = 1}}},
+    .args = kSintercardArgs};
+constexpr RedisMeta kSinterstoreMeta{
+    .key_specs = {{{.index = 1, .flags = "RW update"}, kStoreSources}}, .args = kSinterstoreArgs};
+constexpr RedisMeta kSunionstoreMeta{.key_specs = {{kStoreDest, kStoreSources}},
+                                     .args = kSunionstoreArgs};
+constexpr RedisMeta kSdiffstoreMeta{.key_specs = {{kStoreDest, kStoreSources}},
+                                    .args = kSdiffstoreArgs};
+
 }  // namespace
 
 void register_set_algebra_family(Registry& r) {
@@ -432,7 +456,8 @@ void register_set_algebra_family(Registry& r) {
          .group = "set",
          .summary = "Intersect multiple sets",
          .since = "1.0.0",
-         .complexity = kInterComplexity});
+         .complexity = kInterComplexity,
+         .meta = &kSinterMeta});
   r.add({.name = "sunion",
          .arity = -2,
          .flags = kReadOnly,
@@ -446,7 +471,8 @@ void register_set_algebra_family(Registry& r) {
          .group = "set",
          .summary = "Add multiple sets",
          .since = "1.0.0",
-         .complexity = kUnionComplexity});
+         .complexity = kUnionComplexity,
+         .meta = &kSunionMeta});
   r.add({.name = "sdiff",
          .arity = -2,
          .flags = kReadOnly,
@@ -460,7 +486,8 @@ void register_set_algebra_family(Registry& r) {
          .group = "set",
          .summary = "Subtract multiple sets",
          .since = "1.0.0",
-         .complexity = kUnionComplexity});
+         .complexity = kUnionComplexity,
+         .meta = &kSdiffMeta});
   r.add({.name = "sintercard",
          .arity = -3,
          .flags = kReadOnly,
@@ -476,7 +503,8 @@ void register_set_algebra_family(Registry& r) {
          .group = "set",
          .summary = "Intersect multiple sets and return the cardinality of the result",
          .since = "7.0.0",
-         .complexity = kInterComplexity});
+         .complexity = kInterComplexity,
+         .meta = &kSintercardMeta});
   r.add({.name = "sinterstore",
          .arity = -3,
          .flags = kWrite | kDenyOom,
@@ -486,7 +514,8 @@ void register_set_algebra_family(Registry& r) {
          .group = "set",
          .summary = "Intersect multiple sets and store the resulting set in a key",
          .since = "1.0.0",
-         .complexity = kInterComplexity});
+         .complexity = kInterComplexity,
+         .meta = &kSinterstoreMeta});
   r.add({.name = "sunionstore",
          .arity = -3,
          .flags = kWrite | kDenyOom,
@@ -496,7 +525,8 @@ void register_set_algebra_family(Registry& r) {
          .group = "set",
          .summary = "Add multiple sets and store the resulting set in a key",
          .since = "1.0.0",
-         .complexity = kUnionComplexity});
+         .complexity = kUnionComplexity,
+         .meta = &kSunionstoreMeta});
   r.add({.name = "sdiffstore",
          .arity = -3,
          .flags = kWrite | kDenyOom,
@@ -506,7 +536,8 @@ void register_set_algebra_family(Registry& r) {
          .group = "set",
          .summary = "Subtract multiple sets and store the resulting set in a key",
          .since = "1.0.0",
-         .complexity = kUnionComplexity});
+         .complexity = kUnionComplexity,
+         .meta = &kSdiffstoreMeta});
 }
 
 }  // namespace shardis::server

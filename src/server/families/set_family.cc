@@ -1,7 +1,7 @@
 // Set commands on one key (SADD, SREM, SMEMBERS, SISMEMBER, SMISMEMBER, SCARD, SPOP,
 // SRANDMEMBER, SSCAN) and SMOVE, with Redis 7.0's replies and errors; the set algebra (SINTER,
 // SUNION, SDIFF, SINTERCARD and the *STORE forms) is in set_algebra_family.cc. This file also
-// holds the set type's ObjectOps and the COMMAND INFO metadata of every set command.
+// holds the set type's ObjectOps.
 //
 // Each cmd_* runs on the shard that owns its key(s): it parses the arguments, calls an op_* that
 // works on the Db alone and returns a result, then writes exactly one reply. A read op may return
@@ -416,48 +416,37 @@ const char* set_encoding(const void* obj) {
 }
 constexpr ObjectOps kSetOps{destroy_set, clone_set, set_bytes, set_encoding};
 
-// ---- COMMAND INFO / DOCS metadata ----
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+#include "set_family_args.inc"
 
 constexpr HistoryEntry kMultipleMembers{"2.4.0", "Accepts multiple `member` arguments."};
-constexpr std::string_view kOrderTip = "nondeterministic_output_order";
-constexpr KeySpecMeta kStoreDest{.index = 1, .flags = "OW update"};
-constexpr KeySpecMeta kStoreSources{.index = 2, .flags = "RO access", .lastkey = -1};
 
-constexpr RedisMeta kSetMeta[] = {
-    {.name = "sadd", .key_flags = "RW insert", .history = {{kMultipleMembers}}},
-    {.name = "srem", .key_flags = "RW delete", .history = {{kMultipleMembers}}},
-    {.name = "smembers", .key_flags = "RO access", .tips = kOrderTip},
-    {.name = "sismember", .key_flags = "RO"},
-    {.name = "smismember", .key_flags = "RO access"},
-    {.name = "scard", .key_flags = "RO"},
-    {.name = "spop",
-     .key_flags = "RW access delete",
-     .tips = "nondeterministic_output",
-     .history = {{{"3.2.0", "Added the `count` argument."}}}},
-    {.name = "srandmember",
-     .key_flags = "RO access",
-     .tips = "nondeterministic_output",
-     .history = {{{"2.6.0", "Added the optional `count` argument."}}}},
-    {.name = "sscan", .key_flags = "RO access", .tips = "nondeterministic_output"},
-    {.name = "smove",
-     .key_specs = {{{.index = 1, .flags = "RW access delete"},
-                    {.index = 2, .flags = "RW insert"}}}},
-    {.name = "sinter", .key_flags = "RO access", .tips = kOrderTip},
-    {.name = "sunion", .key_flags = "RO access", .tips = kOrderTip},
-    {.name = "sdiff", .key_flags = "RO access", .tips = kOrderTip},
-    {.name = "sintercard",
-     .key_specs =
-         {{{.index = 1, .flags = "RO access", .keynum = true, .keynumidx = 0, .firstkey = 1}}}},
-    {.name = "sinterstore", .key_specs = {{{.index = 1, .flags = "RW update"}, kStoreSources}}},
-    {.name = "sunionstore", .key_specs = {{kStoreDest, kStoreSources}}},
-    {.name = "sdiffstore", .key_specs = {{kStoreDest, kStoreSources}}},
-};
+constexpr RedisMeta kSaddMeta{
+    .key_flags = "RW insert", .history = {{kMultipleMembers}}, .args = kSaddArgs};
+constexpr RedisMeta kSremMeta{
+    .key_flags = "RW delete", .history = {{kMultipleMembers}}, .args = kSremArgs};
+constexpr RedisMeta kSmembersMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output_order", .args = kSmembersArgs};
+constexpr RedisMeta kSismemberMeta{.key_flags = "RO", .args = kSismemberArgs};
+constexpr RedisMeta kSmismemberMeta{.key_flags = "RO access", .args = kSmismemberArgs};
+constexpr RedisMeta kScardMeta{.key_flags = "RO", .args = kScardArgs};
+constexpr RedisMeta kSpopMeta{.key_flags = "RW access delete",
+                              .tips = "nondeterministic_output",
+                              .history = {{{"3.2.0", "Added the `count` argument."}}},
+                              .args = kSpopArgs};
+constexpr RedisMeta kSrandmemberMeta{
+    .key_flags = "RO access",
+    .tips = "nondeterministic_output",
+    .history = {{{"2.6.0", "Added the optional `count` argument."}}},
+    .args = kSrandmemberArgs};
+constexpr RedisMeta kSscanMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output", .args = kSscanArgs};
+constexpr RedisMeta kSmoveMeta{
+    .key_specs = {{{.index = 1, .flags = "RW access delete"}, {.index = 2, .flags = "RW insert"}}},
+    .args = kSmoveArgs};
 
 }  // namespace
-
-std::span<const RedisMeta> set_command_meta() {
-  return kSetMeta;
-}
 
 void register_set_family(Registry& r) {
   register_object_ops(ObjType::kSet, &kSetOps);
@@ -474,7 +463,8 @@ void register_set_family(Registry& r) {
          .summary = "Add one or more members to a set",
          .since = "1.0.0",
          .complexity = "O(1) for each element added, so O(N) to add N elements when the command "
-                       "is called with multiple arguments."});
+                       "is called with multiple arguments.",
+         .meta = &kSaddMeta});
   r.add({.name = "srem",
          .arity = -3,
          .flags = kWrite | kFast,
@@ -484,7 +474,8 @@ void register_set_family(Registry& r) {
          .group = "set",
          .summary = "Remove one or more members from a set",
          .since = "1.0.0",
-         .complexity = "O(N) where N is the number of members to be removed."});
+         .complexity = "O(N) where N is the number of members to be removed.",
+         .meta = &kSremMeta});
   r.add({.name = "smembers",
          .arity = 2,
          .flags = kReadOnly,
@@ -494,7 +485,8 @@ void register_set_family(Registry& r) {
          .group = "set",
          .summary = "Get all the members in a set",
          .since = "1.0.0",
-         .complexity = "O(N) where N is the set cardinality."});
+         .complexity = "O(N) where N is the set cardinality.",
+         .meta = &kSmembersMeta});
   r.add({.name = "sismember",
          .arity = 3,
          .flags = kReadOnly | kFast,
@@ -504,7 +496,8 @@ void register_set_family(Registry& r) {
          .group = "set",
          .summary = "Determine if a given value is a member of a set",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kSismemberMeta});
   r.add({.name = "smismember",
          .arity = -3,
          .flags = kReadOnly | kFast,
@@ -514,7 +507,8 @@ void register_set_family(Registry& r) {
          .group = "set",
          .summary = "Returns the membership associated with the given elements for a set",
          .since = "6.2.0",
-         .complexity = "O(N) where N is the number of elements being checked for membership"});
+         .complexity = "O(N) where N is the number of elements being checked for membership",
+         .meta = &kSmismemberMeta});
   r.add({.name = "scard",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -524,7 +518,8 @@ void register_set_family(Registry& r) {
          .group = "set",
          .summary = "Get the number of members in a set",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kScardMeta});
   r.add({.name = "spop",
          .arity = -2,
          .flags = kWrite | kFast,
@@ -535,7 +530,8 @@ void register_set_family(Registry& r) {
          .summary = "Remove and return one or multiple random members from a set",
          .since = "1.0.0",
          .complexity = "Without the count argument O(1), otherwise O(N) where N is the value of "
-                       "the passed count."});
+                       "the passed count.",
+         .meta = &kSpopMeta});
   r.add({.name = "srandmember",
          .arity = -2,
          .flags = kReadOnly,
@@ -546,7 +542,8 @@ void register_set_family(Registry& r) {
          .summary = "Get one or multiple random members from a set",
          .since = "1.0.0",
          .complexity = "Without the count argument O(1), otherwise O(N) where N is the absolute "
-                       "value of the passed count."});
+                       "value of the passed count.",
+         .meta = &kSrandmemberMeta});
   r.add({.name = "sscan",
          .arity = -3,
          .flags = kReadOnly,
@@ -558,7 +555,8 @@ void register_set_family(Registry& r) {
          .since = "2.8.0",
          .complexity = "O(1) for every call. O(N) for a complete iteration, including enough "
                        "command calls for the cursor to return back to 0. N is the number of "
-                       "elements inside the collection.."});
+                       "elements inside the collection..",
+         .meta = &kSscanMeta});
   r.add({.name = "smove",
          .arity = 4,
          .flags = kWrite | kFast,
@@ -568,7 +566,8 @@ void register_set_family(Registry& r) {
          .group = "set",
          .summary = "Move a member from one set to another",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kSmoveMeta});
   register_set_algebra_family(r);
 }
 

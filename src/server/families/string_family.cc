@@ -29,6 +29,8 @@
 #include <string_view>
 #include <vector>
 
+#include "command_meta.h"
+
 namespace shardis::server {
 namespace {
 
@@ -573,6 +575,61 @@ void cmd_incrbyfloat(ExecContext& ctx) {
   ctx.rb.bulk(res.text);
 }
 
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+#include "string_family_args.inc"
+
+// SET reads the old value only with GET (any argument after the value).
+std::string_view set_key_flags(ArgList args) {
+  for (size_t i = 3; i < args.size(); ++i) {
+    if (base::iequals(args[i], "get")) return "RW access update";
+  }
+  return "OW update";
+}
+
+constexpr RedisMeta kGetMeta{.key_flags = "RO access", .args = kGetArgs};
+constexpr RedisMeta kSetMeta{
+    .key_flags = "RW access update variable_flags",
+    .key_notes = "RW and ACCESS due to the optional `GET` argument",
+    .variable_key_flags = set_key_flags,
+    .history = {{{"2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."},
+                 {"6.0.0", "Added the `KEEPTTL` option."},
+                 {"6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."},
+                 {"7.0.0", "Allowed the `NX` and `GET` options to be used together."}}},
+    .args = kSetArgs};
+constexpr RedisMeta kSetnxMeta{.key_flags = "OW insert", .args = kSetnxArgs};
+constexpr RedisMeta kSetexMeta{.key_flags = "OW update", .args = kSetexArgs};
+constexpr RedisMeta kPsetexMeta{.key_flags = "OW update", .args = kPsetexArgs};
+constexpr RedisMeta kGetsetMeta{.key_flags = "RW access update",
+                                .deprecated_since = "6.2.0",
+                                .replaced_by = "`SET` with the `!GET` argument",
+                                .args = kGetsetArgs};
+constexpr RedisMeta kGetdelMeta{.key_flags = "RW access delete", .args = kGetdelArgs};
+constexpr RedisMeta kGetexMeta{.key_flags = "RW access update",
+                               .key_notes = "RW and UPDATE because it changes the TTL",
+                               .args = kGetexArgs};
+constexpr RedisMeta kMgetMeta{
+    .key_flags = "RO access", .tips = "request_policy:multi_shard", .args = kMgetArgs};
+constexpr RedisMeta kMsetMeta{.key_flags = "OW update",
+                              .tips = "request_policy:multi_shard response_policy:all_succeeded",
+                              .args = kMsetArgs};
+constexpr RedisMeta kMsetnxMeta{.key_flags = "OW insert",
+                                .tips = "request_policy:multi_shard response_policy:agg_min",
+                                .args = kMsetnxArgs};
+constexpr RedisMeta kAppendMeta{.key_flags = "RW insert", .args = kAppendArgs};
+constexpr RedisMeta kStrlenMeta{.key_flags = "RO", .args = kStrlenArgs};
+constexpr RedisMeta kGetrangeMeta{.key_flags = "RO access", .args = kGetrangeArgs};
+constexpr RedisMeta kSubstrMeta{.key_flags = "RO access",
+                                .deprecated_since = "2.0.0",
+                                .replaced_by = "`GETRANGE`",
+                                .args = kSubstrArgs};
+constexpr RedisMeta kSetrangeMeta{.key_flags = "RW update", .args = kSetrangeArgs};
+constexpr RedisMeta kIncrMeta{.key_flags = "RW access update", .args = kIncrArgs};
+constexpr RedisMeta kDecrMeta{.key_flags = "RW access update", .args = kDecrArgs};
+constexpr RedisMeta kIncrbyMeta{.key_flags = "RW access update", .args = kIncrbyArgs};
+constexpr RedisMeta kDecrbyMeta{.key_flags = "RW access update", .args = kDecrbyArgs};
+constexpr RedisMeta kIncrbyfloatMeta{.key_flags = "RW access update", .args = kIncrbyfloatArgs};
+
 }  // namespace
 
 void register_string_family(Registry& r) {
@@ -589,7 +646,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Get the value of a key",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kGetMeta});
   r.add({.name = "set",
          .arity = -3,
          .flags = kWrite | kDenyOom,
@@ -599,7 +657,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Set the string value of a key",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kSetMeta});
   r.add({.name = "setnx",
          .arity = 3,
          .flags = kWrite | kDenyOom | kFast,
@@ -609,7 +668,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Set the value of a key, only if the key does not exist",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kSetnxMeta});
   r.add({.name = "setex",
          .arity = 4,
          .flags = kWrite | kDenyOom,
@@ -619,7 +679,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Set the value and expiration of a key",
          .since = "2.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kSetexMeta});
   r.add({.name = "psetex",
          .arity = 4,
          .flags = kWrite | kDenyOom,
@@ -629,7 +690,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Set the value and expiration in milliseconds of a key",
          .since = "2.6.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kPsetexMeta});
   r.add({.name = "getset",
          .arity = 3,
          .flags = kWrite | kDenyOom | kFast,
@@ -639,7 +701,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Set the string value of a key and return its old value",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kGetsetMeta});
   r.add({.name = "getdel",
          .arity = 2,
          .flags = kWrite | kFast,
@@ -649,7 +712,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Get the value of a key and delete the key",
          .since = "6.2.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kGetdelMeta});
   r.add({.name = "getex",
          .arity = -2,
          .flags = kWrite | kFast,
@@ -659,7 +723,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Get the value of a key and optionally set its expiration",
          .since = "6.2.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kGetexMeta});
   r.add({.name = "mget",
          .arity = -2,
          .flags = kReadOnly | kFast,
@@ -671,7 +736,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Get the values of all the given keys",
          .since = "1.0.0",
-         .complexity = "O(N) where N is the number of keys to retrieve."});
+         .complexity = "O(N) where N is the number of keys to retrieve.",
+         .meta = &kMgetMeta});
   r.add({.name = "mset",
          .arity = -3,
          .flags = kWrite | kDenyOom,
@@ -684,7 +750,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Set multiple keys to multiple values",
          .since = "1.0.1",
-         .complexity = "O(N) where N is the number of keys to set."});
+         .complexity = "O(N) where N is the number of keys to set.",
+         .meta = &kMsetMeta});
   r.add({.name = "msetnx",
          .arity = -3,
          .flags = kWrite | kDenyOom,
@@ -695,7 +762,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Set multiple keys to multiple values, only if none of the keys exist",
          .since = "1.0.1",
-         .complexity = "O(N) where N is the number of keys to set."});
+         .complexity = "O(N) where N is the number of keys to set.",
+         .meta = &kMsetnxMeta});
   r.add({.name = "append",
          .arity = 3,
          .flags = kWrite | kDenyOom | kFast,
@@ -708,7 +776,8 @@ void register_string_family(Registry& r) {
          .complexity =
              "O(1). The amortized time complexity is O(1) assuming the appended value is small "
              "and the already present value is of any size, since the dynamic string library "
-             "used by Redis will double the free space available on every reallocation."});
+             "used by Redis will double the free space available on every reallocation.",
+         .meta = &kAppendMeta});
   r.add({.name = "strlen",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -718,7 +787,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Get the length of the value stored in a key",
          .since = "2.2.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kStrlenMeta});
   constexpr std::string_view kGetrangeComplexity =
       "O(N) where N is the length of the returned string. The complexity is ultimately "
       "determined by the returned length, but because creating a substring from an existing "
@@ -732,7 +802,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Get a substring of the string stored at a key",
          .since = "2.4.0",
-         .complexity = kGetrangeComplexity});
+         .complexity = kGetrangeComplexity,
+         .meta = &kGetrangeMeta});
   r.add({.name = "substr",
          .arity = 4,
          .flags = kReadOnly,
@@ -742,7 +813,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Get a substring of the string stored at a key",
          .since = "1.0.0",
-         .complexity = kGetrangeComplexity});
+         .complexity = kGetrangeComplexity,
+         .meta = &kSubstrMeta});
   r.add({.name = "setrange",
          .arity = 4,
          .flags = kWrite | kDenyOom,
@@ -755,7 +827,8 @@ void register_string_family(Registry& r) {
          .complexity =
              "O(1), not counting the time taken to copy the new string in place. Usually, this "
              "string is very small so the amortized complexity is O(1). Otherwise, complexity is "
-             "O(M) with M being the length of the value argument."});
+             "O(M) with M being the length of the value argument.",
+         .meta = &kSetrangeMeta});
   r.add({.name = "incr",
          .arity = 2,
          .flags = kWrite | kDenyOom | kFast,
@@ -765,7 +838,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Increment the integer value of a key by one",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kIncrMeta});
   r.add({.name = "decr",
          .arity = 2,
          .flags = kWrite | kDenyOom | kFast,
@@ -775,7 +849,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Decrement the integer value of a key by one",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kDecrMeta});
   r.add({.name = "incrby",
          .arity = 3,
          .flags = kWrite | kDenyOom | kFast,
@@ -785,7 +860,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Increment the integer value of a key by the given amount",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kIncrbyMeta});
   r.add({.name = "decrby",
          .arity = 3,
          .flags = kWrite | kDenyOom | kFast,
@@ -795,7 +871,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Decrement the integer value of a key by the given number",
          .since = "1.0.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kDecrbyMeta});
   r.add({.name = "incrbyfloat",
          .arity = 3,
          .flags = kWrite | kDenyOom | kFast,
@@ -805,7 +882,8 @@ void register_string_family(Registry& r) {
          .group = "string",
          .summary = "Increment the float value of a key by the given amount",
          .since = "2.6.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kIncrbyfloatMeta});
 }
 
 }  // namespace shardis::server

@@ -37,6 +37,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "command_meta.h"
 #include "zset_family.h"
 
 namespace shardis::server {
@@ -430,6 +431,26 @@ std::vector<uint32_t> store_keys(ArgList args) {
   return out;
 }
 
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+#include "zset_algebra_family_args.inc"
+
+constexpr KeySpecMeta kStoreDest{.index = 1, .flags = "OW update"};
+constexpr KeySpecMeta kNumkeysSources{
+    .index = 1, .flags = "RO access", .keynum = true, .keynumidx = 0, .firstkey = 1};
+constexpr KeySpecMeta kStoreNumkeysSources{
+    .index = 2, .flags = "RO access", .keynum = true, .keynumidx = 0, .firstkey = 1};
+
+constexpr RedisMeta kZunionMeta{.key_specs = {{kNumkeysSources}}, .args = kZunionArgs};
+constexpr RedisMeta kZinterMeta{.key_specs = {{kNumkeysSources}}, .args = kZinterArgs};
+constexpr RedisMeta kZdiffMeta{.key_specs = {{kNumkeysSources}}, .args = kZdiffArgs};
+constexpr RedisMeta kZunionstoreMeta{.key_specs = {{kStoreDest, kStoreNumkeysSources}},
+                                     .args = kZunionstoreArgs};
+constexpr RedisMeta kZinterstoreMeta{.key_specs = {{kStoreDest, kStoreNumkeysSources}},
+                                     .args = kZinterstoreArgs};
+constexpr RedisMeta kZdiffstoreMeta{.key_specs = {{kStoreDest, kStoreNumkeysSources}},
+                                    .args = kZdiffstoreArgs};
+
 }  // namespace
 
 void register_zset_algebra_family(Registry& r) {
@@ -458,7 +479,8 @@ void register_zset_algebra_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Add multiple sorted sets",
          .since = "6.2.0",
-         .complexity = kUnionComplexity});
+         .complexity = kUnionComplexity,
+         .meta = &kZunionMeta});
   r.add({.name = "zinter",
          .arity = -3,
          .flags = kReadOnly,
@@ -472,7 +494,8 @@ void register_zset_algebra_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Intersect multiple sorted sets",
          .since = "6.2.0",
-         .complexity = kInterComplexity});
+         .complexity = kInterComplexity,
+         .meta = &kZinterMeta});
   r.add({.name = "zdiff",
          .arity = -3,
          .flags = kReadOnly,
@@ -486,7 +509,8 @@ void register_zset_algebra_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Subtract multiple sorted sets",
          .since = "6.2.0",
-         .complexity = kDiffComplexity});
+         .complexity = kDiffComplexity,
+         .meta = &kZdiffMeta});
   r.add({.name = "zunionstore",
          .arity = -4,
          .flags = kWrite | kDenyOom,
@@ -498,7 +522,8 @@ void register_zset_algebra_family(Registry& r) {
          .summary = "Add multiple sorted sets and store the resulting sorted set in a new key",
          .since = "2.0.0",
          .complexity = "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted "
-                       "sets, and M being the number of elements in the resulting sorted set."});
+                       "sets, and M being the number of elements in the resulting sorted set.",
+         .meta = &kZunionstoreMeta});
   r.add(
       {.name = "zinterstore",
        .arity = -4,
@@ -510,7 +535,8 @@ void register_zset_algebra_family(Registry& r) {
        .group = "sorted-set",
        .summary = "Intersect multiple sorted sets and store the resulting sorted set in a new key",
        .since = "2.0.0",
-       .complexity = kInterComplexity});
+       .complexity = kInterComplexity,
+       .meta = &kZinterstoreMeta});
   r.add({.name = "zdiffstore",
          .arity = -4,
          .flags = kWrite | kDenyOom,
@@ -521,7 +547,8 @@ void register_zset_algebra_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Subtract multiple sorted sets and store the resulting sorted set in a new key",
          .since = "6.2.0",
-         .complexity = kDiffComplexity});
+         .complexity = kDiffComplexity,
+         .meta = &kZdiffstoreMeta});
 }
 
 }  // namespace shardis::server

@@ -1,9 +1,8 @@
 // Sorted-set commands on single members and whole keys: ZADD, ZINCRBY, ZREM, ZSCORE, ZMSCORE,
 // ZCARD, ZRANK, ZREVRANK, ZPOPMIN, ZPOPMAX, ZRANDMEMBER and ZSCAN, with Redis 7.0's replies and
 // errors. This file also holds what the sorted-set files share (zset_family.h), the zset type's
-// ObjectOps, the COMMAND INFO metadata of every sorted-set command, and register_zset_family,
-// which registers the range commands (zset_range_family.cc) and the algebra
-// (zset_algebra_family.cc) too.
+// ObjectOps, and register_zset_family, which registers the range commands (zset_range_family.cc)
+// and the algebra (zset_algebra_family.cc) too.
 //
 // Each cmd_* runs on the shard that owns its key: it parses every argument first (Redis reports
 // argument errors before WRONGTYPE), looks the key up once, and writes one reply. The value is a
@@ -457,96 +456,53 @@ const char* zset_encoding(const void* obj) {
 
 constexpr ObjectOps kZsetOps{destroy_zset, clone_zset, zset_bytes, zset_encoding};
 
-// ---- COMMAND INFO / DOCS metadata ----
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+#include "zset_family_args.inc"
 
 constexpr HistoryEntry kMultipleElements{"2.4.0", "Accepts multiple elements."};
-constexpr std::string_view kReadAccess = "RO access";
-constexpr KeySpecMeta kStoreDest{.index = 1, .flags = "OW update"};
-constexpr KeySpecMeta kNumkeysSources{
-    .index = 1, .flags = "RO access", .keynum = true, .keynumidx = 0, .firstkey = 1};
-constexpr KeySpecMeta kStoreNumkeysSources{
-    .index = 2, .flags = "RO access", .keynum = true, .keynumidx = 0, .firstkey = 1};
 
-constexpr RedisMeta kZsetMeta[] = {
-    {.name = "zadd",
-     .key_flags = "RW update",
-     .history = {{kMultipleElements,
-                  {"3.0.2", "Added the `XX`, `NX`, `CH` and `INCR` options."},
-                  {"6.2.0", "Added the `GT` and `LT` options."}}}},
-    {.name = "zincrby", .key_flags = "RW access update"},
-    {.name = "zrem", .key_flags = "RW delete", .history = {{kMultipleElements}}},
-    {.name = "zscore", .key_flags = kReadAccess},
-    {.name = "zmscore", .key_flags = kReadAccess},
-    {.name = "zcard", .key_flags = "RO"},
-    {.name = "zcount", .key_flags = kReadAccess},
-    {.name = "zlexcount", .key_flags = kReadAccess},
-    {.name = "zrank", .key_flags = kReadAccess},
-    {.name = "zrevrank", .key_flags = kReadAccess},
-    {.name = "zrange",
-     .key_flags = kReadAccess,
-     .history = {{{"6.2.0", "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options."}}}},
-    {.name = "zrangestore", .key_specs = {{kStoreDest, {.index = 2, .flags = "RO access"}}}},
-    {.name = "zrangebyscore",
-     .key_flags = kReadAccess,
-     .deprecated_since = "6.2.0",
-     .replaced_by = "`ZRANGE` with the `BYSCORE` argument",
-     .history = {{{"2.0.0", "Added the `WITHSCORES` modifier."}}}},
-    {.name = "zrevrangebyscore",
-     .key_flags = kReadAccess,
-     .deprecated_since = "6.2.0",
-     .replaced_by = "`ZRANGE` with the `REV` and `BYSCORE` arguments",
-     .history = {{{"2.1.6", "`min` and `max` can be exclusive."}}}},
-    {.name = "zrangebylex",
-     .key_flags = kReadAccess,
-     .deprecated_since = "6.2.0",
-     .replaced_by = "`ZRANGE` with the `BYLEX` argument"},
-    {.name = "zrevrangebylex",
-     .key_flags = kReadAccess,
-     .deprecated_since = "6.2.0",
-     .replaced_by = "`ZRANGE` with the `REV` and `BYLEX` arguments"},
-    {.name = "zrevrange",
-     .key_flags = kReadAccess,
-     .deprecated_since = "6.2.0",
-     .replaced_by = "`ZRANGE` with the `REV` argument"},
-    {.name = "zpopmin", .key_flags = "RW access delete"},
-    {.name = "zpopmax", .key_flags = "RW access delete"},
-    {.name = "zremrangebyrank", .key_flags = "RW delete"},
-    {.name = "zremrangebyscore", .key_flags = "RW delete"},
-    {.name = "zremrangebylex", .key_flags = "RW delete"},
-    {.name = "zrandmember", .key_flags = kReadAccess, .tips = "nondeterministic_output"},
-    {.name = "zscan", .key_flags = kReadAccess, .tips = "nondeterministic_output"},
-    {.name = "zunion", .key_specs = {{kNumkeysSources}}},
-    {.name = "zinter", .key_specs = {{kNumkeysSources}}},
-    {.name = "zdiff", .key_specs = {{kNumkeysSources}}},
-    {.name = "zunionstore", .key_specs = {{kStoreDest, kStoreNumkeysSources}}},
-    {.name = "zinterstore", .key_specs = {{kStoreDest, kStoreNumkeysSources}}},
-    {.name = "zdiffstore", .key_specs = {{kStoreDest, kStoreNumkeysSources}}},
-};
+constexpr RedisMeta kZaddMeta{
+    .key_flags = "RW update",
+    .history = {{kMultipleElements,
+                 {"3.0.2", "Added the `XX`, `NX`, `CH` and `INCR` options."},
+                 {"6.2.0", "Added the `GT` and `LT` options."}}},
+    .args = kZaddArgs};
+constexpr RedisMeta kZincrbyMeta{.key_flags = "RW access update", .args = kZincrbyArgs};
+constexpr RedisMeta kZremMeta{
+    .key_flags = "RW delete", .history = {{kMultipleElements}}, .args = kZremArgs};
+constexpr RedisMeta kZscoreMeta{.key_flags = "RO access", .args = kZscoreArgs};
+constexpr RedisMeta kZmscoreMeta{.key_flags = "RO access", .args = kZmscoreArgs};
+constexpr RedisMeta kZcardMeta{.key_flags = "RO", .args = kZcardArgs};
+constexpr RedisMeta kZrankMeta{.key_flags = "RO access", .args = kZrankArgs};
+constexpr RedisMeta kZrevrankMeta{.key_flags = "RO access", .args = kZrevrankArgs};
+constexpr RedisMeta kZpopminMeta{.key_flags = "RW access delete", .args = kZpopminArgs};
+constexpr RedisMeta kZpopmaxMeta{.key_flags = "RW access delete", .args = kZpopmaxArgs};
+constexpr RedisMeta kZrandmemberMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output", .args = kZrandmemberArgs};
+constexpr RedisMeta kZscanMeta{
+    .key_flags = "RO access", .tips = "nondeterministic_output", .args = kZscanArgs};
 
 }  // namespace
-
-std::span<const RedisMeta> zset_command_meta() {
-  return kZsetMeta;
-}
 
 void register_zset_family(Registry& r) {
   register_object_ops(ObjType::kZSet, &kZsetOps);
   constexpr uint32_t kReadFast = kAclRead | kAclSortedSet | kAclFast;
   constexpr uint32_t kReadSlow = kAclRead | kAclSortedSet | kAclSlow;
   constexpr uint32_t kWriteFast = kAclWrite | kAclSortedSet | kAclFast;
-  r.add(
-      {.name = "zadd",
-       .arity = -4,
-       .flags = kWrite | kDenyOom | kFast,
-       .keys = {1, 1, 1},
-       .run = cmd_zadd,
-       .acl = kWriteFast,
-       .group = "sorted-set",
-       .summary =
-           "Add one or more members to a sorted set, or update its score if it already exists",
-       .since = "1.2.0",
-       .complexity =
-           "O(log(N)) for each item added, where N is the number of elements in the sorted set."});
+  r.add({.name = "zadd",
+         .arity = -4,
+         .flags = kWrite | kDenyOom | kFast,
+         .keys = {1, 1, 1},
+         .run = cmd_zadd,
+         .acl = kWriteFast,
+         .group = "sorted-set",
+         .summary =
+             "Add one or more members to a sorted set, or update its score if it already exists",
+         .since = "1.2.0",
+         .complexity =
+             "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
+         .meta = &kZaddMeta});
   r.add({.name = "zincrby",
          .arity = 4,
          .flags = kWrite | kDenyOom | kFast,
@@ -556,7 +512,8 @@ void register_zset_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Increment the score of a member in a sorted set",
          .since = "1.2.0",
-         .complexity = "O(log(N)) where N is the number of elements in the sorted set."});
+         .complexity = "O(log(N)) where N is the number of elements in the sorted set.",
+         .meta = &kZincrbyMeta});
   r.add({.name = "zrem",
          .arity = -3,
          .flags = kWrite | kFast,
@@ -567,7 +524,8 @@ void register_zset_family(Registry& r) {
          .summary = "Remove one or more members from a sorted set",
          .since = "1.2.0",
          .complexity = "O(M*log(N)) with N being the number of elements in the sorted set and M "
-                       "the number of elements to be removed."});
+                       "the number of elements to be removed.",
+         .meta = &kZremMeta});
   r.add({.name = "zscore",
          .arity = 3,
          .flags = kReadOnly | kFast,
@@ -577,7 +535,8 @@ void register_zset_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Get the score associated with the given member in a sorted set",
          .since = "1.2.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kZscoreMeta});
   r.add({.name = "zmscore",
          .arity = -3,
          .flags = kReadOnly | kFast,
@@ -587,7 +546,8 @@ void register_zset_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Get the score associated with the given members in a sorted set",
          .since = "6.2.0",
-         .complexity = "O(N) where N is the number of members being requested."});
+         .complexity = "O(N) where N is the number of members being requested.",
+         .meta = &kZmscoreMeta});
   r.add({.name = "zcard",
          .arity = 2,
          .flags = kReadOnly | kFast,
@@ -597,7 +557,8 @@ void register_zset_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Get the number of members in a sorted set",
          .since = "1.2.0",
-         .complexity = "O(1)"});
+         .complexity = "O(1)",
+         .meta = &kZcardMeta});
   r.add({.name = "zrank",
          .arity = 3,
          .flags = kReadOnly | kFast,
@@ -607,7 +568,8 @@ void register_zset_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Determine the index of a member in a sorted set",
          .since = "2.0.0",
-         .complexity = "O(log(N))"});
+         .complexity = "O(log(N))",
+         .meta = &kZrankMeta});
   r.add({.name = "zrevrank",
          .arity = 3,
          .flags = kReadOnly | kFast,
@@ -619,7 +581,8 @@ void register_zset_family(Registry& r) {
              "Determine the index of a member in a sorted set, with scores ordered from high to "
              "low",
          .since = "2.0.0",
-         .complexity = "O(log(N))"});
+         .complexity = "O(log(N))",
+         .meta = &kZrevrankMeta});
   constexpr std::string_view kPopComplexity =
       "O(log(N)*M) with N being the number of elements in the sorted set, and M being the "
       "number of elements popped.";
@@ -632,7 +595,8 @@ void register_zset_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Remove and return members with the lowest scores in a sorted set",
          .since = "5.0.0",
-         .complexity = kPopComplexity});
+         .complexity = kPopComplexity,
+         .meta = &kZpopminMeta});
   r.add({.name = "zpopmax",
          .arity = -2,
          .flags = kWrite | kFast,
@@ -642,7 +606,8 @@ void register_zset_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Remove and return members with the highest scores in a sorted set",
          .since = "5.0.0",
-         .complexity = kPopComplexity});
+         .complexity = kPopComplexity,
+         .meta = &kZpopmaxMeta});
   r.add({.name = "zrandmember",
          .arity = -2,
          .flags = kReadOnly,
@@ -652,7 +617,8 @@ void register_zset_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Get one or multiple random elements from a sorted set",
          .since = "6.2.0",
-         .complexity = "O(N) where N is the number of elements returned"});
+         .complexity = "O(N) where N is the number of elements returned",
+         .meta = &kZrandmemberMeta});
   r.add({.name = "zscan",
          .arity = -3,
          .flags = kReadOnly,
@@ -664,7 +630,8 @@ void register_zset_family(Registry& r) {
          .since = "2.8.0",
          .complexity = "O(1) for every call. O(N) for a complete iteration, including enough "
                        "command calls for the cursor to return back to 0. N is the number of "
-                       "elements inside the collection.."});
+                       "elements inside the collection..",
+         .meta = &kZscanMeta});
   register_zset_range_family(r);
   register_zset_algebra_family(r);
 }

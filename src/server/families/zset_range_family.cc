@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "command_meta.h"
 #include "zset_family.h"
 
 namespace shardis::server {
@@ -305,6 +306,47 @@ void cmd_zremrangebylex(ExecContext& ctx) {
   remove_range(ctx, [&](ZsetObject& z) { return z.erase_lex_range(*r); });
 }
 
+// ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
+
+#include "zset_range_family_args.inc"
+
+constexpr RedisMeta kZcountMeta{.key_flags = "RO access", .args = kZcountArgs};
+constexpr RedisMeta kZlexcountMeta{.key_flags = "RO access", .args = kZlexcountArgs};
+constexpr RedisMeta kZrangeMeta{
+    .key_flags = "RO access",
+    .history = {{{"6.2.0", "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options."}}},
+    .args = kZrangeArgs};
+constexpr RedisMeta kZrangestoreMeta{
+    .key_specs = {{{.index = 1, .flags = "OW update"}, {.index = 2, .flags = "RO access"}}},
+    .args = kZrangestoreArgs};
+constexpr RedisMeta kZrangebyscoreMeta{.key_flags = "RO access",
+                                       .deprecated_since = "6.2.0",
+                                       .replaced_by = "`ZRANGE` with the `BYSCORE` argument",
+                                       .history = {{{"2.0.0", "Added the `WITHSCORES` modifier."}}},
+                                       .args = kZrangebyscoreArgs};
+constexpr RedisMeta kZrevrangebyscoreMeta{
+    .key_flags = "RO access",
+    .deprecated_since = "6.2.0",
+    .replaced_by = "`ZRANGE` with the `REV` and `BYSCORE` arguments",
+    .history = {{{"2.1.6", "`min` and `max` can be exclusive."}}},
+    .args = kZrevrangebyscoreArgs};
+constexpr RedisMeta kZrangebylexMeta{.key_flags = "RO access",
+                                     .deprecated_since = "6.2.0",
+                                     .replaced_by = "`ZRANGE` with the `BYLEX` argument",
+                                     .args = kZrangebylexArgs};
+constexpr RedisMeta kZrevrangebylexMeta{
+    .key_flags = "RO access",
+    .deprecated_since = "6.2.0",
+    .replaced_by = "`ZRANGE` with the `REV` and `BYLEX` arguments",
+    .args = kZrevrangebylexArgs};
+constexpr RedisMeta kZrevrangeMeta{.key_flags = "RO access",
+                                   .deprecated_since = "6.2.0",
+                                   .replaced_by = "`ZRANGE` with the `REV` argument",
+                                   .args = kZrevrangeArgs};
+constexpr RedisMeta kZremrangebyrankMeta{.key_flags = "RW delete", .args = kZremrangebyrankArgs};
+constexpr RedisMeta kZremrangebyscoreMeta{.key_flags = "RW delete", .args = kZremrangebyscoreArgs};
+constexpr RedisMeta kZremrangebylexMeta{.key_flags = "RW delete", .args = kZremrangebylexArgs};
+
 }  // namespace
 
 void register_zset_range_family(Registry& r) {
@@ -332,7 +374,8 @@ void register_zset_range_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Count the members in a sorted set with scores within the given values",
          .since = "2.0.0",
-         .complexity = kCountComplexity});
+         .complexity = kCountComplexity,
+         .meta = &kZcountMeta});
   r.add({.name = "zlexcount",
          .arity = 4,
          .flags = kReadOnly | kFast,
@@ -343,7 +386,8 @@ void register_zset_range_family(Registry& r) {
          .summary =
              "Count the number of members in a sorted set between a given lexicographical range",
          .since = "2.8.9",
-         .complexity = kCountComplexity});
+         .complexity = kCountComplexity,
+         .meta = &kZlexcountMeta});
   r.add({.name = "zrange",
          .arity = -4,
          .flags = kReadOnly,
@@ -353,7 +397,8 @@ void register_zset_range_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Return a range of members in a sorted set",
          .since = "1.2.0",
-         .complexity = kRangeComplexity});
+         .complexity = kRangeComplexity,
+         .meta = &kZrangeMeta});
   r.add({.name = "zrangestore",
          .arity = -5,
          .flags = kWrite | kDenyOom,
@@ -364,7 +409,8 @@ void register_zset_range_family(Registry& r) {
          .summary = "Store a range of members from sorted set into another key",
          .since = "6.2.0",
          .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M "
-                       "the number of elements stored into the destination key."});
+                       "the number of elements stored into the destination key.",
+         .meta = &kZrangestoreMeta});
   r.add({.name = "zrangebyscore",
          .arity = -4,
          .flags = kReadOnly,
@@ -374,7 +420,8 @@ void register_zset_range_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Return a range of members in a sorted set, by score",
          .since = "1.0.5",
-         .complexity = kLimitComplexity});
+         .complexity = kLimitComplexity,
+         .meta = &kZrangebyscoreMeta});
   r.add({.name = "zrevrangebyscore",
          .arity = -4,
          .flags = kReadOnly,
@@ -385,7 +432,8 @@ void register_zset_range_family(Registry& r) {
          .summary = "Return a range of members in a sorted set, by score, with scores ordered "
                     "from high to low",
          .since = "2.2.0",
-         .complexity = kLimitComplexity});
+         .complexity = kLimitComplexity,
+         .meta = &kZrevrangebyscoreMeta});
   r.add({.name = "zrangebylex",
          .arity = -4,
          .flags = kReadOnly,
@@ -395,7 +443,8 @@ void register_zset_range_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Return a range of members in a sorted set, by lexicographical range",
          .since = "2.8.9",
-         .complexity = kLimitComplexity});
+         .complexity = kLimitComplexity,
+         .meta = &kZrangebylexMeta});
   r.add({.name = "zrevrangebylex",
          .arity = -4,
          .flags = kReadOnly,
@@ -406,7 +455,8 @@ void register_zset_range_family(Registry& r) {
          .summary = "Return a range of members in a sorted set, by lexicographical range, "
                     "ordered from higher to lower strings.",
          .since = "2.8.9",
-         .complexity = kLimitComplexity});
+         .complexity = kLimitComplexity,
+         .meta = &kZrevrangebylexMeta});
   r.add({.name = "zrevrange",
          .arity = -4,
          .flags = kReadOnly,
@@ -418,7 +468,8 @@ void register_zset_range_family(Registry& r) {
              "Return a range of members in a sorted set, by index, with scores ordered from high "
              "to low",
          .since = "1.2.0",
-         .complexity = kRangeComplexity});
+         .complexity = kRangeComplexity,
+         .meta = &kZrevrangeMeta});
   r.add({.name = "zremrangebyrank",
          .arity = 4,
          .flags = kWrite,
@@ -428,7 +479,8 @@ void register_zset_range_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Remove all members in a sorted set within the given indexes",
          .since = "2.0.0",
-         .complexity = kRemoveComplexity});
+         .complexity = kRemoveComplexity,
+         .meta = &kZremrangebyrankMeta});
   r.add({.name = "zremrangebyscore",
          .arity = 4,
          .flags = kWrite,
@@ -438,7 +490,8 @@ void register_zset_range_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Remove all members in a sorted set within the given scores",
          .since = "1.2.0",
-         .complexity = kRemoveComplexity});
+         .complexity = kRemoveComplexity,
+         .meta = &kZremrangebyscoreMeta});
   r.add({.name = "zremrangebylex",
          .arity = 4,
          .flags = kWrite,
@@ -448,7 +501,8 @@ void register_zset_range_family(Registry& r) {
          .group = "sorted-set",
          .summary = "Remove all members in a sorted set between the given lexicographical range",
          .since = "2.8.9",
-         .complexity = kRemoveComplexity});
+         .complexity = kRemoveComplexity,
+         .meta = &kZremrangebylexMeta});
 }
 
 }  // namespace shardis::server
