@@ -16,6 +16,14 @@ std::vector<uint32_t> key_indices(const CommandSpec& spec, ArgList args) {
   return out;
 }
 
+std::vector<LockKeyRef> lock_key_refs(const CommandSpec& spec, ArgList args, int client_db) {
+  if (spec.lock_keys != nullptr) return spec.lock_keys(args, client_db);
+  std::vector<LockKeyRef> out;
+  bool write = (spec.flags & kWrite) != 0;
+  for (uint32_t i : key_indices(spec, args)) out.push_back({client_db, i, write});
+  return out;
+}
+
 std::string err_wrong_args(std::string_view cmd_name) {
   std::string s = "ERR wrong number of arguments for '";
   s.append(cmd_name);

@@ -464,7 +464,8 @@ void Db::swap(Db& other) noexcept {
 // ---- Detached keys ----
 
 DetachedKey::DetachedKey(DetachedKey&& o) noexcept
-    : key(std::move(o.key)),
+    : db(o.db),
+      key(std::move(o.key)),
       present(o.present),
       type(o.type),
       kind(o.kind),
@@ -497,6 +498,7 @@ DetachedKey::~DetachedKey() {
 
 void Db::detach(std::string_view key, DetachedKey& out) {
   out = DetachedKey();
+  out.db = index_;
   out.key.assign(key);
   uint64_t h = EntryTraits::hash(key);
   if (lookup(key, h) == nullptr) return;

@@ -14,9 +14,11 @@ FabricLink::FabricLink(uint32_t self, Fabric* fabric, FlowControl& flow, runtime
       published_(n_, false),
       overflow_(n_) {}
 
-void FabricLink::send_request(uint32_t to, const Hop& hop) {
-  flow_.take_credit(to);
-  ++outstanding_;
+void FabricLink::send_request(uint32_t to, const Hop& hop, bool take_credit) {
+  if (take_credit) {
+    flow_.take_credit(to);
+    ++outstanding_;
+  }
   bool ok = fabric_->ring(self_, to).try_push(hop);
   assert(ok && "credit accounting guarantees ring space");
   (void)ok;

@@ -17,7 +17,11 @@ ShardCore::ShardCore(uint32_t id, Fabric* fabric, const Registry& registry, cons
       flow_(fabric != nullptr ? fabric->shards() : 1,
             fabric != nullptr ? fabric->credits_per_pair() : 0, options.flow),
       link_(id, fabric, flow_, engine),
-      router_(registry, info, link_, flow_, executor_, *this) {}
+      admission_(locks_),
+      scratch_store_(clock, id, fabric != nullptr ? fabric->shards() : 1),
+      scratch_exec_(scratch_store_),
+      txns_(link_, flow_, locks_, executor_, *this, *this),
+      router_(registry, info, link_, flow_, executor_, admission_, txns_, *this, *this) {}
 
 ShardCore::~ShardCore() = default;
 
@@ -55,6 +59,7 @@ void ShardCore::process_input(Connection& c) {
       flow_.wait_for_credit(c);
       return;
     }
+    locks_.run_granted();
     if (c.client.close_after_reply) flow_.pause(c, Connection::kPauseQuit);
     c.consume_input(c.parser.consumed());
   }
@@ -81,27 +86,45 @@ bool ShardCore::poll_fabric() {
 void ShardCore::on_hop(uint32_t from, const Hop& hop) {
   switch (hop.kind) {
     case Hop::kCommand:
-      serve_request(from, hop);
-      return;
+      router_.serve(from, hop);
+      break;
     case Hop::kCommandDone:
       router_.complete(hop);
-      return;
+      break;
     case Hop::kPush:
       deliver_push(hop);
-      return;
+      break;
+    case Hop::kTxnStep:
+      txns_.on_request(from, hop);
+      break;
+    case Hop::kTxnStepDone:
+    case Hop::kTxnDone:
+      txns_.on_response(hop);
+      break;
   }
+  locks_.run_granted();
 }
 
-void ShardCore::serve_request(uint32_t from, const Hop& hop) {
-  auto* cmd = static_cast<RemoteCommand*>(hop.ptr);
-  const CommandSpec& spec = *cmd->spec;
-  if (spec.route == Route::kKey) {
-    proto::ReplyBuilder rb(cmd->reply, cmd->resp);
-    executor_.run(spec, cmd->args, cmd->db, rb);
-  } else {
-    executor_.run_part(spec, cmd->args, cmd->db, cmd->key_idx[hop.part], cmd->parts[hop.part]);
+void ShardCore::run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& keys,
+                            proto::ReplyBuffer& reply, std::vector<KeyChangeRecord>& changes) {
+  scratch_store_.refresh_clock();
+  std::vector<std::pair<int, std::string>> names;
+  names.reserve(keys.size());
+  for (DetachedKey& k : keys) {
+    names.emplace_back(k.db, k.key);
+    scratch_store_.db(k.db).attach(k);
   }
-  link_.send_response(from, Hop{cmd, hop.part, Hop::kCommandDone});
+  proto::ReplyBuilder rb(reply, cmd.resp);
+  const Outcome& out = scratch_exec_.run(*cmd.spec, cmd.args, cmd.db, rb);
+  for (const Outcome::Change& c : out.changes()) {
+    changes.push_back({c.db, c.cls, std::string(c.key), std::string(c.event)});
+  }
+  keys.clear();
+  keys.reserve(names.size());
+  for (const auto& [db, key] : names) {
+    keys.emplace_back();
+    scratch_store_.db(db).detach(key, keys.back());
+  }
 }
 
 void ShardCore::deliver_push(const Hop& hop) {
@@ -127,9 +150,9 @@ int ShardCore::next_timeout_ms(int idle_cap_ms) const {
 }
 
 void ShardCore::on_output(Connection& c) {
-  io_.output_ready(c);
   // A reply that came in may bring the connection back under its output limits.
   if (!c.closed && c.pause == 0) flow_.resume_later(c);
+  io_.output_ready(c);  // frees c if it is closed and nothing of it is away any more
 }
 
 }  // namespace shardis::server

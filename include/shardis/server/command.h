@@ -69,6 +69,12 @@ enum AclCategory : uint32_t {
 
 enum class Route : uint8_t { kConnection, kKey, kKeysFanout, kAllShards };
 
+// What a command locks against transactions (txn/lock_table.h) when it must be ordered with
+// them: kAuto means its keys in the client's database (written when the command has kWrite),
+// and for a keyless command the whole shard (shared, or exclusive when it writes); kNone means
+// nothing (INFO, PUBLISH, CONFIG: no keyspace access to order).
+enum class LockPolicy : uint8_t { kAuto, kNone };
+
 // How the coordinator combines the parts of a fanned-out command.
 enum class Merge : uint8_t {
   kNone,
@@ -186,6 +192,15 @@ using ArgCheck = std::string (*)(ArgList args);
 // coordinator.
 using MergeFn = void (*)(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb);
 using ShardPicker = uint32_t (*)(ArgList args, uint32_t shards);
+// The keys a command locks, when they are not its keys in the client's database (MOVE and
+// COPY ... DB name a key of another database): (db, argv index, written) per key. Runs on the
+// coordinator after `check` passed.
+struct LockKeyRef {
+  int db = 0;
+  uint32_t argv = 0;
+  bool write = false;
+};
+using LockKeysFn = std::vector<LockKeyRef> (*)(ArgList args, int client_db);
 // Movable keys (Redis's "movablekeys": ZUNION's numkeys, ZUNIONSTORE's destination plus
 // numkeys, SINTERCARD, ...): the argv indices of the keys in these arguments, increasing. Empty
 // when the arguments do not name their keys validly: the command then runs where it was received
@@ -210,6 +225,8 @@ struct CommandSpec {
   ShardPicker pick_shard = nullptr;  // kKey without keys only
   // Replaces `keys` for routing when set (`keys` stays COMMAND INFO's legacy key range).
   KeyFinder find_keys = nullptr;
+  LockPolicy lock = LockPolicy::kAuto;
+  LockKeysFn lock_keys = nullptr;  // see LockKeysFn; nullptr: the keys, in the client's db
   uint32_t acl = 0;
   std::string_view group;       // COMMAND DOCS: "string", "generic", "connection", "server"
   std::string_view summary;     // COMMAND DOCS
@@ -226,6 +243,9 @@ struct CommandSpec {
 
 // argv indices of the keys of a command: find_keys when the command has one, else its KeySpec.
 std::vector<uint32_t> key_indices(const CommandSpec& spec, ArgList args);
+// The keys the command locks: lock_keys when it has one, else its keys in client_db, written
+// when the command writes.
+std::vector<LockKeyRef> lock_key_refs(const CommandSpec& spec, ArgList args, int client_db);
 
 // Arity check, Redis rules.
 inline bool arity_ok(const CommandSpec& spec, size_t argc) {

@@ -73,6 +73,7 @@ struct DbShared {
 // another shard's Db (Db::attach). It owns the value: a collection object or a heap string moves
 // with it, an integer or short string is held inline.
 struct DetachedKey {
+  int db = 0;  // the database it was taken from, and goes back to
   std::string key;
   bool present = false;  // false: the key did not exist (attach then leaves it absent)
   ObjType type = ObjType::kString;

@@ -32,8 +32,15 @@ class FabricLink {
   uint32_t self() const { return self_; }
   uint32_t shards() const { return n_; }
 
-  // A request to `to`; the caller checked flow.has_credit(to). Takes the credit.
-  void send_request(uint32_t to, const Hop& hop);
+  // A request to `to`; the caller checked flow.has_credit(to). Takes the credit unless the
+  // caller holds one already (a transaction reserves its credits up front; its later steps to
+  // the same participant ride on the same credit).
+  void send_request(uint32_t to, const Hop& hop, bool take_credit = true);
+  // Takes a credit for `to` now, for a request sent later with take_credit = false.
+  void reserve_credit(uint32_t to) {
+    flow_.take_credit(to);
+    ++outstanding_;
+  }
   // The response to a request that came from `to`.
   void send_response(uint32_t to, const Hop& hop);
   // A push to `to`; never fails (overflow queue).
@@ -75,7 +82,7 @@ bool FabricLink::drain(size_t budget, Fn&& handle) {
       Hop hop;
       while (done < budget && ring.try_pop(hop)) {
         ++done;
-        if (hop.is_response()) {
+        if (hop.returns_credit()) {
           --outstanding_;
           flow_.return_credit(from);
         }

@@ -31,6 +31,7 @@ struct RemoteCommand {
   const CommandSpec* spec = nullptr;
   int db = 0;
   int resp = 2;
+  uint64_t client = 0;  // the client's id: its commands keep their order behind locks
   std::string arena;                   // argument bytes, never resized after args are set
   std::vector<std::string_view> args;  // views into arena
 
@@ -65,12 +66,20 @@ struct Hop {
     kCommand,      // RemoteCommand* ptr: run part `part` (or the whole command) here
     kCommandDone,  // the same RemoteCommand, back at its origin
     kPush,         // PushMessage* ptr
+    kTxnStep,      // Txn* ptr: participant `part` runs its current step
+    kTxnStepDone,  // the step ran; the participant keeps its locks (and the credit stays used)
+    kTxnDone,      // the participant released: the transaction's credit for it comes back
   };
   void* ptr = nullptr;
   uint32_t part = 0;
   Kind kind = kCommand;
 
-  bool is_response() const { return kind == kCommandDone; }
+  // Responses travel on the request rings without taking a credit.
+  bool is_response() const {
+    return kind == kCommandDone || kind == kTxnStepDone || kind == kTxnDone;
+  }
+  // Responses that give the sender's credit back.
+  bool returns_credit() const { return kind == kCommandDone || kind == kTxnDone; }
 };
 
 }  // namespace shardis::server

@@ -14,6 +14,9 @@
 #include <shardis/server/flow/flow_control.h>
 #include <shardis/server/registry.h>
 #include <shardis/server/route/router.h>
+#include <shardis/server/txn/admission.h>
+#include <shardis/server/txn/lock_table.h>
+#include <shardis/server/txn/txn.h>
 
 #include <cstdint>
 #include <memory>
@@ -38,7 +41,7 @@ struct CoreOptions {
   bool reply_ok_only = false;
 };
 
-class ShardCore final : public ReplyListener {
+class ShardCore final : public ReplyListener, public ScratchRunner {
  public:
   // fabric may be null for a single in-process shard (tests); engine may be null then too.
   ShardCore(uint32_t id, Fabric* fabric, const Registry& registry, const ServerInfo& info,
@@ -76,10 +79,16 @@ class ShardCore final : public ReplyListener {
   // Milliseconds until the next timed event (key expiry), or -1.
   int next_timeout_ms(int idle_cap_ms) const;
   // Nothing of ours is still away on another shard.
-  bool quiet() const { return link_.outstanding() == 0; }
+  bool quiet() const { return link_.outstanding() == 0 && txns_.active() == 0; }
+
+  LockTable& locks() { return locks_; }
+  Transactions& txns() { return txns_; }
 
   // ReplyListener
   void on_output(Connection& c) override;
+  // ScratchRunner
+  void run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& keys, proto::ReplyBuffer& reply,
+                   std::vector<KeyChangeRecord>& changes) override;
 
  private:
   void on_hop(uint32_t from, const Hop& hop);
@@ -95,6 +104,12 @@ class ShardCore final : public ReplyListener {
   Executor executor_;
   FlowControl flow_;
   FabricLink link_;
+  LockTable locks_;
+  Admission admission_;
+  // Where commands over keys of several shards run (MigrateTxn); empty between two of them.
+  ShardStore scratch_store_;
+  Executor scratch_exec_;
+  Transactions txns_;
   Router router_;
   std::unordered_map<uint64_t, Connection*> clients_;
 };

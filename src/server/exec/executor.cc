@@ -61,6 +61,20 @@ void Executor::finish(const CommandSpec* spec, ArgList args, int db) {
   for (OutcomeObserver* o : observers_) o->on_outcome(spec, args, db, outcome_);
 }
 
+void Executor::report_changes(const std::vector<KeyChangeRecord>& changes) {
+  if (changes.empty() || observers_.empty()) return;
+  // Grouped per database: observers get one outcome for each.
+  for (size_t i = 0; i < changes.size();) {
+    int db = changes[i].db;
+    expiry_outcome_.clear();
+    for (; i < changes.size() && changes[i].db == db; ++i) {
+      expiry_outcome_.changed(db, changes[i].cls, changes[i].event, changes[i].key);
+    }
+    expiry_outcome_.propagate_nothing();  // logged where the command ran
+    for (OutcomeObserver* o : observers_) o->on_outcome(nullptr, {}, db, expiry_outcome_);
+  }
+}
+
 void Executor::key_expired(int db, std::string_view key) {
   ++stats_.expired_keys;
   if (observers_.empty()) return;

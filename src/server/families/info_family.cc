@@ -171,6 +171,7 @@ void register_info_family(Registry& r) {
          .part = part_info,
          .merge = Merge::kCustom,
          .merge_fn = merge_info,
+         .lock = LockPolicy::kNone,
          .acl = kAclSlow | kAclDangerous,
          .group = "server",
          .summary = "Get information and statistics about the server",

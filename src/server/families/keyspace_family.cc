@@ -258,6 +258,29 @@ void cmd_move(ExecContext& ctx) {
   ctx.rb.integer(ctx.db.move_to(dst, ctx.args[1]) == Db::RenameResult::kOk ? 1 : 0);
 }
 
+// What COPY and MOVE lock: their keys in the databases they name (a key in another database
+// is another key to a transaction). Invalid options leave the client's database: the command
+// then fails before it writes.
+std::vector<LockKeyRef> copy_lock_keys(ArgList args, int db) {
+  int dst_db = db;
+  for (size_t j = 3; j < args.size(); ++j) {
+    if (base::iequals(args[j], "db") && j + 1 < args.size()) {
+      std::string_view err;
+      if (std::optional<int> index = parse_db_index(args[j + 1], &err)) dst_db = *index;
+      ++j;
+    }
+  }
+  return {{db, 1, false}, {dst_db, 2, true}};
+}
+
+std::vector<LockKeyRef> move_lock_keys(ArgList args, int db) {
+  std::vector<LockKeyRef> keys{{db, 1, true}};
+  std::string_view err;
+  std::optional<int> index = parse_db_index(args[2], &err);
+  if (index && *index != db) keys.push_back({*index, 1, true});
+  return keys;
+}
+
 // ---- OBJECT / MEMORY: containers whose subcommands name a key at argv[2] ----
 
 // A subcommand of a keyed container. Unlike family_util's Subcommand it runs on the shard that
@@ -734,6 +757,7 @@ void register_keyspace_family(Registry& r) {
          .flags = kWrite | kDenyOom,
          .keys = {1, 2, 1},
          .run = cmd_copy,
+         .lock_keys = copy_lock_keys,
          .acl = kAclKeyspace | kAclWrite | kAclSlow,
          .group = "generic",
          .summary = "Copy a key",
@@ -747,6 +771,7 @@ void register_keyspace_family(Registry& r) {
          .flags = kWrite | kFast,
          .keys = {1, 1, 1},
          .run = cmd_move,
+         .lock_keys = move_lock_keys,
          .acl = kAclKeyspace | kAclWrite | kAclFast,
          .group = "generic",
          .summary = "Move a key to another database",

@@ -1,11 +1,9 @@
 #include <shardis/server/route/router.h>
 #include <shardis/server/routing.h>
 
-namespace shardis::server {
+#include <algorithm>
 
-namespace {
-constexpr std::string_view kErrCrossShard = "CROSSSLOT Keys in request don't hash to the same slot";
-}  // namespace
+namespace shardis::server {
 
 bool validate_command(const CommandSpec* spec, ArgList args, proto::ReplyBuilder& rb) {
   if (spec == nullptr) {
@@ -27,12 +25,16 @@ bool validate_command(const CommandSpec* spec, ArgList args, proto::ReplyBuilder
 }
 
 Router::Router(const Registry& registry, const ServerInfo& info, FabricLink& link,
-               FlowControl& flow, Executor& executor, ReplyListener& listener)
+               FlowControl& flow, Executor& executor, Admission& admission, Transactions& txns,
+               ScratchRunner& scratch, ReplyListener& listener)
     : registry_(registry),
       info_(info),
       link_(link),
       flow_(flow),
       executor_(executor),
+      admission_(admission),
+      txns_(txns),
+      scratch_(scratch),
       listener_(listener),
       self_(link.self()),
       n_(link.shards()),
@@ -41,25 +43,40 @@ Router::Router(const Registry& registry, const ServerInfo& info, FabricLink& lin
 bool Router::dispatch(Connection& c, ArgList args) {
   if (args.empty()) return true;
   const CommandSpec* spec = registry_.find(args[0]);
-  bool routable = n_ > 1 && spec != nullptr && spec->route != Route::kConnection &&
-                  arity_ok(*spec, args.size()) &&
-                  (spec->check == nullptr || spec->check(args).empty());
-  if (routable) {
-    return spec->route == Route::kKey ? route_key(c, *spec, args) : route_fanout(c, *spec, args);
+  {
+    proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
+    if (!validate_command(spec, args, rb)) return true;
   }
-  // Unknown, bad arity, failed check, connection commands, or a single shard: all local.
-  proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
-  if (validate_command(spec, args, rb)) run_here(c, *spec, args);
-  return true;
+  if (spec->route == Route::kConnection) {
+    run_connection(c, *spec, args);
+    return true;
+  }
+  if (n_ == 1) {
+    run_local(c, *spec, args);
+    return true;
+  }
+  return spec->route == Route::kKey ? route_key(c, *spec, args) : route_fanout(c, *spec, args);
 }
 
-void Router::run_here(Connection& c, const CommandSpec& spec, ArgList args) {
+void Router::run_connection(Connection& c, const CommandSpec& spec, ArgList args) {
   proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
-  if (spec.route == Route::kConnection) {
-    ConnContext ctx{args, c.client, rb, registry_, info_};
-    spec.run_conn(ctx);
+  ConnContext ctx{args, c.client, rb, registry_, info_};
+  spec.run_conn(ctx);
+}
+
+void Router::run_local(Connection& c, const CommandSpec& spec, ArgList args) {
+  if (admission_.must_wait(c.client.id, spec, args, c.client.db)) {
+    // Queued behind a transaction: the arguments are copied, the reply waits in a slot.
+    RemoteCommand* cmd = new_remote(c, spec, args);
+    cmd->pending = 1;
+    admission_.defer(cmd->client, spec, cmd->args, cmd->db, [this, cmd] {
+      proto::ReplyBuilder rb(cmd->reply, cmd->resp);
+      executor_.run(*cmd->spec, cmd->args, cmd->db, rb);
+      complete(Hop{cmd, 0, Hop::kCommandDone});
+    });
     return;
   }
+  proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
   executor_.run(spec, args, c.client.db, rb);
 }
 
@@ -68,6 +85,7 @@ RemoteCommand* Router::new_remote(Connection& c, const CommandSpec& spec, ArgLis
   cmd->spec = &spec;
   cmd->db = c.client.db;
   cmd->resp = c.client.resp;
+  cmd->client = c.client.id;
   cmd->copy_args(args);
   cmd->conn = &c;
   cmd->slot = c.add_pending_slot();
@@ -83,15 +101,11 @@ bool Router::route_key(Connection& c, const CommandSpec& spec, ArgList args) {
     std::vector<uint32_t> idx = key_indices(spec, args);
     if (!idx.empty()) owner = shard_of(args[idx[0]], n_);
     for (uint32_t i : idx) {
-      if (shard_of(args[i], n_) != owner) {
-        proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
-        rb.error(kErrCrossShard);
-        return true;
-      }
+      if (shard_of(args[i], n_) != owner) return start_migrate(c, spec, args);
     }
   }
   if (owner == self_) {
-    run_here(c, spec, args);
+    run_local(c, spec, args);
     return true;
   }
   if (!flow_.has_credit(owner)) return false;
@@ -102,22 +116,103 @@ bool Router::route_key(Connection& c, const CommandSpec& spec, ArgList args) {
   return true;
 }
 
+bool Router::start_migrate(Connection& c, const CommandSpec& spec, ArgList args) {
+  auto t = std::make_unique<MigrateTxn>();
+  t->scratch = &scratch_;
+  t->conn = &c;
+  t->resp = c.client.resp;
+  t->client = c.client.id;
+  t->cmds.resize(1);
+  TxnCommand& cmd = t->cmds[0];
+  cmd.spec = &spec;
+  cmd.db = c.client.db;
+  cmd.resp = c.client.resp;
+  cmd.set_args(args);
+  std::vector<LockKeyRef> refs = lock_key_refs(spec, cmd.args, cmd.db);
+  std::vector<uint32_t> shards;
+  for (const LockKeyRef& r : refs) shards.push_back(shard_of(cmd.args[r.argv], n_));
+  std::vector<uint32_t> order = shards;
+  std::sort(order.begin(), order.end());
+  order.erase(std::unique(order.begin(), order.end()), order.end());
+  t->parts.resize(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    TxnParticipant& p = t->parts[i];
+    p.shard = order[i];
+    p.actions.emplace_back();
+    p.actions.back().kind = TxnAction::kDetach;
+  }
+  for (size_t k = 0; k < refs.size(); ++k) {
+    size_t i = std::lower_bound(order.begin(), order.end(), shards[k]) - order.begin();
+    TxnParticipant& p = t->parts[i];
+    std::string_view key = cmd.args[refs[k].argv];
+    p.lock.items.push_back({refs[k].db, key, refs[k].write});
+    auto& keys = p.actions.back().keys;
+    std::pair<int, std::string> name{refs[k].db, std::string(key)};
+    if (std::find(keys.begin(), keys.end(), name) == keys.end()) keys.push_back(std::move(name));
+  }
+  return txns_.start(std::move(t));
+}
+
+bool Router::start_fanout(Connection& c, const CommandSpec& spec, ArgList args,
+                          const std::vector<std::vector<uint32_t>>& by_shard) {
+  auto t = std::make_unique<FanoutTxn>();
+  t->conn = &c;
+  t->resp = c.client.resp;
+  t->client = c.client.id;
+  t->cmds.resize(1);
+  TxnCommand& cmd = t->cmds[0];
+  cmd.spec = &spec;
+  cmd.db = c.client.db;
+  cmd.resp = c.client.resp;
+  cmd.set_args(args);
+  bool write = (spec.flags & kWrite) != 0;
+  for (uint32_t s = 0; s < n_; ++s) {
+    bool involved = spec.route == Route::kAllShards || !by_shard[s].empty();
+    if (!involved) continue;
+    TxnParticipant& p = t->parts.emplace_back();
+    p.shard = s;
+    p.lock.scope = Admission::scope_of(spec);
+    for (uint32_t i : by_shard[s]) p.lock.items.push_back({cmd.db, cmd.args[i], write});
+    TxnAction& a = p.actions.emplace_back();
+    a.kind = TxnAction::kPart;
+    a.key_idx = by_shard[s];
+  }
+  t->parts.back().release_after = true;
+  return txns_.start(std::move(t));
+}
+
 bool Router::route_fanout(Connection& c, const CommandSpec& spec, ArgList args) {
   auto& by_shard = scratch_by_shard_;
   for (auto& v : by_shard) v.clear();
   if (spec.route == Route::kKeysFanout) {
     for (uint32_t i : key_indices(spec, args)) by_shard[shard_of(args[i], n_)].push_back(i);
   }
-  bool remote = false;
+  uint32_t involved = 0;
+  uint32_t last = self_;
   for (uint32_t s = 0; s < n_; ++s) {
-    bool involved = spec.route == Route::kAllShards || !by_shard[s].empty();
-    if (s == self_ || !involved) continue;
-    if (!flow_.has_credit(s)) return false;
-    remote = true;
+    if (spec.route != Route::kAllShards && by_shard[s].empty()) continue;
+    ++involved;
+    last = s;
   }
-  if (!remote) {
-    run_here(c, spec, args);
+  if (involved <= 1) {
+    // None: the arguments name no valid keys, and the handler replies the error here.
+    if (involved == 0 || last == self_) {
+      run_local(c, spec, args);
+      return true;
+    }
+    // Every key on one other shard: the whole command runs there, atomically.
+    if (!flow_.has_credit(last)) return false;
+    RemoteCommand* cmd = new_remote(c, spec, args);
+    cmd->part_shard.push_back(last);
+    cmd->pending = 1;
+    link_.send_request(last, Hop{cmd, 0, Hop::kCommand});
     return true;
+  }
+  if (spec.lock == LockPolicy::kAuto) return start_fanout(c, spec, args, by_shard);
+  // No keyspace to order (INFO, PUBLISH): parts run as they arrive.
+  for (uint32_t s = 0; s < n_; ++s) {
+    bool inv = spec.route == Route::kAllShards || !by_shard[s].empty();
+    if (s != self_ && inv && !flow_.has_credit(s)) return false;
   }
   RemoteCommand* cmd = new_remote(c, spec, args);
   for (uint32_t s = 0; s < n_; ++s) {
@@ -147,7 +242,7 @@ void Router::complete(const Hop& hop) {
   auto* cmd = static_cast<RemoteCommand*>(hop.ptr);
   if (--cmd->pending > 0) return;
   Connection& c = *cmd->conn;
-  if (cmd->spec->route == Route::kKey) {
+  if (cmd->parts.empty()) {
     cmd->slot->buf = std::move(cmd->reply);
   } else {
     proto::ReplyBuilder rb(cmd->slot->buf, cmd->resp);
@@ -158,6 +253,28 @@ void Router::complete(const Hop& hop) {
   delete cmd;
   c.drain_pending();
   listener_.on_output(c);
+}
+
+void Router::serve(uint32_t from, const Hop& hop) {
+  auto* cmd = static_cast<RemoteCommand*>(hop.ptr);
+  if (cmd->parts.empty() && admission_.must_wait(cmd->client, *cmd->spec, cmd->args, cmd->db)) {
+    admission_.defer(cmd->client, *cmd->spec, cmd->args, cmd->db,
+                     [this, from, hop] { serve_now(from, hop); });
+    return;
+  }
+  serve_now(from, hop);
+}
+
+void Router::serve_now(uint32_t from, const Hop& hop) {
+  auto* cmd = static_cast<RemoteCommand*>(hop.ptr);
+  const CommandSpec& spec = *cmd->spec;
+  if (cmd->parts.empty()) {
+    proto::ReplyBuilder rb(cmd->reply, cmd->resp);
+    executor_.run(spec, cmd->args, cmd->db, rb);
+  } else {
+    executor_.run_part(spec, cmd->args, cmd->db, cmd->key_idx[hop.part], cmd->parts[hop.part]);
+  }
+  link_.send_response(from, Hop{cmd, hop.part, Hop::kCommandDone});
 }
 
 }  // namespace shardis::server

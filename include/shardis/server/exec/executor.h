@@ -65,6 +65,9 @@ class Executor final : public DbObserver {
                           std::span<const uint32_t> key_idx, PartResult& out);
 
   void add_observer(OutcomeObserver* o);
+  // Reports changes made to keys of this shard by a command that ran elsewhere (a scratch store)
+  // to the observers, as the outcome of no command here.
+  void report_changes(const std::vector<KeyChangeRecord>& changes);
   // Whether key additions must be reported (someone blocks on keys, or "new" events are on).
   void set_report_adds(bool on) { store_.set_report_adds(on); }
 

@@ -44,6 +44,15 @@ inline constexpr uint32_t kNotifyAll = kNotifyGeneric | kNotifyString | kNotifyL
                                        kNotifyHash | kNotifyZset | kNotifyExpired | kNotifyEvicted |
                                        kNotifyStream | kNotifyModule;
 
+// A change made elsewhere (a command run on a scratch store for keys of several shards), to be
+// reported on the shard that owns the key.
+struct KeyChangeRecord {
+  int db = 0;
+  uint32_t cls = 0;
+  std::string key;
+  std::string event;
+};
+
 class Outcome {
  public:
   // A key the command changed, and the event it fires (event empty: modified, no event).

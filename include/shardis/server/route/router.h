@@ -1,10 +1,15 @@
 #pragma once
 // Router: the coordinator side of a command, on the shard holding the client connection. It
 // validates a parsed command once against the command table (name, arity, argument check),
-// finds its keys and their owners, and then either runs it here to completion (every key
-// local: no hop), or sends it to the owning shards as requests, keeping a reply slot in the
-// connection so that replies leave in request order. When the answers come back it fills the
-// slot (merging the parts of a fanned-out command).
+// finds its keys and their owners, and then:
+//   * every key here: runs it to completion at once (no hop), unless a transaction holds or
+//     awaits one of its keys (Admission), in which case it queues and its reply slot waits;
+//   * every key on one other shard: sends it there as one request, keeping a reply slot in the
+//     connection so that replies leave in request order;
+//   * keys on several shards: one transaction (txn/txn.h): a fanned-out command (MGET, MSET,
+//     DEL, DBSIZE, ...) runs its part on each owner under lock; any other multi-key command
+//     (RENAME, SMOVE, SINTERSTORE, ...) gathers its keys under lock and runs in one place.
+// When answers come back it fills the slot (merging the parts of a fanned-out command).
 //
 // Owner-side execution is the Executor's; flow control is FlowControl's.
 //
@@ -15,6 +20,8 @@
 #include <shardis/server/fabric_link.h>
 #include <shardis/server/flow/flow_control.h>
 #include <shardis/server/registry.h>
+#include <shardis/server/txn/admission.h>
+#include <shardis/server/txn/txn.h>
 
 #include <cstdint>
 #include <vector>
@@ -31,7 +38,8 @@ class ReplyListener {
 class Router {
  public:
   Router(const Registry& registry, const ServerInfo& info, FabricLink& link, FlowControl& flow,
-         Executor& executor, ReplyListener& listener);
+         Executor& executor, Admission& admission, Transactions& txns, ScratchRunner& scratch,
+         ReplyListener& listener);
 
   // Runs or routes one command of c. Returns false, having done nothing, when the command needs
   // a credit to a shard that has none left: c then waits (FlowControl) and the same command is
@@ -41,17 +49,30 @@ class Router {
   // A request of ours came back (Hop::kCommandDone).
   void complete(const Hop& hop);
 
+  // Owner side of a request from another shard: runs it through the executor (once its locks
+  // allow) and answers.
+  void serve(uint32_t from, const Hop& hop);
+
  private:
   bool route_key(Connection& c, const CommandSpec& spec, ArgList args);
   bool route_fanout(Connection& c, const CommandSpec& spec, ArgList args);
-  void run_here(Connection& c, const CommandSpec& spec, ArgList args);
+  // Runs a command whose keys are all here, now or once its locks allow.
+  void run_local(Connection& c, const CommandSpec& spec, ArgList args);
+  void run_connection(Connection& c, const CommandSpec& spec, ArgList args);
   RemoteCommand* new_remote(Connection& c, const CommandSpec& spec, ArgList args);
+  bool start_migrate(Connection& c, const CommandSpec& spec, ArgList args);
+  bool start_fanout(Connection& c, const CommandSpec& spec, ArgList args,
+                    const std::vector<std::vector<uint32_t>>& by_shard);
+  void serve_now(uint32_t from, const Hop& hop);
 
   const Registry& registry_;
   const ServerInfo& info_;
   FabricLink& link_;
   FlowControl& flow_;
   Executor& executor_;
+  Admission& admission_;
+  Transactions& txns_;
+  ScratchRunner& scratch_;
   ReplyListener& listener_;
   uint32_t self_;
   uint32_t n_;

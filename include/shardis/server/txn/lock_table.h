@@ -47,6 +47,12 @@ struct LockItem {
 
 class LockRequest {
  public:
+  LockRequest() = default;
+  // Moved only while idle (not in a table): a table keeps pointers to requests it holds.
+  LockRequest(LockRequest&&) noexcept = default;
+  LockRequest& operator=(LockRequest&&) noexcept = default;
+  LockRequest(const LockRequest&) = delete;
+  LockRequest& operator=(const LockRequest&) = delete;
   virtual ~LockRequest() = default;
   // Called once, when the request holds everything it asked for, if it had to wait: from
   // LockTable::run_granted().
