@@ -96,6 +96,15 @@ bool Db::is_expired(const core::Entry* e) const {
   return e->has_ttl() && ttl_.when(e->ttl_index()) <= now_ms();
 }
 
+bool Db::contains_raw(std::string_view key) const {
+  return table_.find(key, EntryTraits::hash(key)) != nullptr;
+}
+
+bool Db::logically_expired(std::string_view key) const {
+  core::Entry* const* slot = table_.find(key, EntryTraits::hash(key));
+  return slot != nullptr && is_expired(*slot);
+}
+
 const core::Entry* Db::find(std::string_view key) {
   core::Entry** slot = lookup(key);
   if (slot == nullptr) return nullptr;

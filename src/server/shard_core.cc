@@ -1,4 +1,5 @@
 #include <shardis/server/shard_core.h>
+#include <shardis/server/txn/multi.h>
 
 #include <algorithm>
 
@@ -18,12 +19,38 @@ ShardCore::ShardCore(uint32_t id, Fabric* fabric, const Registry& registry, cons
             fabric != nullptr ? fabric->credits_per_pair() : 0, options.flow),
       link_(id, fabric, flow_, engine),
       admission_(locks_),
+      watches_(store_),
       scratch_store_(clock, id, fabric != nullptr ? fabric->shards() : 1),
       scratch_exec_(scratch_store_),
-      txns_(link_, flow_, locks_, executor_, *this, *this),
-      router_(registry, info, link_, flow_, executor_, admission_, txns_, *this, *this) {}
+      txns_(link_, flow_, locks_, executor_, watches_, *this, *this),
+      router_(*this, registry, info, link_, flow_, executor_, admission_, txns_, *this, *this) {
+  executor_.add_observer(&watches_);
+}
 
 ShardCore::~ShardCore() = default;
+
+namespace {
+// Bytes for one client of the receiving shard.
+struct ClientBytes final : PushMessage {
+  ClientBytes(uint64_t id, std::string_view b) : client_id(id), bytes(b) {}
+  void apply(ShardCore& core) override { core.post(core.id(), client_id, bytes); }
+  uint64_t client_id;
+  std::string bytes;
+};
+}  // namespace
+
+Connection* ShardCore::client(uint64_t id) const {
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second;
+}
+
+void ShardCore::push_to(uint32_t shard, std::unique_ptr<PushMessage> msg) {
+  if (shard == id_) {
+    msg->apply(*this);
+    return;
+  }
+  link_.send_push(shard, Hop{msg.release(), 0, Hop::kPush});
+}
 
 void ShardCore::add_client(Connection& c) {
   clients_[c.client.id] = &c;
@@ -32,6 +59,7 @@ void ShardCore::add_client(Connection& c) {
 void ShardCore::remove_client(Connection& c) {
   clients_.erase(c.client.id);
   flow_.forget(c);
+  unwatch_all(*this, c);
 }
 
 void ShardCore::process_input(Connection& c) {
@@ -74,8 +102,7 @@ void ShardCore::post(uint32_t shard, uint64_t client_id, std::string_view bytes)
     io_.output_ready(c);
     return;
   }
-  auto* msg = new PushMessage{client_id, std::string(bytes)};
-  link_.send_push(shard, Hop{msg, 0, Hop::kPush});
+  push_to(shard, std::make_unique<ClientBytes>(client_id, bytes));
 }
 
 bool ShardCore::poll_fabric() {
@@ -128,9 +155,8 @@ void ShardCore::run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& key
 }
 
 void ShardCore::deliver_push(const Hop& hop) {
-  auto* msg = static_cast<PushMessage*>(hop.ptr);
-  post(id_, msg->client_id, msg->bytes);
-  delete msg;
+  std::unique_ptr<PushMessage> msg(static_cast<PushMessage*>(hop.ptr));
+  msg->apply(*this);
 }
 
 bool ShardCore::maintain() {

@@ -47,6 +47,12 @@ enum CommandFlag : uint32_t {
   kSentinel = 1u << 10,
   kNoMulti = 1u << 11,
   kMovableKeys = 1u << 12,  // set by Registry::add for commands with a KeyFinder
+  kBlocking = 1u << 13,
+  kPubsub = 1u << 14,
+  kSkipSlowlog = 1u << 15,
+  // Not reported by COMMAND INFO: runs at once inside MULTI instead of being queued (EXEC,
+  // DISCARD, MULTI, WATCH, QUIT, RESET, as Redis's processCommand lists them).
+  kRunsInMulti = 1u << 30,
 };
 
 // Redis ACL categories, reported by COMMAND INFO ("@keyspace", ...).
@@ -58,6 +64,9 @@ enum AclCategory : uint32_t {
   kAclFast = 1u << 4,
   kAclSlow = 1u << 5,
   kAclConnection = 1u << 6,
+  kAclBlocking = 1u << 14,
+  kAclPubsub = 1u << 15,
+  kAclTransaction = 1u << 16,
   kAclAdmin = 1u << 7,
   kAclDangerous = 1u << 8,
   kAclBitmap = 1u << 9,
@@ -67,7 +76,10 @@ enum AclCategory : uint32_t {
   kAclSortedSet = 1u << 13,
 };
 
-enum class Route : uint8_t { kConnection, kKey, kKeysFanout, kAllShards };
+// kCoordinator: commands that drive the connection's work across shards themselves (MULTI,
+// EXEC, WATCH, SUBSCRIBE, ...): run_coord, on the connection's shard, with the connection and
+// the shard.
+enum class Route : uint8_t { kConnection, kKey, kKeysFanout, kAllShards, kCoordinator };
 
 // What a command locks against transactions (txn/lock_table.h) when it must be ordered with
 // them: kAuto means its keys in the client's database (written when the command has kWrite),
@@ -101,6 +113,17 @@ struct ClientState {
   int resp = 2;
   std::string name;
   bool close_after_reply = false;
+};
+
+class Connection;
+class ShardCore;
+
+// Context for a kCoordinator handler, on the connection's shard.
+struct CoordContext {
+  ArgList args;
+  Connection& conn;
+  proto::ReplyBuilder& rb;  // the connection's next reply
+  ShardCore& core;
 };
 
 // What a kConnection handler may consult about the server.
@@ -179,6 +202,9 @@ using PartResult =
 
 using Handler = void (*)(ExecContext& ctx);
 using ConnHandler = void (*)(ConnContext& ctx);
+// Returns false, having done nothing (no reply), when it needs a fabric credit that is not
+// there: the connection then waits and the command is offered again.
+using CoordHandler = bool (*)(CoordContext& ctx);
 // key_idx: argv indices of this shard's keys, increasing (empty for kAllShards). The part sets
 // `out` to the alternative its merge reads.
 using PartHandler = void (*)(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& out);
@@ -217,10 +243,11 @@ struct CommandSpec {
   // kKey; for kKeysFanout, optional: runs the whole command when every key is on the shard
   // that received it (no gather needed), instead of part() plus the merge.
   Handler run = nullptr;
-  ConnHandler run_conn = nullptr;  // kConnection
-  PartHandler part = nullptr;      // kKeysFanout, kAllShards
-  Merge merge = Merge::kNone;      // kKeysFanout, kAllShards
-  MergeFn merge_fn = nullptr;      // Merge::kCustom
+  ConnHandler run_conn = nullptr;    // kConnection
+  CoordHandler run_coord = nullptr;  // kCoordinator
+  PartHandler part = nullptr;        // kKeysFanout, kAllShards
+  Merge merge = Merge::kNone;        // kKeysFanout, kAllShards
+  MergeFn merge_fn = nullptr;        // Merge::kCustom
   ArgCheck check = nullptr;
   ShardPicker pick_shard = nullptr;  // kKey without keys only
   // Replaces `keys` for routing when set (`keys` stays COMMAND INFO's legacy key range).

@@ -13,6 +13,7 @@
 #include <shardis/proto/resp_parser.h>
 #include <shardis/server/command.h>
 #include <shardis/server/hop.h>
+#include <shardis/server/txn/multi_state.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -69,6 +70,7 @@ class alignas(16) Connection {
   std::deque<ReplySlot> pending;
   proto::RespParser parser;
   ClientState client;
+  std::unique_ptr<MultiState> multi;  // MULTI / WATCH state, made on first use
 
   // Why the connection may not parse or read now (FlowControl): a bit per reason.
   static constexpr uint8_t kPauseCredit = 1 << 0;   // its next command needs a fabric credit

@@ -195,6 +195,10 @@ class Db {
   void clear();
   // True if the entry's TTL has passed (it will be erased on its next lookup).
   bool is_expired(const core::Entry* e) const;
+  // Whether key is in the table (expired or not), and whether it is there with its TTL passed;
+  // neither erases anything.
+  bool contains_raw(std::string_view key) const;
+  bool logically_expired(std::string_view key) const;
   // SCAN step over the key index: calls fn(const core::Entry*) per entry (expired ones too;
   // the caller filters with peek). Table cursor semantics (see core::HashTable::scan).
   template <typename Fn>

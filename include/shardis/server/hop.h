@@ -32,7 +32,7 @@ struct RemoteCommand {
   int db = 0;
   int resp = 2;
   uint64_t client = 0;  // the client's id: its commands keep their order behind locks
-  std::string arena;                   // argument bytes, never resized after args are set
+  std::string arena;    // argument bytes, never resized after args are set
   std::vector<std::string_view> args;  // views into arena
 
   // One part per target shard; for Route::kKey there is exactly one and reply is used.
@@ -50,12 +50,15 @@ struct RemoteCommand {
   void copy_args(ArgList in);
 };
 
-// A message a shard starts itself for a client connection of another shard: bytes for the
-// client (a published message, a wake-up's reply). Allocated by the sender, freed by the
-// receiver.
+class ShardCore;
+
+// A message a shard starts itself for another shard (bytes for one of its clients, a watch to
+// drop, a wake-up): applied there by apply(), on the receiving shard's thread. Allocated by the
+// sender, freed by the receiver once applied. apply() must not wait for anything: the push
+// rings drain because applying never blocks.
 struct PushMessage {
-  uint64_t client_id = 0;  // the connection, on the receiving shard
-  std::string bytes;       // one complete RESP value in the client's protocol
+  virtual ~PushMessage() = default;
+  virtual void apply(ShardCore& core) = 0;
 };
 
 // Ring item. Requests travel on the request rings and are answered by a response on the ring

@@ -17,6 +17,7 @@
 #include <shardis/server/txn/admission.h>
 #include <shardis/server/txn/lock_table.h>
 #include <shardis/server/txn/txn.h>
+#include <shardis/server/txn/watch_table.h>
 
 #include <cstdint>
 #include <memory>
@@ -67,6 +68,15 @@ class ShardCore final : public ReplyListener, public ScratchRunner {
   // A message the server starts itself, for the client `client_id` of shard `shard`: delivered
   // here at once, or pushed over the fabric.
   void post(uint32_t shard, uint64_t client_id, std::string_view bytes);
+  // Applies msg on shard `shard`: here at once, or there when it drains its push ring.
+  void push_to(uint32_t shard, std::unique_ptr<PushMessage> msg);
+  // The connection of client id on this shard, or nullptr.
+  Connection* client(uint64_t id) const;
+  const Registry& registry() const { return registry_; }
+  const ServerInfo& info() const { return info_; }
+  uint32_t shards() const { return link_.shards(); }
+  ScratchRunner& scratch() { return *this; }
+  WatchTable& watches() { return watches_; }
 
   // ---- The loop turn ----
   // Takes hops from the incoming rings (bounded); true if some were left for a later turn.
@@ -106,6 +116,7 @@ class ShardCore final : public ReplyListener, public ScratchRunner {
   FabricLink link_;
   LockTable locks_;
   Admission admission_;
+  WatchTable watches_;
   // Where commands over keys of several shards run (MigrateTxn); empty between two of them.
   ShardStore scratch_store_;
   Executor scratch_exec_;

@@ -15,6 +15,11 @@ size_t random_index(size_t n) {
 
 Executor::Executor(ShardStore& store) : store_(store) {
   store_.set_observer(this);
+  outcome_.set_flush_listener(this);
+}
+
+void Executor::before_flush(int db, int swapped_with) {
+  for (OutcomeObserver* o : observers_) o->before_flush(db, swapped_with);
 }
 
 Executor::~Executor() {

@@ -50,7 +50,8 @@ void Outcome::event(int db, uint32_t cls, std::string_view event, std::string_vi
   events_.push_back({db, cls, keep(key), keep(event)});
 }
 
-void Outcome::flushed(int db, uint64_t dirty) {
+void Outcome::flushed(int db, uint64_t dirty, int swapped_with) {
+  if (flush_listener_ != nullptr) flush_listener_->before_flush(db, swapped_with);
   dirty_ += dirty;
   flushed_.push_back(db);
 }

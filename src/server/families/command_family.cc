@@ -39,9 +39,12 @@ constexpr NamedBit kFlagNames[] = {
     {kReadOnly, "readonly"},
     {kDenyOom, "denyoom"},
     {kAdmin, "admin"},
+    {kPubsub, "pubsub"},
     {kNoScript, "noscript"},
+    {kBlocking, "blocking"},
     {kLoading, "loading"},
     {kStale, "stale"},
+    {kSkipSlowlog, "skip_slowlog"},
     {kFast, "fast"},
     {kNoAuth, "no_auth"},
     {kNoMulti, "no_multi"},
@@ -54,9 +57,11 @@ constexpr NamedBit kAclNames[] = {
     {kAclWrite, "write"},         {kAclSet, "set"},
     {kAclSortedSet, "sortedset"}, {kAclList, "list"},
     {kAclHash, "hash"},           {kAclString, "string"},
-    {kAclBitmap, "bitmap"},       {kAclAdmin, "admin"},
-    {kAclFast, "fast"},           {kAclSlow, "slow"},
+    {kAclBitmap, "bitmap"},       {kAclPubsub, "pubsub"},
+    {kAclAdmin, "admin"},         {kAclFast, "fast"},
+    {kAclSlow, "slow"},           {kAclBlocking, "blocking"},
     {kAclDangerous, "dangerous"}, {kAclConnection, "connection"},
+    {kAclTransaction, "transaction"},
 };
 
 constexpr NamedBit kArgFlagNames[] = {

@@ -243,7 +243,7 @@ void register_connection_family(Registry& r) {
          .meta = &kEchoMeta});
   r.add({.name = "quit",
          .arity = -1,
-         .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy,
+         .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy | kRunsInMulti,
          .route = Route::kConnection,
          .run_conn = cmd_quit,
          .acl = kAclConnFast,

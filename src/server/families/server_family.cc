@@ -86,8 +86,8 @@ void part_swapdb(ExecContext& ctx, std::span<const uint32_t>, PartResult&) {
   int a = *parse_int_arg(ctx.args[1]);
   int b = *parse_int_arg(ctx.args[2]);
   if (a == b) return;
-  ctx.out.flushed(a);
-  ctx.out.flushed(b, 0);
+  ctx.out.flushed(a, 1, b);
+  ctx.out.flushed(b, 0, a);
   ctx.store.db(a).swap(ctx.store.db(b));
 }
 

@@ -1,5 +1,6 @@
 #include <shardis/server/route/router.h>
 #include <shardis/server/routing.h>
+#include <shardis/server/txn/multi.h>
 
 #include <algorithm>
 
@@ -24,10 +25,11 @@ bool validate_command(const CommandSpec* spec, ArgList args, proto::ReplyBuilder
   return true;
 }
 
-Router::Router(const Registry& registry, const ServerInfo& info, FabricLink& link,
+Router::Router(ShardCore& core, const Registry& registry, const ServerInfo& info, FabricLink& link,
                FlowControl& flow, Executor& executor, Admission& admission, Transactions& txns,
                ScratchRunner& scratch, ReplyListener& listener)
-    : registry_(registry),
+    : core_(core),
+      registry_(registry),
       info_(info),
       link_(link),
       flow_(flow),
@@ -43,13 +45,53 @@ Router::Router(const Registry& registry, const ServerInfo& info, FabricLink& lin
 bool Router::dispatch(Connection& c, ArgList args) {
   if (args.empty()) return true;
   const CommandSpec* spec = registry_.find(args[0]);
+  if (c.multi && c.multi->active) return queue_or_run(c, spec, args);
   {
     proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
     if (!validate_command(spec, args, rb)) return true;
   }
+  return route(c, *spec, args);
+}
+
+bool Router::queue_or_run(Connection& c, const CommandSpec* spec, ArgList args) {
+  // Inside MULTI, as Redis's processCommand: an unknown command or a wrong arity is refused and
+  // dooms the transaction; the argument checks of a command run at EXEC, like its handler.
+  proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
+  if (spec == nullptr || !arity_ok(*spec, args.size())) {
+    rb.error(spec == nullptr ? err_unknown_command(args) : err_wrong_args(spec->name));
+    c.multi->dirty_exec = true;
+    return true;
+  }
+  if ((spec->flags & kRunsInMulti) != 0) {
+    if (spec->check != nullptr) {
+      std::string err = spec->check(args);
+      if (!err.empty()) {
+        rb.error(err);
+        return true;
+      }
+    }
+    return route(c, *spec, args);
+  }
+  if ((spec->flags & kNoMulti) != 0) {
+    rb.error("ERR Command not allowed inside a transaction");
+    c.multi->dirty_exec = true;
+    return true;
+  }
+  multi_queue(c, *spec, args);
+  rb.simple("QUEUED");
+  return true;
+}
+
+bool Router::route(Connection& c, const CommandSpec& spec_ref, ArgList args) {
+  const CommandSpec* spec = &spec_ref;
   if (spec->route == Route::kConnection) {
     run_connection(c, *spec, args);
     return true;
+  }
+  if (spec->route == Route::kCoordinator) {
+    proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
+    CoordContext ctx{args, c, rb, core_};
+    return spec->run_coord(ctx);
   }
   if (n_ == 1) {
     run_local(c, *spec, args);

@@ -4,6 +4,7 @@
 #include <shardis/server/route/router.h>
 #include <shardis/server/txn/txn.h>
 
+#include <algorithm>
 #include <cassert>
 
 namespace shardis::server {
@@ -12,7 +13,8 @@ void TxnCommand::set_args(ArgList in) {
   size_t total = 0;
   for (std::string_view a : in) total += a.size();
   arena.clear();
-  arena.reserve(total);
+  // Past the small-string buffer: the bytes live on the heap, and moves keep the views valid.
+  arena.reserve(std::max<size_t>(total, 32));
   for (std::string_view a : in) arena.append(a);
   args.clear();
   args.reserve(in.size());
@@ -33,11 +35,13 @@ struct Busy {
 }  // namespace
 
 Transactions::Transactions(FabricLink& link, FlowControl& flow, LockTable& locks,
-                           Executor& executor, ScratchRunner& scratch, ReplyListener& listener)
+                           Executor& executor, WatchTable& watches, ScratchRunner& scratch,
+                           ReplyListener& listener)
     : link_(link),
       flow_(flow),
       locks_(locks),
       executor_(executor),
+      watches_(watches),
       scratch_(scratch),
       listener_(listener) {}
 
@@ -103,13 +107,16 @@ void Transactions::acquire_next(Txn& t) {
   }
 }
 
-void Transactions::step(Txn& t, uint32_t part) {
+void Transactions::step(Txn& t, std::span<const uint32_t> parts) {
   Busy busy(t);
-  TxnParticipant& p = t.parts[part];
-  assert(p.acquired && !p.released && !p.in_flight);
-  p.step = TxnParticipant::Step::kRun;
-  ++t.body_steps;
-  send(t, part);
+  for (uint32_t part : parts) {
+    TxnParticipant& p = t.parts[part];
+    assert(p.acquired && !p.released && !p.in_flight);
+    p.step = TxnParticipant::Step::kRun;
+    p.in_flight = true;
+    ++t.body_steps;
+  }
+  for (uint32_t part : parts) send(t, part);
 }
 
 void Transactions::release_all(Txn& t) {
@@ -226,15 +233,18 @@ void Transactions::after_lock(Txn& t, uint32_t part, uint32_t from) {
 
 void Transactions::run_actions(Txn& t, TxnParticipant& p) {
   ShardStore& store = executor_.store();
+  bool skip = false;  // a watched key changed: the commands of this step do not run
   for (TxnAction& a : p.actions) {
     switch (a.kind) {
       case TxnAction::kRun: {
+        if (skip) break;
         const TxnCommand& c = t.cmds[a.cmd];
         proto::ReplyBuilder rb(a.reply, c.resp);
         executor_.run(*c.spec, c.args, c.db, rb);
         break;
       }
       case TxnAction::kPart: {
+        if (skip) break;
         const TxnCommand& c = t.cmds[a.cmd];
         executor_.run_part(*c.spec, c.args, c.db, a.key_idx, a.part);
         break;
@@ -250,6 +260,19 @@ void Transactions::run_actions(Txn& t, TxnParticipant& p) {
       case TxnAction::kAttach:
         for (DetachedKey& k : a.detached) store.db(k.db).attach(k);
         executor_.report_changes(a.changes);
+        break;
+      case TxnAction::kWatch:
+        for (WatchItem& w : a.watch) w.stamp = watches_.watch(w.db, w.key);
+        break;
+      case TxnAction::kWatchCheck:
+        a.dirty = false;
+        for (const WatchItem& w : a.watch) {
+          if (watches_.changed(w.db, w.key, w.stamp)) a.dirty = true;
+        }
+        skip = skip || a.dirty;
+        break;
+      case TxnAction::kUnwatch:
+        for (const WatchItem& w : a.watch) watches_.unwatch(w.db, w.key);
         break;
     }
   }

@@ -40,6 +40,11 @@ class OutcomeObserver {
     (void)key;
     (void)type;
   }
+  // A database is about to be emptied or swapped (see FlushListener).
+  virtual void before_flush(int db, int swapped_with) {
+    (void)db;
+    (void)swapped_with;
+  }
 };
 
 struct ExecStats {
@@ -48,7 +53,7 @@ struct ExecStats {
   uint64_t expired_keys = 0;  // keys removed because their TTL passed
 };
 
-class Executor final : public DbObserver {
+class Executor final : public DbObserver, public FlushListener {
  public:
   explicit Executor(ShardStore& store);
   ~Executor() override;
@@ -76,6 +81,8 @@ class Executor final : public DbObserver {
   // DbObserver
   void key_expired(int db, std::string_view key) override;
   void key_added(int db, std::string_view key, ObjType type) override;
+  // FlushListener
+  void before_flush(int db, int swapped_with) override;
 
  private:
   void finish(const CommandSpec* spec, ArgList args, int db);

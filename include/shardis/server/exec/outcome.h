@@ -53,6 +53,14 @@ struct KeyChangeRecord {
   std::string event;
 };
 
+// Told synchronously when a handler is about to empty or swap a database (Outcome::flushed),
+// while the old contents are still there.
+class FlushListener {
+ public:
+  virtual ~FlushListener() = default;
+  virtual void before_flush(int db, int swapped_with) = 0;
+};
+
 class Outcome {
  public:
   // A key the command changed, and the event it fires (event empty: modified, no event).
@@ -78,9 +86,11 @@ class Outcome {
                uint64_t dirty = 1);
   // An event with no change (Redis's keymiss, or a second event on a key already reported).
   void event(int db, uint32_t cls, std::string_view event, std::string_view key);
-  // Every key of a database, or of every database (db < 0), may have changed: FLUSHDB,
-  // FLUSHALL, SWAPDB. Watchers of those databases are told.
-  void flushed(int db, uint64_t dirty = 1);
+  // Every key of a database, or of every database (db < 0), is about to change: FLUSHDB,
+  // FLUSHALL, and SWAPDB (swapped_with: the other database). Called before the handler empties
+  // or swaps anything: the flush listener (WATCH) looks at the old contents.
+  void flushed(int db, uint64_t dirty = 1, int swapped_with = -1);
+  void set_flush_listener(FlushListener* l) { flush_listener_ = l; }
   void add_dirty(uint64_t n) { dirty_ += n; }
 
   // Propagation: by default the command is logged as it was sent. A handler that must be
@@ -110,6 +120,7 @@ class Outcome {
  private:
   std::string_view keep(std::string_view s);
 
+  FlushListener* flush_listener_ = nullptr;
   uint64_t dirty_ = 0;
   bool blocked_ = false;
   PropMode prop_mode_ = PropMode::kVerbatim;

@@ -37,9 +37,9 @@ class ReplyListener {
 
 class Router {
  public:
-  Router(const Registry& registry, const ServerInfo& info, FabricLink& link, FlowControl& flow,
-         Executor& executor, Admission& admission, Transactions& txns, ScratchRunner& scratch,
-         ReplyListener& listener);
+  Router(ShardCore& core, const Registry& registry, const ServerInfo& info, FabricLink& link,
+         FlowControl& flow, Executor& executor, Admission& admission, Transactions& txns,
+         ScratchRunner& scratch, ReplyListener& listener);
 
   // Runs or routes one command of c. Returns false, having done nothing, when the command needs
   // a credit to a shard that has none left: c then waits (FlowControl) and the same command is
@@ -54,6 +54,8 @@ class Router {
   void serve(uint32_t from, const Hop& hop);
 
  private:
+  bool queue_or_run(Connection& c, const CommandSpec* spec, ArgList args);
+  bool route(Connection& c, const CommandSpec& spec, ArgList args);
   bool route_key(Connection& c, const CommandSpec& spec, ArgList args);
   bool route_fanout(Connection& c, const CommandSpec& spec, ArgList args);
   // Runs a command whose keys are all here, now or once its locks allow.
@@ -65,6 +67,7 @@ class Router {
                     const std::vector<std::vector<uint32_t>>& by_shard);
   void serve_now(uint32_t from, const Hop& hop);
 
+  ShardCore& core_;
   const Registry& registry_;
   const ServerInfo& info_;
   FabricLink& link_;

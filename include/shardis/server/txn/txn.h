@@ -35,10 +35,13 @@
 #include <shardis/server/db.h>
 #include <shardis/server/hop.h>
 #include <shardis/server/txn/lock_table.h>
+#include <shardis/server/txn/txn_command.h>
+#include <shardis/server/txn/watch_table.h>
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,23 +49,24 @@ namespace shardis::server {
 
 class Txn;
 
-// A command inside a transaction: its own copy of the arguments.
-struct TxnCommand {
-  const CommandSpec* spec = nullptr;
+// A watched key, as WATCH and EXEC hand it to its owner.
+struct WatchItem {
   int db = 0;
-  int resp = 2;
-  std::string arena;
-  std::vector<std::string_view> args;
-  void set_args(ArgList in);
+  std::string key;
+  WatchStamp stamp;  // kWatch: filled by the owner; kWatchCheck: what WATCH got
 };
 
 // One thing a participant does with its locks held.
 struct TxnAction {
   enum Kind : uint8_t {
-    kRun,     // run cmds[cmd] whole; reply into `reply`
-    kPart,    // run this shard's part of cmds[cmd] (key_idx); result into `part`
-    kDetach,  // take `keys` out of the Db into `detached`
-    kAttach,  // put `detached` back, then apply `changes` (WATCH, notifications)
+    kRun,         // run cmds[cmd] whole; reply into `reply`
+    kPart,        // run this shard's part of cmds[cmd] (key_idx); result into `part`
+    kDetach,      // take `keys` out of the Db into `detached`
+    kAttach,      // put `detached` back, then apply `changes` (WATCH, notifications)
+    kWatch,       // register `watch` and stamp each
+    kWatchCheck,  // dirty = some key of `watch` changed since stamped; if so the participant
+                  // skips the kRun and kPart actions after it in this step
+    kUnwatch,     // drop the watches of `watch`
   };
   Kind kind = kRun;
   uint32_t cmd = 0;
@@ -72,6 +76,8 @@ struct TxnAction {
   PartResult part;                                // kPart
   std::vector<DetachedKey> detached;              // kDetach out, kAttach in
   std::vector<KeyChangeRecord> changes;           // kAttach
+  std::vector<WatchItem> watch;                   // kWatch, kWatchCheck, kUnwatch
+  bool dirty = false;                             // kWatchCheck
 };
 
 // The participant's lock request: lives in the Txn, touched by the participant's shard only.
@@ -153,7 +159,7 @@ class ReplyListener;
 class Transactions {
  public:
   Transactions(FabricLink& link, FlowControl& flow, LockTable& locks, Executor& executor,
-               ScratchRunner& scratch, ReplyListener& listener);
+               WatchTable& watches, ScratchRunner& scratch, ReplyListener& listener);
   ~Transactions();
 
   uint32_t self() const;
@@ -162,8 +168,10 @@ class Transactions {
   // Starts t (its participants and their acquire actions set). Returns false, having done
   // nothing, when a remote participant has no credit left: the caller waits for one.
   bool start(std::unique_ptr<Txn> t);
-  // Sends participant `part` a body step with `actions` (set on the participant by the caller).
-  void step(Txn& t, uint32_t part);
+  // Sends each participant of `parts` a body step with the actions the caller set on it. A
+  // local participant may finish at once; on_step_done runs only once every step of this call
+  // is counted, so a body sees body_steps reach 0 only when all of them came back.
+  void step(Txn& t, std::span<const uint32_t> parts);
   // Releases every participant still holding locks; `attach` (optional) gives each its last
   // actions. The transaction is freed once all have released.
   void release_all(Txn& t);
@@ -193,6 +201,7 @@ class Transactions {
   FlowControl& flow_;
   LockTable& locks_;
   Executor& executor_;
+  WatchTable& watches_;
   ScratchRunner& scratch_;
   ReplyListener& listener_;
   size_t active_ = 0;
