@@ -1,4 +1,4 @@
-"""Set algebra across shards ("gather reads") against redis-server.
+"""Set algebra across shards against redis-server.
 
 The same sets are loaded into the server under test and into a reference
 redis-server: many keys (so that with --cores > 1 they spread over every
@@ -7,8 +7,11 @@ Then seeded random SINTER, SUNION, SDIFF and SINTERCARD commands over those
 keys and missing ones must get the same reply from both servers: errors and
 integers byte for byte, member replies as sets (a hashtable's order is its
 own), in ascending order exactly when Redis replies an intset result.
-Runs over RESP2 and RESP3. The *STORE forms run on keys that share a
-{hashtag} (one shard) and the stored sets are compared, with their encoding."""
+Runs over RESP2 and RESP3. The *STORE forms run twice: on keys that share a
+{hashtag} (one shard), and on the plain keys with destinations of their own,
+spread over the shards (Shardis runs them as one transaction in a scratch
+store). Their replies, the stored sets, encodings and TTLs are compared; with
+--cores > 1 most of the spread commands must name keys of several shards."""
 
 import argparse
 import random
@@ -164,14 +167,43 @@ def compare_reads(check, ref_port, tst_port, keys, protocol):
                              % (" ".join(args[:6]), show(ref_raw), show(tst_raw)))
     for d in diffs[:10]:
         print("    " + d)
-    check.check(not diffs, "RESP%d: %d gather reads compared, %d differ"
+    check.check(not diffs, "RESP%d: %d reads over the shards compared, %d differ"
                 % (protocol, compared, len(diffs)))
+
+
+def ttl_kind(raw):
+    """A TTL reply with the remaining time left out (the two servers run a moment apart)."""
+    return b":+\r\n" if raw.startswith(b":") and int(raw[1:]) > 0 else raw
+
+
+def run_stores(ref, tst, rng, sources, dests, owners=None):
+    """STORE_ROUNDS random *STORE commands from sources into one of dests, then the destination
+    probed on both servers. Returns (differences, commands naming existing keys of several
+    shards, by owners: {key: shard})."""
+    diffs = []
+    spanning = 0
+    for _ in range(STORE_ROUNDS):
+        cmd = rng.choice(["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"])
+        dest = rng.choice(dests)
+        args = [cmd, dest] + [rng.choice(sources) for _ in range(rng.randrange(1, 5))]
+        if owners is not None and len({owners[k] for k in map(str.encode, args[1:])
+                                       if k in owners}) > 1:
+            spanning += 1
+        for probe in (args, ["SMEMBERS", dest], ["OBJECT", "ENCODING", dest],
+                      ["EXISTS", dest], ["TTL", dest]):
+            ref_raw = ref.call_raw(*probe)
+            tst_raw = tst.call_raw(*probe)
+            if probe[0] == "TTL":
+                ref_raw, tst_raw = ttl_kind(ref_raw), ttl_kind(tst_raw)
+            if not same_reply(ref_raw, tst_raw):
+                diffs.append("%s after %s\n       expected %s\n       got      %s"
+                             % (" ".join(probe), " ".join(args), show(ref_raw), show(tst_raw)))
+    return diffs, spanning
 
 
 def compare_stores(check, ref_port, tst_port, sets):
     """The *STORE forms on keys of one shard (a shared hashtag)."""
     rng = random.Random(SEED + 99)
-    diffs = []
     with resp_wire.Conn(ref_port) as ref, resp_wire.Conn(tst_port) as tst:
         tagged = []
         for i, members in enumerate(list(sets.values())[:20]):
@@ -179,23 +211,42 @@ def compare_stores(check, ref_port, tst_port, sets):
             tagged.append(key)
             for conn in (ref, tst):
                 conn.call("SADD", key, *members)
-        for _ in range(STORE_ROUNDS):
-            cmd = rng.choice(["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"])
-            dest = "{tag}:dest"
-            args = [cmd, dest] + [rng.choice(tagged + ["{tag}:missing"])
-                                  for _ in range(rng.randrange(1, 5))]
-            for probe in (args, ["SMEMBERS", dest], ["OBJECT", "ENCODING", dest],
-                          ["EXISTS", dest]):
-                ref_raw = ref.call_raw(*probe)
-                tst_raw = tst.call_raw(*probe)
-                if not same_reply(ref_raw, tst_raw):
-                    diffs.append("%s after %s\n       expected %s\n       got      %s"
-                                 % (" ".join(probe), " ".join(args), show(ref_raw),
-                                    show(tst_raw)))
+        diffs, _ = run_stores(ref, tst, rng, tagged + ["{tag}:missing"], ["{tag}:dest"])
     for d in diffs[:10]:
         print("    " + d)
     check.check(not diffs, "%d *STORE commands on one shard compared, %d differ"
                 % (STORE_ROUNDS, len(diffs)))
+
+
+def compare_spread_stores(check, ref_port, tst_port, keys):
+    """The *STORE forms on the plain keys, spread over the shards: destinations of their own
+    (one with a TTL, which a store clears), sources (whose other keys then read the result)
+    and missing keys; the wrong-type key as a source only."""
+    rng = random.Random(SEED + 77)
+    dests = ["dest:%d" % i for i in range(6)]
+    with resp_wire.Conn(ref_port) as ref, resp_wire.Conn(tst_port) as tst:
+        for conn in (ref, tst):
+            for d in dests:
+                conn.call("SADD", d, "old")
+            conn.call("EXPIRE", dests[0], "100000")
+        shards, owners = server_harness.key_shards(tst_port)
+        diffs, spanning = run_stores(ref, tst, rng, keys + ["missing:0", "str:1"],
+                                     dests + keys[:4], owners)
+        for key in keys + dests:
+            for probe in (["SMEMBERS", key], ["OBJECT", "ENCODING", key], ["TTL", key]):
+                ref_raw, tst_raw = ref.call_raw(*probe), tst.call_raw(*probe)
+                if probe[0] == "TTL":
+                    ref_raw, tst_raw = ttl_kind(ref_raw), ttl_kind(tst_raw)
+                if not same_reply(ref_raw, tst_raw):
+                    diffs.append("%s at the end\n       expected %s\n       got      %s"
+                                 % (" ".join(probe), show(ref_raw), show(tst_raw)))
+    for d in diffs[:10]:
+        print("    " + d)
+    check.check(not diffs, "%d *STORE commands over the shards compared, %d differ"
+                % (STORE_ROUNDS, len(diffs)))
+    if shards > 1:
+        check.check(spanning > STORE_ROUNDS // 2, "%d of them name keys of several of the %d "
+                    "shards" % (spanning, shards))
 
 
 def main():
@@ -220,6 +271,7 @@ def main():
             check.section("RESP%d reads" % protocol, compare_reads, check, ref.port, tst.port,
                           keys, protocol)
         check.section("stores", compare_stores, check, ref.port, tst.port, sets)
+        check.section("spread stores", compare_spread_stores, check, ref.port, tst.port, keys)
         check.check(tst.alive(), "server under test still running")
     return check.finish()
 

@@ -1,4 +1,4 @@
-"""Sorted-set algebra across shards ("gather reads") against redis-server.
+"""Sorted-set algebra across shards against redis-server.
 
 The same sorted sets are loaded into the server under test and into a reference
 redis-server: many keys (so that with --cores > 1 they spread over every shard),
@@ -7,8 +7,11 @@ infinities, -0 and fractions, binary members, plain sets (which count as score
 1) and a key of another type. Seeded random ZUNION, ZINTER and ZDIFF commands
 with WEIGHTS, AGGREGATE and WITHSCORES over those keys and missing ones must get
 byte-identical replies from both servers, errors included, over RESP2 and RESP3.
-The *STORE forms and ZRANGESTORE run on keys that share a {hashtag} (one shard);
-the replies, the stored sets and their encodings are compared."""
+The *STORE forms and ZRANGESTORE run twice: on keys that share a {hashtag} (one
+shard), and on the plain keys with destinations of their own, spread over the
+shards (Shardis runs them as one transaction in a scratch store). The replies,
+the stored sets, their encodings and TTLs are compared; with --cores > 1 most of
+the spread commands must name keys of several shards."""
 
 import argparse
 import random
@@ -152,54 +155,114 @@ def compare_reads(check, ref_port, tst_port, keys, protocol):
                              % (printable(args), show(ref_raw), show(tst_raw)))
     for d in diffs[:10]:
         print("    " + d)
-    check.check(not diffs, "RESP%d: %d gather reads compared, %d differ"
+    check.check(not diffs, "RESP%d: %d reads over the shards compared, %d differ"
                 % (protocol, compared, len(diffs)))
+
+
+def random_store(rng, sources, tag, dests):
+    """A ZRANGESTORE, ZUNIONSTORE, ZINTERSTORE or ZDIFFSTORE command over sources into one of
+    dests (random_algebra names tag + "missing:N" and tag + "str:1" too)."""
+    dest = rng.choice(dests)
+    if rng.random() < 0.3:
+        src = rng.choice(sources)
+        lo, hi = sorted([rng.randrange(-5, 200), rng.randrange(-5, 200)])
+        args = ["ZRANGESTORE", dest, src, str(lo), str(hi)]
+        r = rng.random()
+        if r < 0.3:
+            args[3:5] = [rng.choice(["-inf", "(1", "0"]), rng.choice(["+inf", "2", "(3"])]
+            args.append("BYSCORE")
+        elif r < 0.5:
+            args[3:5] = ["-", rng.choice(["+", "[m3", "(m5"])]
+            args.append("BYLEX")
+        if rng.random() < 0.3:
+            args.append("REV")
+            if args[-2] in ("BYSCORE", "BYLEX"):
+                args[3], args[4] = args[4], args[3]
+        if args[-1] in ("BYSCORE", "BYLEX", "REV") and rng.random() < 0.3:
+            args += ["LIMIT", str(rng.randrange(-1, 5)), str(rng.randrange(-1, 50))]
+        return args
+    args = random_algebra(rng, sources, tag)
+    args[1] = dest
+    return args
+
+
+def ttl_kind(raw):
+    """A TTL reply with the remaining time left out (the two servers run a moment apart)."""
+    return b":+\r\n" if raw.startswith(b":") and int(raw[1:]) > 0 else raw
+
+
+def probe_key(ref, tst, key, diffs, after):
+    """The key's value, encoding, existence and TTL on both servers; differences into diffs."""
+    for probe in (["ZRANGE", key, "0", "-1", "WITHSCORES"], ["OBJECT", "ENCODING", key],
+                  ["EXISTS", key], ["TTL", key]):
+        ref_raw = ref.call_raw(*probe)
+        tst_raw = tst.call_raw(*probe)
+        if probe[0] == "TTL":
+            ref_raw, tst_raw = ttl_kind(ref_raw), ttl_kind(tst_raw)
+        if ref_raw != tst_raw:
+            diffs.append("%s after %s\n       expected %s\n       got      %s"
+                         % (printable(probe), after, show(ref_raw), show(tst_raw)))
+
+
+def run_stores(ref, tst, rng, sources, tag, dests, owners=None):
+    """STORE_ROUNDS random store commands, each followed by probes of its destination. Returns
+    (differences, commands naming existing keys of several shards, by owners: {key: shard})."""
+    diffs = []
+    spanning = 0
+    for _ in range(STORE_ROUNDS):
+        args = random_store(rng, sources, tag, dests)
+        if owners is not None and len({owners[k] for k in map(str.encode, args[1:])
+                                       if k in owners}) > 1:
+            spanning += 1
+        ref_raw = ref.call_raw(*args)
+        tst_raw = tst.call_raw(*args)
+        if ref_raw != tst_raw:
+            diffs.append("%s\n       expected %s\n       got      %s"
+                         % (printable(args), show(ref_raw), show(tst_raw)))
+        probe_key(ref, tst, args[1], diffs, printable(args))
+    return diffs, spanning
 
 
 def compare_stores(check, ref_port, tst_port, zsets, sets):
     """The *STORE forms and ZRANGESTORE on keys of one shard (a shared hashtag)."""
     rng = random.Random(SEED + 99)
     tag = "{tag}:"
-    diffs = []
     with resp_wire.Conn(ref_port) as ref, resp_wire.Conn(tst_port) as tst:
         small_z = dict(list(zsets.items())[:24])
         small_s = dict(list(sets.items())[:4])
         load(ref, small_z, small_s, tag)
         load(tst, small_z, small_s, tag)
         tagged = [tag + k for k in list(small_z) + list(small_s)]
-        for _ in range(STORE_ROUNDS):
-            if rng.random() < 0.3:
-                src = rng.choice(tagged)
-                lo, hi = sorted([rng.randrange(-5, 200), rng.randrange(-5, 200)])
-                args = ["ZRANGESTORE", tag + "dest", src, str(lo), str(hi)]
-                r = rng.random()
-                if r < 0.3:
-                    args[3:5] = [rng.choice(["-inf", "(1", "0"]), rng.choice(["+inf", "2", "(3"])]
-                    args.append("BYSCORE")
-                elif r < 0.5:
-                    args[3:5] = ["-", rng.choice(["+", "[m3", "(m5"])]
-                    args.append("BYLEX")
-                if rng.random() < 0.3:
-                    args.append("REV")
-                    if args[-2] in ("BYSCORE", "BYLEX"):
-                        args[3], args[4] = args[4], args[3]
-                if args[-1] in ("BYSCORE", "BYLEX", "REV") and rng.random() < 0.3:
-                    args += ["LIMIT", str(rng.randrange(-1, 5)), str(rng.randrange(-1, 50))]
-            else:
-                args = random_algebra(rng, tagged, tag)
-            dest = tag + "dest"
-            for probe in (args, ["ZRANGE", dest, "0", "-1", "WITHSCORES"],
-                          ["OBJECT", "ENCODING", dest], ["EXISTS", dest]):
-                ref_raw = ref.call_raw(*probe)
-                tst_raw = tst.call_raw(*probe)
-                if ref_raw != tst_raw:
-                    diffs.append("%s after %s\n       expected %s\n       got      %s"
-                                 % (printable(probe), printable(args), show(ref_raw),
-                                    show(tst_raw)))
+        diffs, _ = run_stores(ref, tst, rng, tagged, tag, [tag + "dest"])
     for d in diffs[:10]:
         print("    " + d)
     check.check(not diffs, "%d *STORE commands on one shard compared, %d differ"
                 % (STORE_ROUNDS, len(diffs)))
+
+
+def compare_spread_stores(check, ref_port, tst_port, keys):
+    """The *STORE forms and ZRANGESTORE on the plain keys, spread over the shards: destinations
+    of their own (one with a TTL, which a store clears) and sources (whose other keys then read
+    the result)."""
+    rng = random.Random(SEED + 77)
+    dests = ["dest:%d" % i for i in range(6)]
+    with resp_wire.Conn(ref_port) as ref, resp_wire.Conn(tst_port) as tst:
+        for conn in (ref, tst):
+            for d in dests:
+                conn.call("ZADD", d, "1", "old")
+            conn.call("EXPIRE", dests[0], "100000")
+        shards, owners = server_harness.key_shards(tst_port)
+        diffs, spanning = run_stores(ref, tst, rng, keys, "", dests + keys[:3] + keys[-2:],
+                                     owners)
+        for key in keys + dests:
+            probe_key(ref, tst, key, diffs, "the last command")
+    for d in diffs[:10]:
+        print("    " + d)
+    check.check(not diffs, "%d *STORE commands over the shards compared, %d differ"
+                % (STORE_ROUNDS, len(diffs)))
+    if shards > 1:
+        check.check(spanning > STORE_ROUNDS // 2, "%d of them name keys of several of the %d "
+                    "shards" % (spanning, shards))
 
 
 def main():
@@ -228,6 +291,7 @@ def main():
             check.section("RESP%d reads" % protocol, compare_reads, check, ref.port, tst.port,
                           keys, protocol)
         check.section("stores", compare_stores, check, ref.port, tst.port, zsets, sets)
+        check.section("spread stores", compare_spread_stores, check, ref.port, tst.port, keys)
         check.check(tst.alive(), "server under test still running")
     return check.finish()
 

@@ -1,22 +1,18 @@
 // Set family against Redis 7.0's exact replies (checked on redis-server 7.0.15): every command,
 // error texts, arity, WRONGTYPE, encodings, deletion of emptied sets, binary members, RESP3
-// shapes, the random commands checked structurally, and the gather path of SINTER, SUNION,
-// SDIFF and SINTERCARD (part() on subsets of the keys, merged with merge_partials) against the
-// local path.
+// shapes, the random commands checked structurally, and the set algebra with its keys on
+// several shards (moved into one scratch store and back, as a cross-shard transaction does)
+// against one store holding every key.
 #include <doctest/doctest.h>
-#include <shardis/proto/reply_buffer.h>
-#include <shardis/proto/reply_builder.h>
-#include <shardis/server/exec/executor.h>
-#include <shardis/server/registry.h>
+#include <shardis/server/db.h>
 
-#include <algorithm>
 #include <cstdint>
-#include <functional>
-#include <map>
+#include <iterator>
 #include <random>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "support/family_harness.h"
@@ -694,133 +690,137 @@ TEST_CASE("set algebra: result encodings at 512/513 integers and on a non-intege
   CHECK(encoding(h, "d") == kIntset);
 }
 
-// ---- The gather path ----
+// ---- Keys on several shards ----
 
-// Runs args through the registered spec's part() on each group of key indices (as shards that
-// own those keys would) and merge_parts (as the coordinator), on the harness's keyspace.
-std::string run_gathered(FamilyHarness& h, const server::Registry& registry,
-                         const std::vector<std::string>& args,
-                         const std::vector<std::vector<uint32_t>>& groups) {
-  std::vector<std::string_view> argv(args.begin(), args.end());
-  const server::CommandSpec* spec = registry.find(argv[0]);
-  REQUIRE(spec != nullptr);
-  REQUIRE(spec->route == server::Route::kKeysFanout);
-  REQUIRE(bool(spec->part));
-  REQUIRE(spec->merge == server::Merge::kCustom);
-  std::vector<server::PartResult> parts(groups.size());
-  for (size_t p = 0; p < groups.size(); ++p) {
-    proto::ReplyBuffer unused;
-    proto::ReplyBuilder rb(unused, h.client().resp);
-    server::Outcome outcome;
-    server::ExecContext ctx{argv, h.store(), h.store().db(h.client().db), rb, outcome};
-    spec->part(ctx, groups[p], parts[p]);
-    CHECK(unused.empty());
+// Members of a test set by kind: small and large intsets, hashtables by count and by strings,
+// binary members.
+std::vector<std::string> test_members(int kind, std::mt19937_64& rng) {
+  auto below = [&](uint64_t n) { return static_cast<int>(rng() % n); };
+  std::vector<std::string> m;
+  switch (kind) {
+    case 0:
+      for (int n = 1 + below(30); n > 0; --n) m.push_back(std::to_string(below(100) - 50));
+      break;
+    case 1:
+      for (int n = 100 + below(300); n > 0; --n) m.push_back(std::to_string(below(1500)));
+      break;
+    case 2:
+      for (int n = 600 + below(300); n > 0; --n) m.push_back(std::to_string(below(2000)));
+      break;
+    case 3:
+      for (int n = 1 + below(60); n > 0; --n) m.push_back("m" + std::to_string(below(80)));
+      for (int n = below(20); n > 0; --n) m.push_back(std::to_string(below(100) - 50));
+      break;
+    default:
+      for (int n = 1 + below(25); n > 0; --n) {
+        m.push_back(std::string("b\0\r\n", 4) + std::to_string(below(40)));
+      }
+      break;
   }
-  proto::ReplyBuffer out;
-  proto::ReplyBuilder rb(out, h.client().resp);
-  server::merge_parts(*spec, argv, groups, parts, rb);
-  return out.to_string();
+  return m;
 }
 
-// True when items are canonical integers in strictly ascending order (an intset's reply order).
-bool ascending_ints(const std::vector<std::string>& items) {
-  std::vector<long long> v;
-  for (const std::string& m : items) {
-    if (m.empty() || m.find_first_not_of("-0123456789") != std::string::npos) return false;
-    v.push_back(std::stoll(m));
-    if (std::to_string(v.back()) != m) return false;
-  }
-  return std::adjacent_find(v.begin(), v.end(), std::greater_equal<>()) == v.end();
-}
-
-// Gathered and local replies agree: byte for byte, except that members of a hashtable result
-// may come in another order. Both paths give a result the same encoding, so when one reply is
-// in intset order (ascending) the other must be too (checked from 8 members up, where a
-// hashtable is ascending by chance once in 40320).
-void check_same_reply(const std::string& gathered, const std::string& local) {
-  if (gathered == local) return;
-  Aggregate g = parse_aggregate(gathered);
-  Aggregate l = parse_aggregate(local);
-  REQUIRE(g.ok);
-  REQUIRE(l.ok);
-  CHECK(g.type == l.type);
-  if (l.items.size() >= 8) CHECK(ascending_ints(g.items) == ascending_ints(l.items));
-  std::sort(g.items.begin(), g.items.end());
-  std::sort(l.items.begin(), l.items.end());
-  CHECK(g.items == l.items);
-}
-
-// Splits `keys` (argv indices) into groups: by a random owner per key among `shards`.
-std::vector<std::vector<uint32_t>> split(const std::vector<uint32_t>& keys, uint32_t shards,
-                                         std::mt19937_64& rng,
-                                         const std::vector<std::string>& args) {
-  // A key name always has one owner, as with shard_of.
-  std::map<std::string, uint32_t> owner;
-  std::vector<std::vector<uint32_t>> by_shard(shards);
-  for (uint32_t i : keys) {
-    auto [it, fresh] = owner.try_emplace(args[i], 0);
-    if (fresh) it->second = static_cast<uint32_t>(rng() % shards);
-    by_shard[it->second].push_back(i);
-  }
-  std::vector<std::vector<uint32_t>> groups;
-  for (auto& g : by_shard) {
-    if (!g.empty()) groups.push_back(std::move(g));
-  }
-  return groups;
-}
-
-TEST_CASE("gather path: part() and merge_partials give the local replies") {
-  FamilyHarness h;
-  server::Registry registry;
-  server::register_all_families(registry);
-  CHECK(h.run({"SADD", "i1", "1", "2", "3", "4", "5", "6"}) == integer(6));
-  CHECK(h.run({"SADD", "i2", "4", "5", "6", "7", "8"}) == integer(5));
-  CHECK(h.run({"SADD", "i3", "5", "6", "100", "-1"}) == integer(4));
-  CHECK(h.run({"SADD", "h1", "a", "b", "c", "5", "6"}) == integer(5));
-  CHECK(h.run({"SADD", "h2", "b", "c", "d", "6", std::string("\0z", 2)}) == integer(5));
-  add_range(h, "big", 0, 600);
-  add_range(h, "mid", 300, 800);
-  CHECK(h.run({"SET", "str", "v"}) == kOk);
-  const std::vector<std::string> names = {"i1",  "i2",  "i3",    "h1", "h2",
-                                          "big", "mid", "nokey", "str"};
+// Keys spread over shards move into one scratch store and back (SpreadStores): every command
+// replies byte for byte as on one store holding every key, a stored result is the same set with
+// the same encoding, and every key keeps its value, encoding and TTL.
+TEST_CASE("set algebra across shards: the single-shard replies, stored sets and TTLs") {
   std::mt19937_64 rng(4242);
-  int compared = 0;
-  for (int resp : {2, 3}) {
-    h.client().resp = resp;
-    for (int round = 0; round < 400; ++round) {
-      const std::string cmd =
-          std::vector<std::string>{"SINTER", "SUNION", "SDIFF", "SINTERCARD"}[round % 4];
-      const size_t nkeys = 1 + rng() % 5;
-      std::vector<std::string> keys;
-      for (size_t k = 0; k < nkeys; ++k) {
-        // The wrong-type key rarely, so that most rounds compute a result.
-        size_t pick = rng() % (names.size() * 4);
-        keys.push_back(pick < names.size() ? names[pick] : names[pick % (names.size() - 1)]);
-      }
-      std::vector<std::string> args = {cmd};
-      std::vector<uint32_t> idx;
-      if (cmd == "SINTERCARD") args.push_back(std::to_string(nkeys));
-      for (const std::string& k : keys) {
-        idx.push_back(static_cast<uint32_t>(args.size()));
-        args.push_back(k);
-      }
-      if (cmd == "SINTERCARD" && rng() % 2 == 0) {
-        args.push_back("LIMIT");
-        args.push_back(std::to_string(rng() % 4));
-      }
-      const server::CommandSpec* spec = registry.find(cmd);
-      std::vector<std::string_view> argv(args.begin(), args.end());
-      CHECK(server::key_indices(*spec, argv) == idx);
-      const std::string local = h.run(args);
-      for (uint32_t shards : {1u, 2u, 3u, 8u}) {
-        CAPTURE(args.size());
-        CAPTURE(local);
-        check_same_reply(run_gathered(h, registry, args, split(idx, shards, rng, args)), local);
-        ++compared;
+  auto below = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  for (uint32_t shards : {2u, 3u, 5u}) {
+    CAPTURE(shards);
+    SpreadStores sh(shards);
+    std::vector<std::string> names;
+    for (int i = 0; i < 15; ++i) {
+      names.push_back("set:" + std::to_string(i));
+      std::vector<std::string> args = {"SADD", names.back()};
+      for (std::string& m : test_members(i % 5, rng)) args.push_back(std::move(m));
+      REQUIRE(sh.load(args).front() == ':');
+    }
+    const std::string kept = names[1];      // a TTL that outlives the test
+    const std::string expiring = names[3];  // a TTL that passes halfway
+    REQUIRE(sh.load({"PEXPIRE", kept, "50000"}) == integer(1));
+    REQUIRE(sh.load({"PEXPIRE", expiring, "1000"}) == integer(1));
+    REQUIRE(sh.load({"SET", "str", "v"}) == kOk);
+    REQUIRE(sh.load({"SADD", "dest:1", "old"}) == integer(1));
+    REQUIRE(sh.load({"PEXPIRE", "dest:1", "50000"}) == integer(1));  // a STORE clears it
+    names.insert(names.end(), {"str", "missing", "dest:1", "dest:2"});
+    for (const std::string& k : names) {
+      CAPTURE(k);
+      CHECK(sh.key_state_spread(k) == sh.key_state_whole(k));
+    }
+    CHECK(sh.key_state_whole(names[0]).find(kIntset) != std::string::npos);
+    CHECK(sh.key_state_whole(names[2]).find(kHashtable) != std::string::npos);
+    // Destinations: new keys, a key with a TTL, sources of both encodings, a string.
+    const std::string dests[] = {"dest:1", "dest:2", names[0], names[2], "str"};
+    static const char* kCmds[] = {"SINTER",      "SUNION",      "SDIFF",     "SINTERCARD",
+                                  "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"};
+    int rounds = 0;
+    for (int resp : {2, 3}) {
+      sh.client().resp = resp;
+      for (int round = 0; round < 300; ++round, ++rounds) {
+        if (resp == 2 && round == 150) sh.whole().clock().advance_ms(2000);
+        const std::string cmd = kCmds[below(std::size(kCmds))];
+        const bool store = cmd.ends_with("STORE");
+        const size_t nkeys = 1 + below(5);
+        std::vector<std::string> args = {cmd};
+        if (store) args.push_back(dests[below(std::size(dests))]);
+        if (cmd == "SINTERCARD") args.push_back(std::to_string(nkeys));
+        for (size_t k = 0; k < nkeys; ++k) {
+          // Mostly the 15 sets; the string key rarely, so that most rounds compute a result.
+          const size_t pick = below(names.size() * 4);
+          args.push_back(pick < names.size() ? names[pick] : names[pick % 15]);
+        }
+        if (cmd == "SINTERCARD" && below(2) == 0) {
+          args.insert(args.end(), {"LIMIT", std::to_string(below(4))});
+        }
+        CAPTURE(args);
+        CHECK(sh.run_spread(args) == sh.run_whole(args));
+        if (store) CHECK(sh.key_state_spread(args[1]) == sh.key_state_whole(args[1]));
       }
     }
+    CHECK(sh.migrated() > static_cast<uint64_t>(rounds) / 2);
+    for (const std::string& k : names) {
+      CAPTURE(k);
+      CHECK(sh.key_state_spread(k) == sh.key_state_whole(k));
+    }
+    CHECK(sh.run_on_owner(expiring, {"EXISTS", expiring}) == integer(0));
+    // The kept key's TTL went through every move unchanged.
+    CHECK(sh.run_on_owner(kept, {"PTTL", kept}) == integer(48000));
   }
-  CHECK(compared == 3200);
+}
+
+// A key's TTL, encoding and value survive detach and attach into another shard's Db; a key
+// whose TTL passes meanwhile is dropped on attach, and an absent key stays absent.
+TEST_CASE("Db::detach and Db::attach move a set with its encoding and TTL") {
+  FamilyHarness h;
+  server::ShardStore other(h.clock(), 1, 2);
+  add_range(h, "i", 0, 10);
+  add_range(h, "t", 0, 600);
+  CHECK(h.run({"PEXPIRE", "t", "5000"}) == integer(1));
+  CHECK(h.run({"SADD", "gone", "x"}) == integer(1));
+  CHECK(h.run({"PEXPIRE", "gone", "100"}) == integer(1));
+  const std::string i_members = h.run({"SMEMBERS", "i"});
+  const std::string t_members = h.run({"SMEMBERS", "t"});
+  const std::string names[] = {"i", "t", "gone", "nokey"};
+  std::vector<server::DetachedKey> keys(std::size(names));
+  for (size_t k = 0; k < keys.size(); ++k) h.store().db(0).detach(names[k], keys[k]);
+  CHECK(h.run({"DBSIZE"}) == integer(0));
+  CHECK(keys[0].present);
+  CHECK_FALSE(keys[3].present);
+  h.clock().advance_ms(1000);
+  for (server::DetachedKey& k : keys) other.db(0).attach(k);
+  CHECK(other.db(0).size() == 2);
+  server::ClientState client;
+  auto run = [&](const std::vector<std::string>& args) {
+    return run_on_store(h.registry(), server::ServerInfo{}, other, client, args);
+  };
+  CHECK(run({"OBJECT", "ENCODING", "i"}) == kIntset);
+  CHECK(run({"OBJECT", "ENCODING", "t"}) == kHashtable);
+  CHECK(run({"SMEMBERS", "i"}) == i_members);
+  CHECK(run({"SMEMBERS", "t"}) == t_members);
+  CHECK(run({"PTTL", "i"}) == integer(-1));
+  CHECK(run({"PTTL", "t"}) == integer(4000));
+  CHECK(run({"EXISTS", "gone", "nokey"}) == integer(0));
 }
 
 }  // namespace

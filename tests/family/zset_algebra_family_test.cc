@@ -1,19 +1,13 @@
-// Sorted-set algebra: ZUNION, ZINTER, ZDIFF and the *STORE forms, locally and through
-// the gather path (part() on each shard, then merge_partials), which must reply the same.
-// Expected bytes were recorded from redis-server 7.0.15.
+// Sorted-set algebra: ZUNION, ZINTER, ZDIFF and the *STORE forms, on one store and with their
+// keys on several shards (moved into one scratch store and back, as a cross-shard transaction
+// does), which must reply and store the same. Expected bytes were recorded from
+// redis-server 7.0.15.
 #include <doctest/doctest.h>
-#include <shardis/base/clock.h>
-#include <shardis/proto/reply_buffer.h>
-#include <shardis/proto/reply_builder.h>
 #include <shardis/server/command.h>
-#include <shardis/server/db.h>
-#include <shardis/server/exec/executor.h>
 #include <shardis/server/registry.h>
 
 #include <cstdint>
-#include <functional>
 #include <iterator>
-#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -305,95 +299,32 @@ TEST_CASE("result encodings of the store commands") {
   CHECK(h.run({"object", "encoding", "u4"}) == "$8\r\nlistpack\r\n");
 }
 
-// ---- The gather path: part() on each shard's keys, then merge_partials ----
+// ---- Keys on several shards ----
 
-// Several shards' stores holding the keys split by owner, and one store holding every key, on
-// which the command runs whole (the local path).
-class Shards {
- public:
-  explicit Shards(uint32_t n) : whole_(clock_) {
-    server::register_all_families(registry_);
-    for (uint32_t i = 0; i < n; ++i) {
-      stores_.push_back(std::make_unique<server::ShardStore>(clock_, i, n));
-    }
-  }
-
-  uint32_t owner(std::string_view key) const {
-    return static_cast<uint32_t>(std::hash<std::string_view>{}(key) % stores_.size());
-  }
-
-  // Runs a write on the key's owner and on the whole store.
-  void load(const std::vector<std::string>& args) {
-    run_on(*stores_[owner(args[1])], args);
-    run_on(whole_, args);
-  }
-
-  std::string run_whole(const std::vector<std::string>& args) { return run_on(whole_, args); }
-
-  // The reply of the gather path: each owner copies out its keys, the coordinator merges.
-  // Empty when the command names no valid keys (it would then run where it was received).
-  std::string gather(const std::vector<std::string>& args) {
-    std::vector<std::string_view> argv(args.begin(), args.end());
-    const server::CommandSpec* spec = registry_.find(argv[0]);
-    REQUIRE(spec != nullptr);
-    std::vector<uint32_t> idx = server::key_indices(*spec, argv);
-    if (idx.empty()) return {};
-    std::vector<std::vector<uint32_t>> by_shard(stores_.size());
-    for (uint32_t i : idx) by_shard[owner(argv[i])].push_back(i);
-    std::vector<std::vector<uint32_t>> key_idx;
-    std::vector<server::PartResult> parts;
-    for (uint32_t s = 0; s < stores_.size(); ++s) {
-      if (by_shard[s].empty()) continue;
-      proto::ReplyBuffer unused;
-      proto::ReplyBuilder rb(unused, client_.resp);
-      server::Outcome outcome;
-      server::ExecContext ctx{argv, *stores_[s], stores_[s]->db(0), rb, outcome};
-      key_idx.push_back(by_shard[s]);
-      parts.emplace_back();
-      spec->part(ctx, key_idx.back(), parts.back());
-      CHECK(unused.to_string().empty());  // a part writes no reply
-    }
-    proto::ReplyBuffer out;
-    proto::ReplyBuilder rb(out, client_.resp);
-    server::merge_parts(*spec, argv, key_idx, parts, rb);
-    return out.to_string();
-  }
-
-  server::ClientState& client() { return client_; }
-
- private:
-  std::string run_on(server::ShardStore& store, const std::vector<std::string>& args) {
-    return run_on_store(registry_, info_, store, client_, args);
-  }
-
-  base::ManualClock clock_;
-  server::Registry registry_;
-  server::ServerInfo info_;
-  server::ClientState client_;
-  std::vector<std::unique_ptr<server::ShardStore>> stores_;
-  server::ShardStore whole_;
-};
-
-TEST_CASE("gathered ZUNION ZINTER ZDIFF reply exactly as the local path") {
+// Keys spread over shards move into one scratch store and back (SpreadStores): every command
+// replies byte for byte as on one store holding every key, a stored result is the same sorted
+// set with the same encoding, and every key keeps its value, encoding and TTL.
+TEST_CASE("sorted-set algebra across shards: the single-shard replies, stored sets and TTLs") {
   std::mt19937_64 rng(4242);
   auto below = [&](size_t n) { return static_cast<size_t>(rng() % n); };
   for (uint32_t nshards : {2u, 3u, 5u}) {
     CAPTURE(nshards);
-    Shards sh(nshards);
+    SpreadStores sh(nshards);
     std::vector<std::string> keys;
     for (int i = 0; i < 24; ++i) {
       const std::string key = "z" + std::to_string(i);
       keys.push_back(key);
       std::vector<std::string> cmd{"ZADD", key};
-      const size_t n = i % 6 == 5 ? 150 : 1 + below(40);  // some skiplists
+      const bool big = i % 6 == 5;  // skiplists: 150 distinct members
+      const size_t n = big ? 150 : 1 + below(40);
       static const char* kScores[] = {"1", "2",  "-3.5",  "inf", "-inf",
                                       "0", "-0", "1e308", "0.1", "7"};
       for (size_t j = 0; j < n; ++j) {
         cmd.push_back(kScores[below(std::size(kScores))]);
         cmd.push_back(i % 4 == 0 ? std::string(1 + below(3), static_cast<char>('a' + below(4)))
-                                 : "m" + std::to_string(below(60)));
+                                 : "m" + std::to_string(big ? j : below(60)));
       }
-      sh.load(cmd);
+      REQUIRE(sh.load(cmd).front() == ':');
     }
     for (int i = 0; i < 6; ++i) {
       const std::string key = "s" + std::to_string(i);
@@ -402,42 +333,71 @@ TEST_CASE("gathered ZUNION ZINTER ZDIFF reply exactly as the local path") {
       for (size_t j = 0; j < 1 + below(30); ++j) {
         cmd.push_back(i % 2 ? "m" + std::to_string(below(60)) : std::to_string(below(60)));
       }
-      sh.load(cmd);
+      REQUIRE(sh.load(cmd).front() == ':');
     }
-    sh.load({"SET", "str", "x"});
-    int compared = 0;
-    for (int round = 0; round < 600; ++round) {
+    REQUIRE(sh.load({"SET", "str", "x"}) == "+OK\r\n");
+    REQUIRE(sh.load({"PEXPIRE", "z1", "50000"}) == ":1\r\n");  // never a destination
+    REQUIRE(sh.load({"PEXPIRE", "z2", "1000"}) == ":1\r\n");   // passes halfway
+    REQUIRE(sh.load({"ZADD", "dest", "1", "old"}) == ":1\r\n");
+    REQUIRE(sh.load({"PEXPIRE", "dest", "50000"}) == ":1\r\n");  // a STORE clears it
+    // Destinations: a key with a TTL, a new key, sources of both encodings, a string.
+    const std::string dests[] = {"dest", "dest2", "z0", "z5", "s1", "str"};
+    std::vector<std::string> all = keys;
+    all.insert(all.end(), {"str", "missing", "dest", "dest2"});
+    for (const std::string& k : all) {
+      CAPTURE(k);
+      CHECK(sh.key_state_spread(k) == sh.key_state_whole(k));
+    }
+    CHECK(sh.key_state_whole("z5").find("skiplist") != std::string::npos);
+    CHECK(sh.key_state_whole("z0").find("listpack") != std::string::npos);
+    const int kRounds = 600;
+    for (int round = 0; round < kRounds; ++round) {
+      if (round == kRounds / 2) sh.whole().clock().advance_ms(2000);
       sh.client().resp = round % 3 == 0 ? 3 : 2;
-      static const char* kCmds[] = {"ZUNION", "ZINTER", "ZDIFF"};
-      std::vector<std::string> cmd{kCmds[below(3)]};
-      const size_t n = 1 + below(5);
-      cmd.push_back(std::to_string(n));
-      for (size_t j = 0; j < n; ++j) {
+      static const char* kCmds[] = {"ZUNION",      "ZINTER",     "ZDIFF",      "ZUNIONSTORE",
+                                    "ZINTERSTORE", "ZDIFFSTORE", "ZRANGESTORE"};
+      const std::string name = kCmds[below(std::size(kCmds))];
+      std::vector<std::string> cmd{name};
+      const bool store = name.ends_with("STORE");
+      if (store) cmd.push_back(dests[below(std::size(dests))]);
+      auto pick = [&] {
         const size_t r = below(100);
-        cmd.push_back(r < 4 ? "str" : r < 10 ? "missing" : keys[below(keys.size())]);
+        return r < 4 ? "str" : r < 10 ? "missing" : keys[below(keys.size())];
+      };
+      if (name == "ZRANGESTORE") {
+        static const char* kBounds[] = {"0", "-1", "1", "3", "-5", "100"};
+        cmd.insert(cmd.end(), {pick(), kBounds[below(6)], kBounds[below(6)]});
+      } else {
+        const size_t n = 1 + below(5);
+        cmd.push_back(std::to_string(n));
+        for (size_t j = 0; j < n; ++j) cmd.push_back(pick());
+        if (below(3) == 0) {
+          cmd.push_back("WEIGHTS");
+          static const char* kWeights[] = {"1", "2", "-1", "0", "0.5", "inf", "x"};
+          for (size_t j = 0; j < n; ++j) cmd.push_back(kWeights[below(std::size(kWeights))]);
+        }
+        if (below(3) == 0) {
+          static const char* kAgg[] = {"SUM", "MIN", "MAX", "avg"};
+          cmd.insert(cmd.end(), {"AGGREGATE", kAgg[below(std::size(kAgg))]});
+        }
+        if (!store && below(2) == 0) cmd.push_back("WITHSCORES");
       }
-      if (below(3) == 0) {
-        cmd.push_back("WEIGHTS");
-        static const char* kWeights[] = {"1", "2", "-1", "0", "0.5", "inf", "x"};
-        for (size_t j = 0; j < n; ++j) cmd.push_back(kWeights[below(std::size(kWeights))]);
-      }
-      if (below(3) == 0) {
-        static const char* kAgg[] = {"SUM", "MIN", "MAX", "avg"};
-        cmd.insert(cmd.end(), {"AGGREGATE", kAgg[below(std::size(kAgg))]});
-      }
-      if (below(2) == 0) cmd.push_back("WITHSCORES");
       CAPTURE(cmd);
-      const std::string got = sh.gather(cmd);
-      REQUIRE_FALSE(got.empty());
-      CHECK(got == sh.run_whole(cmd));
-      ++compared;
+      CHECK(sh.run_spread(cmd) == sh.run_whole(cmd));
+      if (store) CHECK(sh.key_state_spread(cmd[1]) == sh.key_state_whole(cmd[1]));
     }
-    CHECK(compared == 600);
+    CHECK(sh.migrated() > kRounds / 2);
+    for (const std::string& k : all) {
+      CAPTURE(k);
+      CHECK(sh.key_state_spread(k) == sh.key_state_whole(k));
+    }
+    CHECK(sh.run_on_owner("z2", {"EXISTS", "z2"}) == ":0\r\n");
+    CHECK(sh.run_on_owner("z1", {"PTTL", "z1"}) == ":48000\r\n");
   }
 }
 
-TEST_CASE("gathered algebra: errors, sets and key order") {
-  Shards sh(3);
+TEST_CASE("sorted-set algebra across shards: errors, sets and key order") {
+  SpreadStores sh(3);
   sh.load({"ZADD", "a", "1", "x", "2", "y", "3", "z"});
   sh.load({"ZADD", "b", "10", "y", "20", "z", "30", "w"});
   sh.load({"SADD", "s", "y", "q"});
@@ -457,23 +417,40 @@ TEST_CASE("gathered algebra: errors, sets and key order") {
       {"ZDIFF", "2", "a", "b", "WEIGHTS", "1", "1"},
       {"ZINTER", "2", "a", "nokey", "WITHSCORES"},
       {"ZUNION", "1", "nokey"},
+      {"ZUNION", "0", "a"},
+      {"ZUNION", "3", "a", "b"},
+      {"ZUNION", "x", "a"},
+      {"ZUNIONSTORE", "d", "2", "a", "str"},
+      {"ZINTERSTORE", "d", "2", "a", "b", "WEIGHTS", "1"},
   };
   for (int resp : {2, 3}) {
     sh.client().resp = resp;
     for (const auto& cmd : cases) {
       CAPTURE(cmd);
-      CHECK(sh.gather(cmd) == sh.run_whole(cmd));
+      CHECK(sh.run_spread(cmd) == sh.run_whole(cmd));
     }
   }
+  CHECK(sh.migrated() > 0);
   sh.client().resp = 2;
-  CHECK(sh.gather({"ZUNION", "2", "a", "str"}) == kWrongType);
-  CHECK(sh.gather({"ZUNION", "2", "a", "b", "WITHSCORES"}) ==
+  CHECK(sh.run_spread({"ZUNION", "2", "a", "str"}) == kWrongType);
+  CHECK(sh.run_spread({"ZUNION", "2", "a", "b", "WITHSCORES"}) ==
         "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n$1\r\nw\r\n"
         "$2\r\n30\r\n");
-  // Invalid numkeys names no keys: the command runs where it arrives and replies the error.
-  CHECK(sh.gather({"ZUNION", "0", "a"}).empty());
-  CHECK(sh.gather({"ZUNION", "3", "a", "b"}).empty());
-  CHECK(sh.gather({"ZUNION", "x", "a"}).empty());
+  CHECK(sh.run_spread({"ZUNION", "0", "a"}) ==
+        "-ERR at least 1 input key is needed for 'zunion' command\r\n");
+  CHECK(sh.run_spread({"ZUNION", "3", "a", "b"}) == "-ERR syntax error\r\n");
+  // A destination on a third shard: the result lands on the destination's owner, with Redis's
+  // encoding; the sources are back on theirs.
+  REQUIRE(sh.owner("a") != sh.owner("b"));
+  std::string d = "d";
+  while (sh.owner(d) == sh.owner("a") || sh.owner(d) == sh.owner("b")) d += "'";
+  CHECK(sh.run_spread({"ZUNIONSTORE", d, "2", "a", "b", "WEIGHTS", "1", "2"}) == ":4\r\n");
+  CHECK(sh.run_on_owner(d, {"ZRANGE", d, "0", "-1", "WITHSCORES"}) ==
+        "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n22\r\n$1\r\nz\r\n$2\r\n43\r\n$1\r\nw\r\n"
+        "$2\r\n60\r\n");
+  CHECK(sh.run_on_owner(d, {"OBJECT", "ENCODING", d}) == "$8\r\nlistpack\r\n");
+  CHECK(sh.run_on_owner("a", {"ZCARD", "a"}) == ":3\r\n");
+  CHECK(sh.run_on_owner("b", {"ZCARD", "b"}) == ":3\r\n");
 }
 
 TEST_CASE("key finders of the numkeys commands") {

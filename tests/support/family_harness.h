@@ -10,6 +10,7 @@
 #include <shardis/server/registry.h>
 #include <shardis/server/shard_core.h>
 
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -51,5 +52,46 @@ class FamilyHarness : public server::ClientIo {
 std::string run_on_store(const server::Registry& registry, const server::ServerInfo& info,
                          server::ShardStore& store, server::ClientState& client,
                          const std::vector<std::string>& args);
+
+// Keys spread over several shards' stores (each key on its owner, by the real shard_of), next
+// to a FamilyHarness whose one store holds every key from the start. run_spread routes a
+// command as the server does: keys all on one shard run there, keys on several shards run as a
+// MigrateTxn does (txn/txn.h): each owner detaches its keys (Db::detach), the harness's
+// ShardCore attaches them into its scratch store and runs the command there (run_scratch), and
+// every key is attached back into its owner (Db::attach). Single thread, no locks: the
+// transaction's ordering is not what is tested here, its data path is.
+class SpreadStores {
+ public:
+  explicit SpreadStores(uint32_t shards);
+
+  uint32_t owner(std::string_view key) const;
+  // Runs a write on the owner of args[1] and on the whole store; the whole store's reply.
+  std::string load(const std::vector<std::string>& args);
+  // The reply of args on the store holding every key.
+  std::string run_whole(const std::vector<std::string>& args) { return whole_.run(args); }
+  // The reply of args with the keys spread over the shards.
+  std::string run_spread(const std::vector<std::string>& args);
+  // The reply of args on the store owning key alone (no routing).
+  std::string run_on_owner(std::string_view key, const std::vector<std::string>& args);
+  // TYPE, OBJECT ENCODING, PTTL and the value (SMEMBERS, ZRANGE ... WITHSCORES, HGETALL, LRANGE
+  // or GET by type) of key, as reply bytes: on the whole store, and on the key's owner.
+  std::string key_state_whole(std::string_view key);
+  std::string key_state_spread(std::string_view key);
+
+  // Commands run_spread ran through the scratch store (their keys spanned shards).
+  uint64_t migrated() const { return migrated_; }
+  FamilyHarness& whole() { return whole_; }
+  server::ClientState& client() { return whole_.client(); }
+
+ private:
+  std::string run_on(server::ShardStore& store, const std::vector<std::string>& args);
+  template <typename Run>
+  static std::string key_state(std::string_view key, Run&& run);
+
+  FamilyHarness whole_;
+  server::ServerInfo info_;
+  std::vector<std::unique_ptr<server::ShardStore>> stores_;
+  uint64_t migrated_ = 0;
+};
 
 }  // namespace shardis::test

@@ -36,6 +36,8 @@ import threading
 import time
 import traceback
 
+import resp_wire
+
 HOST = "127.0.0.1"
 
 # Ports are picked below the kernel's ephemeral range, so a port chosen here
@@ -397,6 +399,26 @@ def describe(args):
     if args.server in ("redis", "redis-server"):
         return "redis-server"
     return " ".join(["%s --cores %d" % (os.path.basename(args.server), args.cores)] + args.server_arg)
+
+
+def key_shards(port):
+    """(shards, {key: shard}) for every key of database 0 of the server at port: its shard count
+    (INFO server "shards:", 1 for redis-server) and where each key lives. One SCAN call scans
+    the one shard its cursor names, cursor % shards (include/shardis/server/families/
+    keyspace_scan.h), so a full scan tells the shards apart without knowing the routing."""
+    with resp_wire.Conn(port) as conn:
+        info = bytes(resp_wire.decode(conn.call_raw(b"INFO", b"server")))
+        fields = dict(line.split(b":", 1) for line in info.splitlines() if b":" in line)
+        shards = int(fields.get(b"shards", b"1").strip())
+        owners = {}
+        cursor = 0
+        while True:
+            next_cursor, keys = conn.call(b"SCAN", str(cursor), b"COUNT", b"1000")
+            for key in keys:
+                owners[bytes(key)] = cursor % shards
+            cursor = int(next_cursor)
+            if cursor == 0:
+                return shards, owners
 
 
 class Checker:

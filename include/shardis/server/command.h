@@ -5,7 +5,8 @@
 //
 // Who runs what, and where:
 //   Route::kConnection  run_conn on the connection's own shard; sees ClientState, no keyspace.
-//   Route::kKey         run on the shard owning the key(s); all keys must share one shard.
+//   Route::kKey         run on the shard owning the key(s); when they span shards, the owners
+//                       move them under lock into a scratch store where run runs (txn/txn.h).
 //   Route::kKeysFanout  keys are split by owner; part() runs on each owner with the argv indices
 //                       of its keys and fills a typed PartResult; the coordinator merges them
 //                       (Merge) in argv order.
@@ -163,16 +164,6 @@ struct ConnContext {
   const ServerInfo& server;
 };
 
-// A collection read by a gathering command (SINTER, ZUNION, ... whose keys span shards): what
-// one key held, copied out on its owner so that the coordinator can compute the result.
-struct GatheredKey {
-  uint32_t argv = 0;        // the key's argv index
-  bool exists = false;      // false: absent (an empty collection for every set operation)
-  bool wrong_type = false;  // the key holds another type: the command replies WRONGTYPE
-  std::vector<std::string> members;
-  std::vector<double> scores;  // sorted sets: one per member; empty for plain sets
-};
-
 // One shard's share of a fanned-out command, typed by what the command's merge reads.
 struct PartCount {  // kSumInteger: DEL, EXISTS, TOUCH, DBSIZE ...
   int64_t n = 0;
@@ -194,11 +185,7 @@ struct PartShardStats {  // INFO: one shard's databases and memory
   int64_t index_bytes = 0;   // hash-table buckets and TTL heaps
   int64_t mapped_bytes = 0;  // the part of index_bytes mapped outside malloc
 };
-struct PartGathered {  // cross-shard set reads: what each of the part's keys held
-  std::vector<GatheredKey> keys;
-};
-using PartResult =
-    std::variant<std::monostate, PartCount, PartValues, PartKeys, PartShardStats, PartGathered>;
+using PartResult = std::variant<std::monostate, PartCount, PartValues, PartKeys, PartShardStats>;
 
 using Handler = void (*)(ExecContext& ctx);
 using ConnHandler = void (*)(ConnContext& ctx);
@@ -240,8 +227,8 @@ struct CommandSpec {
   uint32_t flags = 0;
   KeySpec keys{};
   Route route = Route::kKey;
-  // kKey; for kKeysFanout, optional: runs the whole command when every key is on the shard
-  // that received it (no gather needed), instead of part() plus the merge.
+  // kKey; for kKeysFanout, optional: runs the whole command when every key is on one shard,
+  // instead of part() plus the merge.
   Handler run = nullptr;
   ConnHandler run_conn = nullptr;    // kConnection
   CoordHandler run_coord = nullptr;  // kCoordinator

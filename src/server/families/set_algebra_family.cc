@@ -2,14 +2,12 @@
 // Redis 7.0's replies, errors and result encodings.
 //
 // One implementation of the algebra (set_algebra, set_inter_card) works on "set views": the
-// SetObjects a command reads, in argv order, nullptr for a missing key. It serves two paths:
-// - local (cmd_*): every key is on this shard; the views are the Db's own objects, read in
-//   place before the command writes anything.
-// - gather (SINTER, SUNION, SDIFF, SINTERCARD whose keys span shards): part_* runs on each owning
-//   shard and copies out what each of its keys holds (Partial::gathered); merge_* runs on the
-//   coordinator, rebuilds a SetObject per distinct key from the copies and calls the same
-//   functions, so both paths give the same reply, WRONGTYPE included.
-// The *STORE forms are Route::kKey: the dispatcher only runs them when every key is on one shard.
+// SetObjects a command reads, in argv order, nullptr for a missing key, read in place from the
+// Db before the command writes anything. Every command is Route::kKey and runs whole on one
+// store: the shard owning its keys, or, when its keys span shards, the transaction layer's
+// scratch store, into which the owners' keys were moved under lock (txn/txn.h, MigrateTxn).
+// The handler cannot tell the two apart, so a cross-shard reply, a stored result and its
+// encoding are the single-shard ones.
 //
 // Results are built member by member in the order Redis adds them to its destination set, so a
 // result is an intset exactly when Redis's is (which also fixes the reply order: ascending for
@@ -227,7 +225,7 @@ std::vector<uint32_t> sintercard_keys(ArgList args) {
   return index_range(2, 2 + a.numkeys);
 }
 
-// ---- Local commands ----
+// ---- Commands ----
 
 void run_algebra(ExecContext& ctx, SetOp op) {
   std::vector<uint32_t> idx = index_range(1, ctx.args.size());
@@ -292,125 +290,6 @@ void cmd_sdiffstore(ExecContext& ctx) {
   run_store(ctx, SetOp::kDiff);
 }
 
-// ---- Gather: parts on the owning shards ----
-
-// Copies out this shard's keys. Members are copied once per distinct key (its first index);
-// none at all when the reply cannot depend on them: a key of the wrong type here (the reply is
-// WRONGTYPE), or, for an intersection, a missing key here (the result is empty).
-void gather_keys(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& result,
-                 bool inter) {
-  std::vector<GatheredKey>& gathered = result.emplace<PartGathered>().keys;
-  struct Seen {
-    const SetObject* set = nullptr;
-    bool wrong_type = false;
-  };
-  std::unordered_map<std::string_view, Seen> seen;
-  std::vector<const SetObject*> copy_from(key_idx.size(), nullptr);  // first occurrences only
-  bool skip_members = false;
-  gathered.reserve(key_idx.size());
-  for (size_t k = 0; k < key_idx.size(); ++k) {
-    std::string_view key = ctx.args[key_idx[k]];
-    auto [it, fresh] = seen.try_emplace(key);
-    if (fresh) {
-      TypedEntry t = find_typed(ctx.db, key, ObjType::kSet);
-      it->second.wrong_type = t.wrong_type;
-      it->second.set = t.entry != nullptr ? object_as<SetObject>(t.entry) : nullptr;
-      copy_from[k] = it->second.set;
-    }
-    GatheredKey g;
-    g.argv = key_idx[k];
-    g.wrong_type = it->second.wrong_type;
-    g.exists = g.wrong_type || it->second.set != nullptr;
-    if (g.wrong_type || (inter && !g.exists)) skip_members = true;
-    gathered.push_back(std::move(g));
-  }
-  if (skip_members) return;
-  for (size_t k = 0; k < key_idx.size(); ++k) {
-    const SetObject* s = copy_from[k];
-    if (s == nullptr) continue;
-    std::vector<std::string>& members = gathered[k].members;
-    members.reserve(s->size());
-    s->for_each([&](std::string_view m) { members.emplace_back(m); });
-  }
-}
-
-void part_inter(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& out) {
-  gather_keys(ctx, key_idx, out, true);
-}
-void part_other(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& out) {
-  gather_keys(ctx, key_idx, out, false);
-}
-
-// ---- Gather: merge on the coordinator ----
-
-// The gathered keys rebuilt as set views in argv order (one SetObject per distinct key name, as
-// the local path sees one object per key). wrong_type: some key holds another type.
-struct MergedInputs {
-  bool wrong_type = false;
-  bool any_missing = false;
-  std::vector<std::unique_ptr<SetObject>> owned;
-  std::vector<const SetObject*> sets;
-};
-
-MergedInputs merge_inputs(ArgList args, std::span<PartResult> parts, bool inter) {
-  MergedInputs m;
-  std::vector<const GatheredKey*> keys;
-  for (const PartResult& p : parts) {
-    for (const GatheredKey& g : std::get<PartGathered>(p).keys) keys.push_back(&g);
-  }
-  std::sort(keys.begin(), keys.end(),
-            [](const GatheredKey* a, const GatheredKey* b) { return a->argv < b->argv; });
-  for (const GatheredKey* g : keys) {
-    m.wrong_type |= g->wrong_type;
-    m.any_missing |= !g->exists;
-  }
-  if (m.wrong_type) return m;
-  if (inter && m.any_missing) {
-    // The parts copied no members: the intersection is empty.
-    m.sets.assign(keys.size(), nullptr);
-    return m;
-  }
-  std::unordered_map<std::string_view, const SetObject*> by_name;
-  m.sets.reserve(keys.size());
-  for (const GatheredKey* g : keys) {
-    std::string_view name = args[g->argv];
-    auto [it, fresh] = by_name.emplace(name, nullptr);
-    if (fresh && g->exists) {
-      auto s = std::make_unique<SetObject>();
-      for (const std::string& member : g->members) s->add(member);
-      it->second = s.get();
-      m.owned.push_back(std::move(s));
-    }
-    m.sets.push_back(it->second);
-  }
-  return m;
-}
-
-void merge_algebra(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb, SetOp op) {
-  MergedInputs in = merge_inputs(args, parts, op == SetOp::kInter);
-  if (in.wrong_type) return rb.error(kErrWrongType);
-  reply_set(rb, set_algebra(op, in.sets));
-}
-
-void merge_sinter(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb) {
-  merge_algebra(args, parts, rb, SetOp::kInter);
-}
-void merge_sunion(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb) {
-  merge_algebra(args, parts, rb, SetOp::kUnion);
-}
-void merge_sdiff(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb) {
-  merge_algebra(args, parts, rb, SetOp::kDiff);
-}
-
-void merge_sintercard(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb) {
-  CardArgs a;
-  std::string err = parse_sintercard(args, &a);  // checked before routing; kept for safety
-  if (!err.empty()) return rb.error(err);
-  MergedInputs in = merge_inputs(args, parts, true);
-  if (in.wrong_type) return rb.error(kErrWrongType);
-  rb.integer(set_inter_card(in.sets, a.limit));
-}
-
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
 #include "set_algebra_family_args.inc"
@@ -447,11 +326,7 @@ void register_set_algebra_family(Registry& r) {
          .arity = -2,
          .flags = kReadOnly,
          .keys = {1, -1, 1},
-         .route = Route::kKeysFanout,
          .run = cmd_sinter,
-         .part = part_inter,
-         .merge = Merge::kCustom,
-         .merge_fn = merge_sinter,
          .acl = kReadSlow,
          .group = "set",
          .summary = "Intersect multiple sets",
@@ -462,11 +337,7 @@ void register_set_algebra_family(Registry& r) {
          .arity = -2,
          .flags = kReadOnly,
          .keys = {1, -1, 1},
-         .route = Route::kKeysFanout,
          .run = cmd_sunion,
-         .part = part_other,
-         .merge = Merge::kCustom,
-         .merge_fn = merge_sunion,
          .acl = kReadSlow,
          .group = "set",
          .summary = "Add multiple sets",
@@ -477,11 +348,7 @@ void register_set_algebra_family(Registry& r) {
          .arity = -2,
          .flags = kReadOnly,
          .keys = {1, -1, 1},
-         .route = Route::kKeysFanout,
          .run = cmd_sdiff,
-         .part = part_other,
-         .merge = Merge::kCustom,
-         .merge_fn = merge_sdiff,
          .acl = kReadSlow,
          .group = "set",
          .summary = "Subtract multiple sets",
@@ -492,11 +359,7 @@ void register_set_algebra_family(Registry& r) {
          .arity = -3,
          .flags = kReadOnly,
          .keys = {0, 0, 0},  // COMMAND INFO's legacy range is empty; find_keys names the keys
-         .route = Route::kKeysFanout,
          .run = cmd_sintercard,
-         .part = part_inter,
-         .merge = Merge::kCustom,
-         .merge_fn = merge_sintercard,
          .check = check_sintercard,
          .find_keys = sintercard_keys,
          .acl = kReadSlow,

@@ -4,14 +4,11 @@
 // member scoring 1.
 //
 // One implementation of the algebra (compute) works on Inputs: a key's ZsetObject or SetObject
-// read in place, nothing for an absent key, or a copy gathered from another shard. It serves:
-// - local (cmd_*): every key is on this shard; the inputs are the Db's own objects, read before
-//   the command writes anything.
-// - gather (ZUNION, ZINTER, ZDIFF whose keys span shards, Route::kKeysFanout): part_gather runs
-//   on each owning shard and copies out what each of its keys holds (Partial::gathered);
-//   merge_gather runs on the coordinator, orders the copies by argv index and calls the same
-//   finish_command, so both paths give the same reply, errors included.
-// The *STORE forms are Route::kKey: the dispatcher only runs them when every key is on one shard.
+// read in place, before the command writes anything, or nothing for an absent key. Every command
+// is Route::kKey and runs whole on one store: the shard owning its keys, or, when its keys span
+// shards, the transaction layer's scratch store, into which the owners' keys were moved under
+// lock (txn/txn.h, MigrateTxn). The handler cannot tell the two apart, so a cross-shard reply,
+// a stored result and its encoding are the single-shard ones.
 //
 // Arithmetic follows Redis: a weighted score that is NaN (0 * inf) counts as 0 when a member
 // first enters a union or intersection; SUM turns a NaN total into 0; MIN and MAX keep the
@@ -70,20 +67,18 @@ constexpr AlgebraCommand kZdiffstore{ZsetOp::kDiff, true, "zdiffstore"};
 
 // ---- Inputs ----
 
-// What one key contributes: a sorted set, a plain set (every score 1), a gathered copy of
-// either, or nothing (an absent key: an empty set). Views the objects it was made from, which
-// must not change while it is used.
+// What one key contributes: a sorted set, a plain set (every score 1), or nothing (an absent
+// key: an empty set). Views the object it was made from, which must not change while it is
+// used.
 class Input {
  public:
   Input() = default;
   explicit Input(const ZsetObject* z) : zset_(z) {}
   explicit Input(const SetObject* s) : set_(s) {}
-  explicit Input(const GatheredKey* g) : gathered_(g) {}
 
   size_t size() const {
     if (zset_ != nullptr) return zset_->size();
-    if (set_ != nullptr) return set_->size();
-    return gathered_ != nullptr ? gathered_->members.size() : 0;
+    return set_ != nullptr ? set_->size() : 0;
   }
 
   // fn(std::string_view member, double score); the view lives for the call only.
@@ -93,33 +88,18 @@ class Input {
       zset_->for_each([&](ZsetElement e) { fn(e.member, e.score); });
     } else if (set_ != nullptr) {
       set_->for_each([&](std::string_view m) { fn(m, 1.0); });
-    } else if (gathered_ != nullptr) {
-      const bool scored = !gathered_->scores.empty();
-      for (size_t i = 0; i < gathered_->members.size(); ++i) {
-        fn(gathered_->members[i], scored ? gathered_->scores[i] : 1.0);
-      }
     }
   }
 
   std::optional<double> score(std::string_view member) const {
     if (zset_ != nullptr) return zset_->score(member);
-    if (set_ != nullptr) return set_->contains(member) ? std::optional<double>(1.0) : std::nullopt;
-    if (gathered_ == nullptr) return std::nullopt;
-    if (index_.empty()) {
-      index_.reserve(gathered_->members.size());
-      for_each([&](std::string_view m, double s) { index_.emplace(m, s); });
-    }
-    auto it = index_.find(member);
-    if (it == index_.end()) return std::nullopt;
-    return it->second;
+    if (set_ != nullptr && set_->contains(member)) return 1.0;
+    return std::nullopt;
   }
 
  private:
   const ZsetObject* zset_ = nullptr;
   const SetObject* set_ = nullptr;
-  const GatheredKey* gathered_ = nullptr;
-  // Gathered copies are looked up through this index (views into the copy), built on first use.
-  mutable std::unordered_map<std::string_view, double> index_;
 };
 
 // ---- The algebra ----
@@ -276,7 +256,7 @@ bool parse_options(ArgList args, const AlgebraCommand& cmd, size_t numkeys, Opti
 // After numkeys and the key types passed: options, the algebra, then the reply (or, for a STORE
 // form, the new destination and its size). inputs are in argv order.
 void finish_command(ArgList args, const AlgebraCommand& cmd, std::span<const Input> inputs,
-                    proto::ReplyBuilder& rb, Db* db) {
+                    proto::ReplyBuilder& rb, Db& db) {
   Options o;
   if (!parse_options(args, cmd, inputs.size(), &o, rb)) return;
   std::vector<ZsetEntry> result = compute(cmd.op, inputs, o.weights, o.agg);
@@ -284,16 +264,16 @@ void finish_command(ArgList args, const AlgebraCommand& cmd, std::span<const Inp
     std::vector<ZsetElement> sorted;
     sorted.reserve(result.size());
     for (const ZsetEntry& e : result) sorted.push_back({e.member, e.score});
-    store_zset(*db, args[1], sorted);
+    store_zset(db, args[1], sorted);
     return rb.integer(static_cast<int64_t>(sorted.size()));
   }
   reply_elements_header(rb, result.size(), o.withscores);
   for (const ZsetEntry& e : result) reply_element(rb, e.member, e.score, o.withscores);
 }
 
-// ---- Local path ----
+// ---- Commands ----
 
-void run_local(ExecContext& ctx, const AlgebraCommand& cmd) {
+void run_command(ExecContext& ctx, const AlgebraCommand& cmd) {
   std::optional<size_t> numkeys = parse_numkeys(ctx.args, cmd, ctx.rb);
   if (!numkeys) return;
   std::vector<Input> inputs(*numkeys);
@@ -319,92 +299,26 @@ void run_local(ExecContext& ctx, const AlgebraCommand& cmd) {
         return ctx.rb.error(kErrWrongType);
     }
   }
-  finish_command(ctx.args, cmd, inputs, ctx.rb, &ctx.db);
+  finish_command(ctx.args, cmd, inputs, ctx.rb, ctx.db);
 }
 
 void cmd_zunion(ExecContext& ctx) {
-  run_local(ctx, kZunion);
+  run_command(ctx, kZunion);
 }
 void cmd_zinter(ExecContext& ctx) {
-  run_local(ctx, kZinter);
+  run_command(ctx, kZinter);
 }
 void cmd_zdiff(ExecContext& ctx) {
-  run_local(ctx, kZdiff);
+  run_command(ctx, kZdiff);
 }
 void cmd_zunionstore(ExecContext& ctx) {
-  run_local(ctx, kZunionstore);
+  run_command(ctx, kZunionstore);
 }
 void cmd_zinterstore(ExecContext& ctx) {
-  run_local(ctx, kZinterstore);
+  run_command(ctx, kZinterstore);
 }
 void cmd_zdiffstore(ExecContext& ctx) {
-  run_local(ctx, kZdiffstore);
-}
-
-// ---- Gather path ----
-
-// Copies out what each of this shard's keys holds.
-void part_gather(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& out) {
-  std::vector<GatheredKey>& gathered = out.emplace<PartGathered>().keys;
-  gathered.reserve(key_idx.size());
-  for (uint32_t i : key_idx) {
-    GatheredKey& g = gathered.emplace_back();
-    g.argv = i;
-    const core::Entry* e = ctx.db.find(ctx.args[i]);
-    if (e == nullptr) continue;
-    g.exists = true;
-    switch (Db::type_of(e)) {
-      case ObjType::kZSet: {
-        const ZsetObject* z = object_as<ZsetObject>(e);
-        g.members.reserve(z->size());
-        g.scores.reserve(z->size());
-        z->for_each([&](ZsetElement el) {
-          g.members.emplace_back(el.member);
-          g.scores.push_back(el.score);
-        });
-        break;
-      }
-      case ObjType::kSet: {
-        const SetObject* s = object_as<SetObject>(e);
-        g.members.reserve(s->size());
-        s->for_each([&](std::string_view m) { g.members.emplace_back(m); });
-        break;
-      }
-      default:
-        g.wrong_type = true;
-        break;
-    }
-  }
-}
-
-void merge_gather(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb,
-                  const AlgebraCommand& cmd) {
-  std::optional<size_t> numkeys = parse_numkeys(args, cmd, rb);
-  if (!numkeys) return;
-  std::vector<const GatheredKey*> keys;
-  for (const PartResult& p : parts) {
-    for (const GatheredKey& g : std::get<PartGathered>(p).keys) keys.push_back(&g);
-  }
-  std::sort(keys.begin(), keys.end(),
-            [](const GatheredKey* a, const GatheredKey* b) { return a->argv < b->argv; });
-  std::vector<Input> inputs(*numkeys);
-  const size_t first = cmd.numkeys_pos() + 1;
-  for (const GatheredKey* g : keys) {
-    if (g->wrong_type) return rb.error(kErrWrongType);
-    if (g->argv < first || g->argv >= first + *numkeys) continue;
-    if (g->exists) inputs[g->argv - first] = Input(g);
-  }
-  finish_command(args, cmd, inputs, rb, nullptr);
-}
-
-void merge_zunion(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb) {
-  merge_gather(args, parts, rb, kZunion);
-}
-void merge_zinter(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb) {
-  merge_gather(args, parts, rb, kZinter);
-}
-void merge_zdiff(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb) {
-  merge_gather(args, parts, rb, kZdiff);
+  run_command(ctx, kZdiffstore);
 }
 
 // ---- Key finders ----
@@ -469,11 +383,7 @@ void register_zset_algebra_family(Registry& r) {
   r.add({.name = "zunion",
          .arity = -3,
          .flags = kReadOnly,
-         .route = Route::kKeysFanout,
          .run = cmd_zunion,
-         .part = part_gather,
-         .merge = Merge::kCustom,
-         .merge_fn = merge_zunion,
          .find_keys = read_keys,
          .acl = kReadSlow,
          .group = "sorted-set",
@@ -484,11 +394,7 @@ void register_zset_algebra_family(Registry& r) {
   r.add({.name = "zinter",
          .arity = -3,
          .flags = kReadOnly,
-         .route = Route::kKeysFanout,
          .run = cmd_zinter,
-         .part = part_gather,
-         .merge = Merge::kCustom,
-         .merge_fn = merge_zinter,
          .find_keys = read_keys,
          .acl = kReadSlow,
          .group = "sorted-set",
@@ -499,11 +405,7 @@ void register_zset_algebra_family(Registry& r) {
   r.add({.name = "zdiff",
          .arity = -3,
          .flags = kReadOnly,
-         .route = Route::kKeysFanout,
          .run = cmd_zdiff,
-         .part = part_gather,
-         .merge = Merge::kCustom,
-         .merge_fn = merge_zdiff,
          .find_keys = read_keys,
          .acl = kReadSlow,
          .group = "sorted-set",
