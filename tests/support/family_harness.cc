@@ -12,10 +12,66 @@
 
 namespace shardis::test {
 
+void OutcomeLog::on_outcome(const server::CommandSpec*, server::ArgList args, int,
+                            const server::Outcome& out) {
+  for (const server::Outcome::Change& c : out.changes()) {
+    std::string e = std::to_string(c.db) + " ";
+    e.append(c.event.empty() ? std::string_view("(modified)") : c.event);
+    e.push_back(' ');
+    e.append(c.key);
+    events_.push_back(std::move(e));
+  }
+  for (const server::Outcome::Event& ev : out.events()) {
+    events_.push_back(std::to_string(ev.db) + " " + std::string(ev.event) + " " +
+                      std::string(ev.key));
+  }
+  dirty_ += out.dirty();
+  auto join = [](std::span<const std::string_view> argv) {
+    std::string line;
+    for (std::string_view a : argv) {
+      if (!line.empty()) line.push_back(' ');
+      line.append(a);
+    }
+    return line;
+  };
+  switch (out.prop_mode()) {
+    case server::Outcome::PropMode::kNothing:
+      break;
+    case server::Outcome::PropMode::kVerbatim:
+      if (out.wrote()) propagated_.push_back(join(args));
+      break;
+    case server::Outcome::PropMode::kRewritten:
+      for (size_t i = 0; i < out.rewritten_count(); ++i) {
+        std::vector<std::string_view> argv = out.rewritten(i);
+        propagated_.push_back(join(argv));
+      }
+      break;
+  }
+}
+
+std::vector<std::string> OutcomeLog::take_events() {
+  std::vector<std::string> out;
+  out.swap(events_);
+  return out;
+}
+
+std::vector<std::string> OutcomeLog::take_propagated() {
+  std::vector<std::string> out;
+  out.swap(propagated_);
+  return out;
+}
+
+uint64_t OutcomeLog::take_dirty() {
+  uint64_t d = dirty_;
+  dirty_ = 0;
+  return d;
+}
+
 FamilyHarness::FamilyHarness() {
   server::register_all_families(registry_);
   core_ = std::make_unique<server::ShardCore>(0, nullptr, registry_, info_, clock_,
                                               server::CoreOptions{}, *this, nullptr);
+  core_->executor().add_observer(&log_);
   conn_ = std::make_unique<server::Connection>(-1, 1);
   core_->add_client(*conn_);
 }

@@ -7,6 +7,7 @@
 #include <shardis/server/command.h>
 #include <shardis/server/connection.h>
 #include <shardis/server/db.h>
+#include <shardis/server/exec/executor.h>
 #include <shardis/server/registry.h>
 #include <shardis/server/shard_core.h>
 
@@ -18,6 +19,26 @@
 #include <vector>
 
 namespace shardis::test {
+
+// Records what the executor reports for every command run (and every expiry): the changes and
+// events of each outcome, and its propagated form.
+class OutcomeLog final : public server::OutcomeObserver {
+ public:
+  void on_outcome(const server::CommandSpec* spec, server::ArgList args, int db,
+                  const server::Outcome& out) override;
+  // "db event key" per change with an event and per event, in order ("0 lpush mylist"); a
+  // change with no event reads "db (modified) key".
+  std::vector<std::string> take_events();
+  // The commands as they would be logged, one string each, arguments joined by spaces.
+  std::vector<std::string> take_propagated();
+  // Dirty count reported since the last take_dirty().
+  uint64_t take_dirty();
+
+ private:
+  std::vector<std::string> events_;
+  std::vector<std::string> propagated_;
+  uint64_t dirty_ = 0;
+};
 
 class FamilyHarness : public server::ClientIo {
  public:
@@ -33,6 +54,8 @@ class FamilyHarness : public server::ClientIo {
   server::ShardStore& store() { return core_->store(); }
   server::ShardCore& core() { return *core_; }
   const server::Registry& registry() const { return registry_; }
+  // What the commands run so far reported (see OutcomeLog).
+  OutcomeLog& log() { return log_; }
 
   // ClientIo: output stays in the connection until run() takes it.
   void output_ready(server::Connection&) override {}
@@ -45,6 +68,7 @@ class FamilyHarness : public server::ClientIo {
   server::ServerInfo info_;
   std::unique_ptr<server::ShardCore> core_;
   std::unique_ptr<server::Connection> conn_;
+  OutcomeLog log_;
 };
 
 // Runs args on `store` as the one shard owning every key, through a fresh Executor, for

@@ -140,6 +140,15 @@ struct ExecContext {
   Db& db;  // the client's selected database on this shard
   proto::ReplyBuilder& rb;
   Outcome& out;  // what the command did; read by the executor once the handler returns
+  // Blocking commands (BLPOP, BZPOPMIN, BLMOVE, ...), see BlockSpec:
+  //   may_block  when nothing can be served, the handler writes no reply and calls
+  //              out.set_blocked() (the client then waits); when false (inside MULTI, a
+  //              script), it replies its own nil as Redis does there.
+  //   serve_key  non-zero while serving a blocked client: the argv index of the key that became
+  //              ready, and the only key to serve (it holds the type waited for). If it turns
+  //              out empty, the handler sets blocked again.
+  bool may_block = false;
+  uint32_t serve_key = 0;
 
   // The command changed key in the selected database and fires `event` (class cls) on it.
   void changed(uint32_t cls, std::string_view event, std::string_view key, uint64_t dirty = 1) {
@@ -220,6 +229,13 @@ using LockKeysFn = std::vector<LockKeyRef> (*)(ArgList args, int client_db);
 // and replies the error itself. Runs on the coordinator after `check` passed.
 using KeyFinder = std::vector<uint32_t> (*)(ArgList args);
 
+// Where a blocking command keeps its timeout and which of its keys it waits on.
+struct BlockSpec {
+  int timeout_arg = 0;           // argv index of the timeout; < 0 counts from the end; 0: none
+  KeyFinder wait_keys = nullptr;  // the keys waited on; nullptr: every key of the command
+  ObjType type = ObjType::kList;  // what a waited key must hold to serve the client
+};
+
 struct CommandSpec {
   std::string_view
       name;       // lower case, as COMMAND reports it; a string literal (the table keeps views)
@@ -241,6 +257,7 @@ struct CommandSpec {
   KeyFinder find_keys = nullptr;
   LockPolicy lock = LockPolicy::kAuto;
   LockKeysFn lock_keys = nullptr;  // see LockKeysFn; nullptr: the keys, in the client's db
+  BlockSpec block{};               // blocking commands only
   uint32_t acl = 0;
   std::string_view group;       // COMMAND DOCS: "string", "generic", "connection", "server"
   std::string_view summary;     // COMMAND DOCS

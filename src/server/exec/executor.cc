@@ -31,9 +31,11 @@ void Executor::add_observer(OutcomeObserver* o) {
 }
 
 const Outcome& Executor::run(const CommandSpec& spec, ArgList args, int db,
-                             proto::ReplyBuilder& rb) {
+                             proto::ReplyBuilder& rb, ExecOptions opts) {
   outcome_.clear();
   ExecContext ctx{args, store_, store_.db(db), rb, outcome_};
+  ctx.may_block = opts.may_block;
+  ctx.serve_key = opts.serve_key;
   if (spec.run != nullptr) {
     spec.run(ctx);
   } else {

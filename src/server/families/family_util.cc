@@ -1,6 +1,7 @@
 #include <shardis/base/number_format.h>
 #include <shardis/server/families/family_util.h>
 
+#include <cmath>
 #include <limits>
 
 namespace shardis::server {
@@ -93,6 +94,19 @@ void run_subcommand(ConnContext& ctx, std::span<const Subcommand> table,
     return s.run(ctx);
   }
   ctx.rb.error(err_unknown_subcommand(sub, container_upper));
+}
+
+BlockTimeout parse_block_timeout(std::string_view arg) {
+  std::optional<long double> v = base::parse_long_double(arg);
+  if (!v) return {0, "ERR timeout is not a float or out of range"};
+  long double ms = std::ceil(*v * 1000.0L);
+  // Redis converts to long long, which on x86-64 turns anything out of range (infinities
+  // included) into the most negative value: "negative".
+  constexpr long double kLimit = 9223372036854775807.0L;
+  if (!(ms >= -kLimit && ms < kLimit)) return {0, "ERR timeout is negative"};
+  auto t = static_cast<int64_t>(ms);
+  if (t < 0) return {0, "ERR timeout is negative"};
+  return {t, {}};
 }
 
 }  // namespace shardis::server

@@ -53,6 +53,12 @@ struct ExecStats {
   uint64_t expired_keys = 0;  // keys removed because their TTL passed
 };
 
+// How a command is run (see ExecContext).
+struct ExecOptions {
+  bool may_block = false;
+  uint32_t serve_key = 0;
+};
+
 class Executor final : public DbObserver, public FlushListener {
  public:
   explicit Executor(ShardStore& store);
@@ -64,7 +70,8 @@ class Executor final : public DbObserver, public FlushListener {
 
   // Runs a whole command whose keys are all on this shard, writing its one reply to rb. For a
   // fanned-out command this is its run handler, or its part plus its merge.
-  const Outcome& run(const CommandSpec& spec, ArgList args, int db, proto::ReplyBuilder& rb);
+  const Outcome& run(const CommandSpec& spec, ArgList args, int db, proto::ReplyBuilder& rb,
+                     ExecOptions opts = {});
   // Runs this shard's part of a fanned-out command (key_idx: its keys, or empty for all-shards).
   const Outcome& run_part(const CommandSpec& spec, ArgList args, int db,
                           std::span<const uint32_t> key_idx, PartResult& out);

@@ -83,6 +83,16 @@ struct ScanArgs {
 // error text or an empty string.
 std::string parse_scan_options(ArgList args, size_t first, bool allow_type, ScanArgs* out);
 
+// ---- Blocking commands ----
+
+// A blocking command's timeout argument, in seconds, as Redis's getTimeoutFromObjectOrReply
+// reads it: milliseconds to wait (rounded up; 0 waits for ever), or the error text to reply.
+struct BlockTimeout {
+  int64_t ms = 0;
+  std::string_view error;  // empty when the argument is valid
+};
+BlockTimeout parse_block_timeout(std::string_view arg);
+
 // Redis's default proto-max-bulk-len: no string value may grow past it, and bit offsets stop at
 // its last bit (2^32 - 1).
 inline constexpr size_t kMaxStringLen = 512ull * 1024 * 1024;
