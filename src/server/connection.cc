@@ -1,3 +1,4 @@
+#include <shardis/server/blocking/blocking.h>
 #include <shardis/server/connection.h>
 
 #include <algorithm>
@@ -8,6 +9,8 @@ namespace shardis::server {
 Connection::Connection(int fd, uint64_t id) : fd_(fd) {
   client.id = id;
 }
+
+Connection::~Connection() = default;
 
 void Connection::consume_input(size_t n) {
   in_begin_ += n;

@@ -174,7 +174,7 @@ void Shard::on_accept(int res, bool more) {
     return;
   }
   runtime::tune_client_socket(res);
-  auto* c = new Connection(res, fabric_.next_client_id());
+  auto* c = new Connection(res, core_->new_client_id());
   c->shard_index = static_cast<uint32_t>(conns_.size());
   conns_.push_back(c);
   core_->add_client(*c);

@@ -1,3 +1,4 @@
+#include <shardis/server/families/family_util.h>
 #include <shardis/server/shard_core.h>
 #include <shardis/server/txn/multi.h>
 
@@ -20,11 +21,13 @@ ShardCore::ShardCore(uint32_t id, Fabric* fabric, const Registry& registry, cons
       link_(id, fabric, flow_, engine),
       admission_(locks_),
       watches_(store_),
+      blocking_(*this),
       scratch_store_(clock, id, fabric != nullptr ? fabric->shards() : 1),
       scratch_exec_(scratch_store_),
-      txns_(link_, flow_, locks_, executor_, watches_, *this, *this),
+      txns_(link_, flow_, locks_, executor_, watches_, blocking_, *this, *this),
       router_(*this, registry, info, link_, flow_, executor_, admission_, txns_, *this, *this) {
   executor_.add_observer(&watches_);
+  executor_.add_observer(&blocking_);
 }
 
 ShardCore::~ShardCore() = default;
@@ -60,6 +63,7 @@ void ShardCore::remove_client(Connection& c) {
   clients_.erase(c.client.id);
   flow_.forget(c);
   unwatch_all(*this, c);
+  blocking_.on_disconnect(c);
 }
 
 void ShardCore::process_input(Connection& c) {
@@ -87,7 +91,7 @@ void ShardCore::process_input(Connection& c) {
       flow_.wait_for_credit(c);
       return;
     }
-    locks_.run_granted();
+    settle();
     if (c.client.close_after_reply) flow_.pause(c, Connection::kPauseQuit);
     c.consume_input(c.parser.consumed());
   }
@@ -129,11 +133,73 @@ void ShardCore::on_hop(uint32_t from, const Hop& hop) {
       txns_.on_response(hop);
       break;
   }
-  locks_.run_granted();
+  settle();
 }
 
-void ShardCore::run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& keys,
-                            proto::ReplyBuffer& reply, std::vector<KeyChangeRecord>& changes) {
+uint64_t ShardCore::run_owned(const CommandSpec& spec, ArgList args, int db, int resp,
+                              uint64_t client, uint32_t origin, bool may_block,
+                              proto::ReplyBuilder& rb) {
+  const Outcome& out = executor_.run(spec, args, db, rb, ExecOptions{may_block, 0});
+  if (!out.blocked()) return 0;
+  uint64_t wait_id = blocking_.new_wait_id();
+  TxnCommand cmd;
+  cmd.spec = &spec;
+  cmd.db = db;
+  cmd.resp = resp;
+  cmd.set_args(args);
+  std::vector<uint32_t> wait =
+      spec.block.wait_keys != nullptr ? spec.block.wait_keys(args) : key_indices(spec, args);
+  blocking_.add_waiter(wait_id, origin, client, false, cmd, wait);
+  return wait_id;
+}
+
+namespace {
+// The absolute deadline of a blocking command's timeout argument (0: none), as Redis takes it
+// when the command starts.
+int64_t block_deadline(const CommandSpec& spec, ArgList args, int64_t now_ms) {
+  int i = spec.block.timeout_arg;
+  if (i < 0) i += static_cast<int>(args.size());
+  BlockTimeout t = parse_block_timeout(args[static_cast<size_t>(i)]);
+  return t.ms > 0 ? now_ms + t.ms : 0;
+}
+}  // namespace
+
+void ShardCore::block_client(Connection& c, ReplySlot* slot, const CommandSpec& spec, ArgList args,
+                             uint64_t wait_id, uint32_t owner) {
+  auto st = std::make_unique<BlockedState>();
+  st->wait_id = wait_id;
+  st->deadline_ms = block_deadline(spec, args, store_.clock().now_ms());
+  st->resp = c.client.resp;
+  st->owners.push_back(owner);
+  blocking_.block(c, slot, std::move(st));
+}
+
+void ShardCore::try_block_attempt(Connection& c) {
+  BlockedState& st = *c.blocked;
+  if (st.attempt_in_flight || st.offers.empty()) return;
+  auto [from, argv] = st.offers.front();
+  uint64_t wait_id = st.wait_id;
+  auto t = make_migrate_txn(*st.cmd.spec, st.cmd.args, st.cmd.db, st.resp, c.client.id, shards());
+  t->scratch = this;
+  t->blocking = &blocking_;
+  t->conn = &c;
+  t->slot = st.slot;
+  t->attempt = true;
+  t->wait_id = wait_id;
+  t->offered_from = from;
+  t->opts = ExecOptions{true, argv};
+  st.attempt_in_flight = true;
+  st.offers.erase(st.offers.begin());
+  if (!txns_.start(std::move(t))) {
+    st.attempt_in_flight = false;
+    st.offers.insert(st.offers.begin(), {from, argv});
+    attempt_retry_.push_back(c.client.id);
+  }
+}
+
+bool ShardCore::run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& keys,
+                            proto::ReplyBuffer& reply, std::vector<KeyChangeRecord>& changes,
+                            ExecOptions opts) {
   scratch_store_.refresh_clock();
   std::vector<std::pair<int, std::string>> names;
   names.reserve(keys.size());
@@ -142,7 +208,8 @@ void ShardCore::run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& key
     scratch_store_.db(k.db).attach(k);
   }
   proto::ReplyBuilder rb(reply, cmd.resp);
-  const Outcome& out = scratch_exec_.run(*cmd.spec, cmd.args, cmd.db, rb);
+  const Outcome& out = scratch_exec_.run(*cmd.spec, cmd.args, cmd.db, rb, opts);
+  bool blocked = out.blocked();
   for (const Outcome::Change& c : out.changes()) {
     changes.push_back({c.db, c.cls, std::string(c.key), std::string(c.event)});
   }
@@ -152,6 +219,7 @@ void ShardCore::run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& key
     keys.emplace_back();
     scratch_store_.db(db).detach(key, keys.back());
   }
+  return !blocked;
 }
 
 void ShardCore::deliver_push(const Hop& hop) {
@@ -160,7 +228,18 @@ void ShardCore::deliver_push(const Hop& hop) {
 }
 
 bool ShardCore::maintain() {
-  return store_.on_turn(opts_.expire_keys_per_turn, opts_.expire_budget_us);
+  bool left = store_.on_turn(opts_.expire_keys_per_turn, opts_.expire_budget_us);
+  blocking_.expire_deadlines(store_.clock().now_ms());
+  if (!attempt_retry_.empty()) {
+    std::vector<uint64_t> retry;
+    retry.swap(attempt_retry_);
+    for (uint64_t id : retry) {
+      Connection* c = client(id);
+      if (c != nullptr && c->blocked) try_block_attempt(*c);
+    }
+  }
+  settle();
+  return left;
 }
 
 int ShardCore::next_timeout_ms(int idle_cap_ms) const {
@@ -171,7 +250,15 @@ int ShardCore::next_timeout_ms(int idle_cap_ms) const {
     if (wait < 1) wait = 1;
     timeout = static_cast<int>(std::min<int64_t>(wait, idle_cap_ms));
   }
-  if (link_.push_backlog() > 0) timeout = timeout < 0 ? 1 : std::min(timeout, 1);
+  int64_t deadline = blocking_.next_deadline();
+  if (deadline >= 0) {
+    int64_t wait = std::max<int64_t>(1, deadline - store_.clock().now_ms());
+    int w = static_cast<int>(std::min<int64_t>(wait, 1000));
+    timeout = timeout < 0 ? w : std::min(timeout, w);
+  }
+  if (link_.push_backlog() > 0 || !attempt_retry_.empty()) {
+    timeout = timeout < 0 ? 1 : std::min(timeout, 1);
+  }
   return timeout;
 }
 

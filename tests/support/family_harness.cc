@@ -179,7 +179,7 @@ std::string SpreadStores::run_spread(const std::vector<std::string>& args) {
   }
   proto::ReplyBuffer out;
   std::vector<server::KeyChangeRecord> changes;  // for the owners' observers; these have none
-  whole_.core().run_scratch(cmd, keys, out, changes);
+  whole_.core().run_scratch(cmd, keys, out, changes, server::ExecOptions{});
   for (size_t k = 0; k < keys.size(); ++k) {
     stores_[names[k].first]->db(keys[k].db).attach(keys[k]);
   }

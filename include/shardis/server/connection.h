@@ -25,6 +25,8 @@
 
 namespace shardis::server {
 
+struct BlockedState;  // blocking/blocking.h
+
 class alignas(16) Connection {
  public:
   static constexpr size_t kInitialInput = 16 * 1024;
@@ -33,6 +35,7 @@ class alignas(16) Connection {
   static constexpr size_t kMaxIov = 64;
 
   Connection(int fd, uint64_t id);
+  ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -70,7 +73,8 @@ class alignas(16) Connection {
   std::deque<ReplySlot> pending;
   proto::RespParser parser;
   ClientState client;
-  std::unique_ptr<MultiState> multi;  // MULTI / WATCH state, made on first use
+  std::unique_ptr<MultiState> multi;      // MULTI / WATCH state, made on first use
+  std::unique_ptr<BlockedState> blocked;  // while blocked in BLPOP and the like
 
   // Why the connection may not parse or read now (FlowControl): a bit per reason.
   static constexpr uint8_t kPauseCredit = 1 << 0;   // its next command needs a fabric credit

@@ -49,7 +49,6 @@ class Fabric {
   int wake_handle(uint32_t shard) const { return wake_handle_[shard]; }
   std::atomic<bool>& sleeping(uint32_t shard) { return state_[shard].sleeping; }
 
-  uint64_t next_client_id() { return next_client_id_.fetch_add(1, std::memory_order_relaxed); }
 
   // Shutdown: each shard reports once that it has drained its clients.
   void init_drain_count() { busy_shards_.store(n_); }
@@ -67,7 +66,6 @@ class Fabric {
   std::vector<std::unique_ptr<runtime::SpscQueue<Hop>>> push_rings_;
   std::vector<int> wake_handle_;
   std::unique_ptr<ShardState[]> state_;
-  std::atomic<uint64_t> next_client_id_{1};
   std::atomic<uint32_t> busy_shards_{0};
 };
 

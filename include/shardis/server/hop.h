@@ -40,6 +40,8 @@ struct RemoteCommand {
   std::vector<std::vector<uint32_t>> key_idx;  // argv indices per part (fan-out only)
   std::vector<PartResult> parts;               // fan-out results, parts[i] written by part_shard[i]
   proto::ReplyBuffer reply;                    // single-target reply, in the client's protocol
+  bool may_block = false;  // a blocking command outside MULTI: it may wait on its owner
+  uint64_t wait_id = 0;    // set by the owner when it did: the client now waits (no reply yet)
 
   // Origin-only.
   Connection* conn = nullptr;

@@ -7,6 +7,7 @@
 // Thread: one, the shard's. Other shards reach it only through the fabric.
 #include <shardis/base/clock.h>
 #include <shardis/runtime/io_engine.h>
+#include <shardis/server/blocking/blocking.h>
 #include <shardis/server/connection.h>
 #include <shardis/server/exec/executor.h>
 #include <shardis/server/fabric.h>
@@ -57,6 +58,11 @@ class ShardCore final : public ReplyListener, public ScratchRunner {
   FabricLink& link() { return link_; }
 
   // ---- Connections ----
+  // A new client id. Ids are unique across shards and name their shard: client_shard(id).
+  uint64_t new_client_id() { return ++client_seq_ * shards() + id_ + 1; }
+  static uint32_t client_shard(uint64_t id, uint32_t shards) {
+    return static_cast<uint32_t>((id - 1) % shards);
+  }
   void add_client(Connection& c);
   // The connection is closing: nothing more is parsed or delivered to it.
   void remove_client(Connection& c);
@@ -90,6 +96,12 @@ class ShardCore final : public ReplyListener, public ScratchRunner {
   int next_timeout_ms(int idle_cap_ms) const;
   // Nothing of ours is still away on another shard.
   bool quiet() const { return link_.outstanding() == 0 && txns_.active() == 0; }
+  // After each event that may have run commands: grants of released locks, then blocked
+  // clients whose keys became ready.
+  void settle() {
+    locks_.run_granted();
+    blocking_.serve_ready();
+  }
 
   LockTable& locks() { return locks_; }
   Transactions& txns() { return txns_; }
@@ -97,8 +109,24 @@ class ShardCore final : public ReplyListener, public ScratchRunner {
   // ReplyListener
   void on_output(Connection& c) override;
   // ScratchRunner
-  void run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& keys, proto::ReplyBuffer& reply,
-                   std::vector<KeyChangeRecord>& changes) override;
+  bool run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& keys, proto::ReplyBuffer& reply,
+                   std::vector<KeyChangeRecord>& changes, ExecOptions opts) override;
+
+  Blocking& blocking() { return blocking_; }
+  Admission& admission() { return admission_; }
+  // Whether keyspace "new" events are wanted (key additions must then be reported).
+  bool wants_new_events() const { return false; }
+  // Starts an attempt to serve the first pending offer of blocked connection c (multi-owner),
+  // or leaves it for a later turn when a credit is missing.
+  void try_block_attempt(Connection& c);
+  // Runs a command on this shard as its owner, for client (origin shard, id): the one place
+  // where a blocking command that finds nothing starts to wait here. Returns the wait id (0:
+  // it did not block; the reply is in rb).
+  uint64_t run_owned(const CommandSpec& spec, ArgList args, int db, int resp, uint64_t client,
+                     uint32_t origin, bool may_block, proto::ReplyBuilder& rb);
+  // The coordinator side of a command that blocked on its owner: c waits, its reply in slot.
+  void block_client(Connection& c, ReplySlot* slot, const CommandSpec& spec, ArgList args,
+                    uint64_t wait_id, uint32_t owner);
 
  private:
   void on_hop(uint32_t from, const Hop& hop);
@@ -117,12 +145,15 @@ class ShardCore final : public ReplyListener, public ScratchRunner {
   LockTable locks_;
   Admission admission_;
   WatchTable watches_;
+  Blocking blocking_;
+  std::vector<uint64_t> attempt_retry_;  // client ids whose offer waits for a credit
   // Where commands over keys of several shards run (MigrateTxn); empty between two of them.
   ShardStore scratch_store_;
   Executor scratch_exec_;
   Transactions txns_;
   Router router_;
   std::unordered_map<uint64_t, Connection*> clients_;
+  uint64_t client_seq_ = 0;
 };
 
 }  // namespace shardis::server

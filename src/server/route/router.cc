@@ -1,5 +1,7 @@
+#include <shardis/server/families/family_util.h>
 #include <shardis/server/route/router.h>
 #include <shardis/server/routing.h>
+#include <shardis/server/shard_core.h>
 #include <shardis/server/txn/multi.h>
 
 #include <algorithm>
@@ -107,19 +109,25 @@ void Router::run_connection(Connection& c, const CommandSpec& spec, ArgList args
 }
 
 void Router::run_local(Connection& c, const CommandSpec& spec, ArgList args) {
+  bool may_block = spec.block.timeout_arg != 0;
   if (admission_.must_wait(c.client.id, spec, args, c.client.db)) {
     // Queued behind a transaction: the arguments are copied, the reply waits in a slot.
     RemoteCommand* cmd = new_remote(c, spec, args);
     cmd->pending = 1;
+    cmd->may_block = may_block;
+    if (may_block) flow_.pause(c, Connection::kPauseBlocked);
     admission_.defer(cmd->client, spec, cmd->args, cmd->db, [this, cmd] {
       proto::ReplyBuilder rb(cmd->reply, cmd->resp);
-      executor_.run(*cmd->spec, cmd->args, cmd->db, rb);
+      cmd->wait_id = core_.run_owned(*cmd->spec, cmd->args, cmd->db, cmd->resp, cmd->client, self_,
+                                     cmd->may_block, rb);
       complete(Hop{cmd, 0, Hop::kCommandDone});
     });
     return;
   }
   proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
-  executor_.run(spec, args, c.client.db, rb);
+  uint64_t wait_id =
+      core_.run_owned(spec, args, c.client.db, c.client.resp, c.client.id, self_, may_block, rb);
+  if (wait_id != 0) core_.block_client(c, c.add_pending_slot(), spec, args, wait_id, self_);
 }
 
 RemoteCommand* Router::new_remote(Connection& c, const CommandSpec& spec, ArgList args) {
@@ -154,43 +162,27 @@ bool Router::route_key(Connection& c, const CommandSpec& spec, ArgList args) {
   RemoteCommand* cmd = new_remote(c, spec, args);
   cmd->part_shard.push_back(owner);
   cmd->pending = 1;
+  if (spec.block.timeout_arg != 0) {
+    // Nothing of this client may run before it is known whether the command blocks, as a
+    // blocked Redis client reads no further command.
+    cmd->may_block = true;
+    flow_.pause(c, Connection::kPauseBlocked);
+  }
   link_.send_request(owner, Hop{cmd, 0, Hop::kCommand});
   return true;
 }
 
 bool Router::start_migrate(Connection& c, const CommandSpec& spec, ArgList args) {
-  auto t = std::make_unique<MigrateTxn>();
+  auto t = make_migrate_txn(spec, args, c.client.db, c.client.resp, c.client.id, n_);
   t->scratch = &scratch_;
+  t->blocking = &core_.blocking();
   t->conn = &c;
-  t->resp = c.client.resp;
-  t->client = c.client.id;
-  t->cmds.resize(1);
-  TxnCommand& cmd = t->cmds[0];
-  cmd.spec = &spec;
-  cmd.db = c.client.db;
-  cmd.resp = c.client.resp;
-  cmd.set_args(args);
-  std::vector<LockKeyRef> refs = lock_key_refs(spec, cmd.args, cmd.db);
-  std::vector<uint32_t> shards;
-  for (const LockKeyRef& r : refs) shards.push_back(shard_of(cmd.args[r.argv], n_));
-  std::vector<uint32_t> order = shards;
-  std::sort(order.begin(), order.end());
-  order.erase(std::unique(order.begin(), order.end()), order.end());
-  t->parts.resize(order.size());
-  for (size_t i = 0; i < order.size(); ++i) {
-    TxnParticipant& p = t->parts[i];
-    p.shard = order[i];
-    p.actions.emplace_back();
-    p.actions.back().kind = TxnAction::kDetach;
-  }
-  for (size_t k = 0; k < refs.size(); ++k) {
-    size_t i = std::lower_bound(order.begin(), order.end(), shards[k]) - order.begin();
-    TxnParticipant& p = t->parts[i];
-    std::string_view key = cmd.args[refs[k].argv];
-    p.lock.items.push_back({refs[k].db, key, refs[k].write});
-    auto& keys = p.actions.back().keys;
-    std::pair<int, std::string> name{refs[k].db, std::string(key)};
-    if (std::find(keys.begin(), keys.end(), name) == keys.end()) keys.push_back(std::move(name));
+  if (spec.block.timeout_arg != 0) {
+    t->opts.may_block = true;
+    int i = spec.block.timeout_arg;
+    if (i < 0) i += static_cast<int>(args.size());
+    int64_t ms = parse_block_timeout(args[static_cast<size_t>(i)]).ms;
+    t->deadline_ms = ms > 0 ? executor_.store().clock().now_ms() + ms : 0;
   }
   return txns_.start(std::move(t));
 }
@@ -284,6 +276,15 @@ void Router::complete(const Hop& hop) {
   auto* cmd = static_cast<RemoteCommand*>(hop.ptr);
   if (--cmd->pending > 0) return;
   Connection& c = *cmd->conn;
+  if (cmd->wait_id != 0) {
+    // It blocked on its owner: the slot waits for the wake-up.
+    core_.block_client(c, cmd->slot, *cmd->spec, cmd->args, cmd->wait_id,
+                       cmd->part_shard.empty() ? self_ : cmd->part_shard[0]);
+    --c.hops_inflight;
+    delete cmd;
+    return;
+  }
+  if (cmd->may_block) flow_.unpause(c, Connection::kPauseBlocked);
   if (cmd->parts.empty()) {
     cmd->slot->buf = std::move(cmd->reply);
   } else {
@@ -312,7 +313,8 @@ void Router::serve_now(uint32_t from, const Hop& hop) {
   const CommandSpec& spec = *cmd->spec;
   if (cmd->parts.empty()) {
     proto::ReplyBuilder rb(cmd->reply, cmd->resp);
-    executor_.run(spec, cmd->args, cmd->db, rb);
+    cmd->wait_id =
+        core_.run_owned(spec, cmd->args, cmd->db, cmd->resp, cmd->client, from, cmd->may_block, rb);
   } else {
     executor_.run_part(spec, cmd->args, cmd->db, cmd->key_idx[hop.part], cmd->parts[hop.part]);
   }

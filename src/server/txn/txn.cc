@@ -1,7 +1,9 @@
+#include <shardis/server/blocking/blocking.h>
 #include <shardis/server/exec/executor.h>
 #include <shardis/server/fabric_link.h>
 #include <shardis/server/flow/flow_control.h>
 #include <shardis/server/route/router.h>
+#include <shardis/server/routing.h>
 #include <shardis/server/txn/txn.h>
 
 #include <algorithm>
@@ -35,13 +37,14 @@ struct Busy {
 }  // namespace
 
 Transactions::Transactions(FabricLink& link, FlowControl& flow, LockTable& locks,
-                           Executor& executor, WatchTable& watches, ScratchRunner& scratch,
-                           ReplyListener& listener)
+                           Executor& executor, WatchTable& watches, Blocking& blocking,
+                           ScratchRunner& scratch, ReplyListener& listener)
     : link_(link),
       flow_(flow),
       locks_(locks),
       executor_(executor),
       watches_(watches),
+      blocking_(blocking),
       scratch_(scratch),
       listener_(listener) {}
 
@@ -63,9 +66,11 @@ bool Transactions::start(std::unique_ptr<Txn> owned) {
   }
   ++active_;
   if (t.conn != nullptr) {
-    t.slot = t.conn->add_pending_slot();
     ++t.conn->hops_inflight;
-    flow_.pause(*t.conn, Connection::kPauseTxn);
+    if (t.slot == nullptr) {
+      t.slot = t.conn->add_pending_slot();
+      flow_.pause(*t.conn, Connection::kPauseTxn);
+    }
   }
   {
     Busy busy(t);
@@ -274,6 +279,12 @@ void Transactions::run_actions(Txn& t, TxnParticipant& p) {
       case TxnAction::kUnwatch:
         for (const WatchItem& w : a.watch) watches_.unwatch(w.db, w.key);
         break;
+      case TxnAction::kAddWaiter:
+        blocking_.add_waiter(a.wait_id, a.origin, t.client, true, t.cmds[a.cmd], a.key_idx);
+        break;
+      case TxnAction::kUnblock:
+        a.dirty = blocking_.unblock_client(a.wait_id, a.unblock_error);
+        break;
     }
   }
 }
@@ -298,6 +309,41 @@ void FanoutTxn::on_acquired(Transactions& t) {
   t.release_all(*this);
 }
 
+std::unique_ptr<MigrateTxn> make_migrate_txn(const CommandSpec& spec, ArgList args, int db,
+                                             int resp, uint64_t client, uint32_t shards) {
+  auto t = std::make_unique<MigrateTxn>();
+  t->resp = resp;
+  t->client = client;
+  t->cmds.resize(1);
+  TxnCommand& cmd = t->cmds[0];
+  cmd.spec = &spec;
+  cmd.db = db;
+  cmd.resp = resp;
+  cmd.set_args(args);
+  std::vector<LockKeyRef> refs = lock_key_refs(spec, cmd.args, cmd.db);
+  std::vector<uint32_t> owner;
+  for (const LockKeyRef& r : refs) owner.push_back(shard_of(cmd.args[r.argv], shards));
+  std::vector<uint32_t> order = owner;
+  std::sort(order.begin(), order.end());
+  order.erase(std::unique(order.begin(), order.end()), order.end());
+  t->parts.resize(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    TxnParticipant& p = t->parts[i];
+    p.shard = order[i];
+    p.actions.emplace_back().kind = TxnAction::kDetach;
+  }
+  for (size_t k = 0; k < refs.size(); ++k) {
+    size_t i = std::lower_bound(order.begin(), order.end(), owner[k]) - order.begin();
+    TxnParticipant& p = t->parts[i];
+    std::string_view key = cmd.args[refs[k].argv];
+    p.lock.items.push_back({refs[k].db, key, refs[k].write});
+    auto& keys = p.actions.back().keys;
+    std::pair<int, std::string> name{refs[k].db, std::string(key)};
+    if (std::find(keys.begin(), keys.end(), name) == keys.end()) keys.push_back(std::move(name));
+  }
+  return t;
+}
+
 void MigrateTxn::on_acquired(Transactions& t) {
   // Every key, and which participant it goes back to.
   std::vector<DetachedKey> keys;
@@ -313,11 +359,53 @@ void MigrateTxn::on_acquired(Transactions& t) {
   }
   proto::ReplyBuffer out;
   std::vector<KeyChangeRecord> changes;
-  scratch->run_scratch(cmds[0], keys, out, changes);
-  t.reply(*this, std::move(out));
+  bool served = scratch->run_scratch(cmds[0], keys, out, changes, opts);
   for (TxnParticipant& p : parts) {
     p.actions.emplace_back();
     p.actions.back().kind = TxnAction::kAttach;
+  }
+  if (attempt) {
+    // Serving a blocked client: its slot is its reply's.
+    if (served && conn != nullptr) slot->buf = std::move(out);
+    replied = true;
+    blocking->on_attempt_done(conn, wait_id, offered_from, served);
+  } else if (!served && (conn == nullptr || conn->closed)) {
+    replied = true;  // the client left: nobody waits
+  } else if (!served) {
+    // The command blocks: it waits on its keys' owners from now on, registered before the
+    // locks drop.
+    const CommandSpec& spec = *cmds[0].spec;
+    std::vector<uint32_t> wait = spec.block.wait_keys != nullptr
+                                     ? spec.block.wait_keys(cmds[0].args)
+                                     : key_indices(spec, cmds[0].args);
+    auto st = std::make_unique<BlockedState>();
+    st->wait_id = blocking->new_wait_id();
+    st->deadline_ms = deadline_ms;
+    st->resp = resp;
+    st->multi = true;
+    st->cmd.spec = cmds[0].spec;
+    st->cmd.db = cmds[0].db;
+    st->cmd.resp = cmds[0].resp;
+    st->cmd.set_args(cmds[0].args);
+    uint32_t n = blocking->shards();
+    for (uint32_t i = 0; i < parts.size(); ++i) {
+      std::vector<uint32_t> mine;
+      for (uint32_t a : wait) {
+        if (shard_of(cmds[0].args[a], n) == parts[i].shard) mine.push_back(a);
+      }
+      if (mine.empty()) continue;
+      TxnAction& reg = parts[i].actions.emplace_back();
+      reg.kind = TxnAction::kAddWaiter;
+      reg.cmd = 0;
+      reg.key_idx = std::move(mine);
+      reg.wait_id = st->wait_id;
+      reg.origin = t.self();
+      st->owners.push_back(parts[i].shard);
+    }
+    replied = true;
+    if (conn != nullptr) blocking->block(*conn, slot, std::move(st));
+  } else {
+    t.reply(*this, std::move(out));
   }
   for (size_t k = 0; k < keys.size(); ++k) {
     TxnAction& a = parts[owner[k]].actions.back();

@@ -33,6 +33,7 @@
 #include <shardis/server/command.h>
 #include <shardis/server/connection.h>
 #include <shardis/server/db.h>
+#include <shardis/server/exec/executor.h>
 #include <shardis/server/hop.h>
 #include <shardis/server/txn/lock_table.h>
 #include <shardis/server/txn/txn_command.h>
@@ -67,6 +68,8 @@ struct TxnAction {
     kWatchCheck,  // dirty = some key of `watch` changed since stamped; if so the participant
                   // skips the kRun and kPart actions after it in this step
     kUnwatch,     // drop the watches of `watch`
+    kAddWaiter,   // cmds[cmd] blocks: wait (multi-owner) on its keys key_idx of this shard
+    kUnblock,     // CLIENT UNBLOCK: end the wait of client `wait_id` here; dirty = it was blocked
   };
   Kind kind = kRun;
   uint32_t cmd = 0;
@@ -77,7 +80,10 @@ struct TxnAction {
   std::vector<DetachedKey> detached;              // kDetach out, kAttach in
   std::vector<KeyChangeRecord> changes;           // kAttach
   std::vector<WatchItem> watch;                   // kWatch, kWatchCheck, kUnwatch
-  bool dirty = false;                             // kWatchCheck
+  bool dirty = false;                             // kWatchCheck, kUnblock
+  uint64_t wait_id = 0;                           // kAddWaiter; kUnblock: the client id
+  uint32_t origin = 0;                            // kAddWaiter: the coordinator
+  bool unblock_error = false;                     // kUnblock
 };
 
 // The participant's lock request: lives in the Txn, touched by the participant's shard only.
@@ -143,12 +149,15 @@ class Txn {
 class ScratchRunner {
  public:
   virtual ~ScratchRunner() = default;
-  // Attaches `keys`, runs cmd, writes its reply, and detaches every key named in `keys` again
-  // (their new values, or absent) into `keys`; what the command changed goes to `changes`.
-  virtual void run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& keys,
-                           proto::ReplyBuffer& reply, std::vector<KeyChangeRecord>& changes) = 0;
+  // Attaches `keys`, runs cmd with opts, writes its reply, and detaches every key named in
+  // `keys` again (their new values, or absent) into `keys`; what the command changed goes to
+  // `changes`. Returns false when the command blocked (no reply written).
+  virtual bool run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& keys,
+                           proto::ReplyBuffer& reply, std::vector<KeyChangeRecord>& changes,
+                           ExecOptions opts = {}) = 0;
 };
 
+class Blocking;
 class Executor;
 class FabricLink;
 class FlowControl;
@@ -159,7 +168,8 @@ class ReplyListener;
 class Transactions {
  public:
   Transactions(FabricLink& link, FlowControl& flow, LockTable& locks, Executor& executor,
-               WatchTable& watches, ScratchRunner& scratch, ReplyListener& listener);
+               WatchTable& watches, Blocking& blocking, ScratchRunner& scratch,
+               ReplyListener& listener);
   ~Transactions();
 
   uint32_t self() const;
@@ -202,6 +212,7 @@ class Transactions {
   LockTable& locks_;
   Executor& executor_;
   WatchTable& watches_;
+  Blocking& blocking_;
   ScratchRunner& scratch_;
   ReplyListener& listener_;
   size_t active_ = 0;
@@ -218,10 +229,26 @@ class FanoutTxn final : public Txn {
 // A command whose keys live on several shards (RENAME, SMOVE, SINTERSTORE, ...): every
 // participant detaches its keys under lock, the coordinator runs the command on them in its
 // scratch store, and every participant attaches the results back as it releases.
+//
+// Blocking commands: with opts.may_block, a command that finds nothing registers a multi-owner
+// waiter on the owners of its waited keys (in the same release step, so no push is missed) and
+// the connection blocks. An attempt (serving an offer) runs with opts.serve_key, writes its reply
+// into the blocked connection's slot when it served, and reports to Blocking either way.
 class MigrateTxn final : public Txn {
  public:
   void on_acquired(Transactions& t) override;
   ScratchRunner* scratch = nullptr;
+  Blocking* blocking = nullptr;
+  ExecOptions opts;
+  bool attempt = false;
+  uint64_t wait_id = 0;       // attempt: the wait it serves
+  uint32_t offered_from = 0;  // attempt: the shard that offered
+  int64_t deadline_ms = 0;    // blocking: when the wait times out (0: never)
 };
+
+// The transaction running spec/args (client db, resp) on keys of several shards: one participant
+// per owner, in shard order, each detaching its keys (in the databases they name).
+std::unique_ptr<MigrateTxn> make_migrate_txn(const CommandSpec& spec, ArgList args, int db,
+                                             int resp, uint64_t client, uint32_t shards);
 
 }  // namespace shardis::server
