@@ -1,5 +1,6 @@
 #include <shardis/server/blocking/blocking.h>
 #include <shardis/server/connection.h>
+#include <shardis/server/pubsub/pubsub.h>
 
 #include <algorithm>
 #include <cstring>

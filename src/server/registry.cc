@@ -54,6 +54,8 @@ void register_all_families(Registry& r) {
   register_set_family(r);
   register_zset_family(r);
   register_transaction_family(r);
+  register_pubsub_family(r);
+  register_config_family(r);
 }
 
 }  // namespace shardis::server

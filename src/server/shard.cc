@@ -233,6 +233,13 @@ void Shard::output_ready(Connection& c) {
   if (!c.out.empty()) want_send(c);
 }
 
+void Shard::close_client(Connection& c, const char* reason) {
+  if (c.closed) return;
+  SHARDIS_LOG_WARN("closing client id=%llu: %s", static_cast<unsigned long long>(c.client.id),
+                   reason);
+  close_conn(c);
+}
+
 void Shard::pump(Connection& c) {
   if (c.closed) return;
   if (!stopping_) core_->process_input(c);

@@ -22,12 +22,17 @@ ShardCore::ShardCore(uint32_t id, Fabric* fabric, const Registry& registry, cons
       admission_(locks_),
       watches_(store_),
       blocking_(*this),
+      pubsub_(*this),
       scratch_store_(clock, id, fabric != nullptr ? fabric->shards() : 1),
       scratch_exec_(scratch_store_),
       txns_(link_, flow_, locks_, executor_, watches_, blocking_, *this, *this),
       router_(*this, registry, info, link_, flow_, executor_, admission_, txns_, *this, *this) {
   executor_.add_observer(&watches_);
   executor_.add_observer(&blocking_);
+  executor_.add_observer(&pubsub_);
+  executor_.set_services(this);
+  pubsub_.set_notify_flags(options.notify_flags);
+  on_notify_flags_changed();
 }
 
 ShardCore::~ShardCore() = default;
@@ -64,6 +69,11 @@ void ShardCore::remove_client(Connection& c) {
   flow_.forget(c);
   unwatch_all(*this, c);
   blocking_.on_disconnect(c);
+  pubsub_.forget(c);
+}
+
+void ShardCore::on_notify_flags_changed() {
+  executor_.set_report_adds(blocking_.has_waiters() || wants_new_events());
 }
 
 void ShardCore::process_input(Connection& c) {

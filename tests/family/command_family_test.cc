@@ -110,11 +110,15 @@ TEST_CASE("COMMAND INFO flags, categories and key specs of other commands") {
   // Container commands report no flags of their own, then their subcommands.
   CHECK(h.run({"COMMAND", "INFO", "config"}) ==
         "*1\r\n*10\r\n$6\r\nconfig\r\n:-2\r\n*0\r\n:0\r\n:0\r\n:0\r\n*1\r\n+@slow\r\n"
-        "*0\r\n*0\r\n*2\r\n"
+        "*0\r\n*0\r\n*3\r\n"
         "*10\r\n$10\r\nconfig|get\r\n:-3\r\n*4\r\n+admin\r\n+noscript\r\n+loading\r\n+stale\r\n"
         ":0\r\n:0\r\n:0\r\n*3\r\n+@admin\r\n+@slow\r\n+@dangerous\r\n*0\r\n*0\r\n*0\r\n"
         "*10\r\n$11\r\nconfig|help\r\n:2\r\n*2\r\n+loading\r\n+stale\r\n:0\r\n:0\r\n:0\r\n"
-        "*1\r\n+@slow\r\n*0\r\n*0\r\n*0\r\n");
+        "*1\r\n+@slow\r\n*0\r\n*0\r\n*0\r\n"
+        "*10\r\n$10\r\nconfig|set\r\n:-4\r\n*4\r\n+admin\r\n+noscript\r\n+loading\r\n+stale\r\n"
+        ":0\r\n:0\r\n:0\r\n*3\r\n+@admin\r\n+@slow\r\n+@dangerous\r\n"
+        "*2\r\n$24\r\nrequest_policy:all_nodes\r\n$29\r\nresponse_policy:all_succeeded\r\n"
+        "*0\r\n*0\r\n");
 }
 
 TEST_CASE("COMMAND INFO in RESP3") {

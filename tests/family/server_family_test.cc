@@ -180,10 +180,12 @@ TEST_CASE("CONFIG subcommand errors and HELP") {
   CHECK(h.run({"CONFIG", "HELP", "x"}) ==
         "-ERR wrong number of arguments for 'config|help' command\r\n");
   CHECK(h.run({"CONFIG", "help"}) ==
-        "*5\r\n"
+        "*7\r\n"
         "+CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
         "+GET <pattern>\r\n"
         "+    Return parameters matching the glob-like <pattern> and their values.\r\n"
+        "+SET <directive> <value>\r\n"
+        "+    Set the configuration <directive> to <value>.\r\n"
         "+HELP\r\n"
         "+    Prints this help.\r\n");
 }

@@ -59,6 +59,7 @@ class FamilyHarness : public server::ClientIo {
 
   // ClientIo: output stays in the connection until run() takes it.
   void output_ready(server::Connection&) override {}
+  void close_client(server::Connection& c, const char*) override { c.closed = true; }
 
  private:
   std::string run_args(std::span<const std::string_view> argv);

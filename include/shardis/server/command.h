@@ -17,6 +17,7 @@
 #include <shardis/proto/reply_builder.h>
 #include <shardis/server/db.h>
 #include <shardis/server/exec/outcome.h>
+#include <shardis/server/shard_services.h>
 
 #include <array>
 #include <cstdint>
@@ -51,6 +52,9 @@ enum CommandFlag : uint32_t {
   kBlocking = 1u << 13,
   kPubsub = 1u << 14,
   kSkipSlowlog = 1u << 15,
+  // Not reported by COMMAND INFO: allowed to a RESP2 client in subscribed mode (PING, QUIT,
+  // RESET and the (P|S)(UN)SUBSCRIBE commands).
+  kPubsubContext = 1u << 29,
   // Not reported by COMMAND INFO: runs at once inside MULTI instead of being queued (EXEC,
   // DISCARD, MULTI, WATCH, QUIT, RESET, as Redis's processCommand lists them).
   kRunsInMulti = 1u << 30,
@@ -114,6 +118,7 @@ struct ClientState {
   int resp = 2;
   std::string name;
   bool close_after_reply = false;
+  uint32_t pubsub = 0;  // channels, patterns and shard channels subscribed (Redis's CLIENT_PUBSUB)
 };
 
 class Connection;
@@ -149,6 +154,7 @@ struct ExecContext {
   //              out empty, the handler sets blocked again.
   bool may_block = false;
   uint32_t serve_key = 0;
+  ShardServices* services = nullptr;  // the running shard's services; nullptr on a scratch store
 
   // The command changed key in the selected database and fires `event` (class cls) on it.
   void changed(uint32_t cls, std::string_view event, std::string_view key, uint64_t dirty = 1) {
@@ -231,7 +237,7 @@ using KeyFinder = std::vector<uint32_t> (*)(ArgList args);
 
 // Where a blocking command keeps its timeout and which of its keys it waits on.
 struct BlockSpec {
-  int timeout_arg = 0;           // argv index of the timeout; < 0 counts from the end; 0: none
+  int timeout_arg = 0;            // argv index of the timeout; < 0 counts from the end; 0: none
   KeyFinder wait_keys = nullptr;  // the keys waited on; nullptr: every key of the command
   ObjType type = ObjType::kList;  // what a waited key must hold to serve the client
 };
@@ -277,6 +283,10 @@ std::vector<uint32_t> key_indices(const CommandSpec& spec, ArgList args);
 // The keys the command locks: lock_keys when it has one, else its keys in client_db, written
 // when the command writes.
 std::vector<LockKeyRef> lock_key_refs(const CommandSpec& spec, ArgList args, int client_db);
+
+// Whether spec is a container listing the subcommand `fullname` ("client|id") in its
+// metadata (families/command_family.cc).
+bool has_subcommand(const CommandSpec& spec, std::string_view fullname);
 
 // Arity check, Redis rules.
 inline bool arity_ok(const CommandSpec& spec, size_t argc) {

@@ -25,7 +25,8 @@
 
 namespace shardis::server {
 
-struct BlockedState;  // blocking/blocking.h
+struct BlockedState;   // blocking/blocking.h
+struct Subscriptions;  // pubsub/pubsub.h
 
 class alignas(16) Connection {
  public:
@@ -75,6 +76,8 @@ class alignas(16) Connection {
   ClientState client;
   std::unique_ptr<MultiState> multi;      // MULTI / WATCH state, made on first use
   std::unique_ptr<BlockedState> blocked;  // while blocked in BLPOP and the like
+  std::unique_ptr<Subscriptions> subs;    // pub/sub subscriptions, made on first use
+  int64_t soft_limit_since_ms = 0;        // over the pubsub soft output limit since then
 
   // Why the connection may not parse or read now (FlowControl): a bit per reason.
   static constexpr uint8_t kPauseCredit = 1 << 0;   // its next command needs a fabric credit

@@ -1,6 +1,7 @@
 #pragma once
 // Command-line flags shared by shardis-server and bench/ok-server, so both binaries accept the
 // same names, defaults and checks. Header-only: only the binaries depend on CLI11.
+#include <shardis/server/pubsub/pubsub.h>
 #include <shardis/server/shard_set.h>
 
 #include <CLI/CLI.hpp>
@@ -15,6 +16,7 @@ struct ServerFlags {
   std::string bind = "127.0.0.1";
   unsigned cores = 0;  // 0: all online CPUs
   std::string recv_mode = "multishot";
+  std::string notify_keyspace_events;  // Redis's notify-keyspace-events classes ("" = off)
 };
 
 // Declares --port, --bind, --cores and --recv-mode on app, bound to flags.
@@ -28,6 +30,14 @@ inline void add_server_flags(CLI::App& app, ServerFlags& flags) {
                  "Socket receive: multishot (armed once, buffers from a per-shard pool) or plain "
                  "(one recv per read into the connection's buffer)")
       ->check(CLI::IsMember({"plain", "multishot"}));
+  app.add_option("--notify-keyspace-events", flags.notify_keyspace_events,
+                 "Keyspace notification classes, as Redis's notify-keyspace-events (e.g. KEA)")
+      ->check([](const std::string& v) {
+        bool ok = false;
+        notify_flags_from_string(v, &ok);
+        return ok ? std::string()
+                  : std::string("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+      });
 }
 
 // The ServerConfig the parsed flags describe.
@@ -38,6 +48,8 @@ inline ServerConfig config_from_flags(const ServerFlags& flags) {
   config.shards =
       flags.cores != 0 ? flags.cores : std::max(1u, std::thread::hardware_concurrency());
   config.options.recv_multishot = flags.recv_mode == "multishot";
+  bool ok = false;
+  config.options.core.notify_flags = notify_flags_from_string(flags.notify_keyspace_events, &ok);
   return config;
 }
 

@@ -59,6 +59,7 @@ class Shard final : public runtime::CompletionHandler, public ClientIo {
   void on_completion(const runtime::Completion& comp) override;
   // ClientIo
   void output_ready(Connection& c) override;
+  void close_client(Connection& c, const char* reason) override;
 
   void on_accept(int res, bool more);
   void on_recv(Connection& c, const runtime::Completion& comp);

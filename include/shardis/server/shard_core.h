@@ -13,8 +13,10 @@
 #include <shardis/server/fabric.h>
 #include <shardis/server/fabric_link.h>
 #include <shardis/server/flow/flow_control.h>
+#include <shardis/server/pubsub/pubsub.h>
 #include <shardis/server/registry.h>
 #include <shardis/server/route/router.h>
+#include <shardis/server/shard_services.h>
 #include <shardis/server/txn/admission.h>
 #include <shardis/server/txn/lock_table.h>
 #include <shardis/server/txn/txn.h>
@@ -32,6 +34,8 @@ class ClientIo {
   virtual ~ClientIo() = default;
   // c.out may have bytes to send, or c (if closed) may have no work left away.
   virtual void output_ready(Connection& c) = 0;
+  // The server closes c now (its unsent output is dropped), for `reason` (logged).
+  virtual void close_client(Connection& c, const char* reason) = 0;
 };
 
 struct CoreOptions {
@@ -41,9 +45,10 @@ struct CoreOptions {
   int64_t expire_budget_us = 1000;     // active expiry: time spent per turn at most
   // bench/ok-server only: answer +OK to every parsed command without running it.
   bool reply_ok_only = false;
+  uint32_t notify_flags = 0;  // notify-keyspace-events at start
 };
 
-class ShardCore final : public ReplyListener, public ScratchRunner {
+class ShardCore final : public ReplyListener, public ScratchRunner, public ShardServices {
  public:
   // fabric may be null for a single in-process shard (tests); engine may be null then too.
   ShardCore(uint32_t id, Fabric* fabric, const Registry& registry, const ServerInfo& info,
@@ -112,10 +117,16 @@ class ShardCore final : public ReplyListener, public ScratchRunner {
   bool run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& keys, proto::ReplyBuffer& reply,
                    std::vector<KeyChangeRecord>& changes, ExecOptions opts) override;
 
-  Blocking& blocking() { return blocking_; }
+  // ShardServices
+  Blocking& blocking() override { return blocking_; }
+  PubSub& pubsub() override { return pubsub_; }
+  void on_notify_flags_changed() override;
+
   Admission& admission() { return admission_; }
   // Whether keyspace "new" events are wanted (key additions must then be reported).
-  bool wants_new_events() const { return false; }
+  bool wants_new_events() const { return (pubsub_.notify_flags() & kNotifyNew) != 0; }
+  // Closes c for the server (pubsub output limit, CLIENT KILL).
+  void close_client(Connection& c, const char* reason) { io_.close_client(c, reason); }
   // Starts an attempt to serve the first pending offer of blocked connection c (multi-owner),
   // or leaves it for a later turn when a credit is missing.
   void try_block_attempt(Connection& c);
@@ -146,6 +157,7 @@ class ShardCore final : public ReplyListener, public ScratchRunner {
   Admission admission_;
   WatchTable watches_;
   Blocking blocking_;
+  PubSub pubsub_;
   std::vector<uint64_t> attempt_retry_;  // client ids whose offer waits for a credit
   // Where commands over keys of several shards run (MigrateTxn); empty between two of them.
   ShardStore scratch_store_;

@@ -36,6 +36,7 @@ const Outcome& Executor::run(const CommandSpec& spec, ArgList args, int db,
   ExecContext ctx{args, store_, store_.db(db), rb, outcome_};
   ctx.may_block = opts.may_block;
   ctx.serve_key = opts.serve_key;
+  ctx.services = services_;
   if (spec.run != nullptr) {
     spec.run(ctx);
   } else {
@@ -57,6 +58,7 @@ const Outcome& Executor::run_part(const CommandSpec& spec, ArgList args, int db,
   proto::ReplyBuffer unused;
   proto::ReplyBuilder rb(unused, 2);
   ExecContext ctx{args, store_, store_.db(db), rb, outcome_};
+  ctx.services = services_;
   spec.part(ctx, key_idx, out);
   finish(&spec, args, db);
   return outcome_;

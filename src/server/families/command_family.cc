@@ -53,14 +53,22 @@ constexpr NamedBit kFlagNames[] = {
 };
 
 constexpr NamedBit kAclNames[] = {
-    {kAclKeyspace, "keyspace"},   {kAclRead, "read"},
-    {kAclWrite, "write"},         {kAclSet, "set"},
-    {kAclSortedSet, "sortedset"}, {kAclList, "list"},
-    {kAclHash, "hash"},           {kAclString, "string"},
-    {kAclBitmap, "bitmap"},       {kAclPubsub, "pubsub"},
-    {kAclAdmin, "admin"},         {kAclFast, "fast"},
-    {kAclSlow, "slow"},           {kAclBlocking, "blocking"},
-    {kAclDangerous, "dangerous"}, {kAclConnection, "connection"},
+    {kAclKeyspace, "keyspace"},
+    {kAclRead, "read"},
+    {kAclWrite, "write"},
+    {kAclSet, "set"},
+    {kAclSortedSet, "sortedset"},
+    {kAclList, "list"},
+    {kAclHash, "hash"},
+    {kAclString, "string"},
+    {kAclBitmap, "bitmap"},
+    {kAclPubsub, "pubsub"},
+    {kAclAdmin, "admin"},
+    {kAclFast, "fast"},
+    {kAclSlow, "slow"},
+    {kAclBlocking, "blocking"},
+    {kAclDangerous, "dangerous"},
+    {kAclConnection, "connection"},
     {kAclTransaction, "transaction"},
 };
 
@@ -692,6 +700,14 @@ void register_command_family(Registry& r) {
          .since = "2.8.13",
          .complexity = "O(N) where N is the total number of Redis commands",
          .meta = &kCommandMeta});
+}
+
+bool has_subcommand(const CommandSpec& spec, std::string_view fullname) {
+  if (spec.meta == nullptr) return false;
+  for (const SubcommandMeta& sub : spec.meta->subcommands) {
+    if (sub.name == fullname) return true;
+  }
+  return false;
 }
 
 }  // namespace shardis::server

@@ -42,6 +42,12 @@ bool set_client_name(ClientState& client, std::string_view name) {
 
 void cmd_ping(ConnContext& ctx) {
   if (ctx.args.size() > 2) return ctx.rb.error(err_wrong_args("ping"));
+  if (ctx.client.pubsub > 0 && ctx.client.resp == 2) {
+    // Subscribed mode: the reply is an array like the messages around it.
+    ctx.rb.array(2);
+    ctx.rb.bulk("pong");
+    return ctx.rb.bulk(ctx.args.size() == 2 ? ctx.args[1] : std::string_view());
+  }
   if (ctx.args.size() == 2) return ctx.rb.bulk(ctx.args[1]);
   ctx.rb.simple("PONG");
 }
@@ -221,7 +227,7 @@ void register_connection_family(Registry& r) {
   constexpr uint32_t kAclConnFast = kAclFast | kAclConnection;
   r.add({.name = "ping",
          .arity = -1,
-         .flags = kFast,
+         .flags = kFast | kPubsubContext,
          .route = Route::kConnection,
          .run_conn = cmd_ping,
          .acl = kAclConnFast,
@@ -243,7 +249,8 @@ void register_connection_family(Registry& r) {
          .meta = &kEchoMeta});
   r.add({.name = "quit",
          .arity = -1,
-         .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy | kRunsInMulti,
+         .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy | kRunsInMulti |
+                  kPubsubContext,
          .route = Route::kConnection,
          .run_conn = cmd_quit,
          .acl = kAclConnFast,

@@ -1,11 +1,8 @@
-// Server commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB and CONFIG (GET and HELP), with Redis 7.0's
-// replies and errors.
+// Server commands: DBSIZE, FLUSHDB, FLUSHALL and SWAPDB, with Redis 7.0's replies and errors.
 //
 // DBSIZE, the FLUSH commands and SWAPDB run on every shard (Route::kAllShards): each part_* works
 // on its own shard's databases and the coordinator merges. Their arguments are checked once, on the
-// coordinator, before anything runs. CONFIG runs on the connection's shard and reads a fixed
-// table: Shardis has no runtime configuration to change.
-#include <shardis/base/glob.h>
+// coordinator, before anything runs.
 #include <shardis/base/number_format.h>
 #include <shardis/server/command.h>
 #include <shardis/server/db.h>
@@ -91,95 +88,6 @@ void part_swapdb(ExecContext& ctx, std::span<const uint32_t>, PartResult&) {
   ctx.store.db(a).swap(ctx.store.db(b));
 }
 
-// ---- CONFIG ----
-
-struct ConfigParam {
-  std::string_view name;
-  std::string_view value;  // empty for "port", which comes from ServerInfo
-};
-
-// What CONFIG GET reports. Values are Redis's defaults where Shardis behaves the same way.
-constexpr ConfigParam kConfigParams[] = {
-    {"appendfsync", "everysec"},
-    {"appendonly", "no"},
-    {"bind", "127.0.0.1"},
-    {"cluster-enabled", "no"},
-    {"daemonize", "no"},
-    {"databases", "16"},
-    {"dbfilename", "dump.rdb"},
-    {"hz", "10"},
-    {"io-threads", "1"},
-    {"loglevel", "notice"},
-    {"maxclients", "10000"},
-    {"maxmemory", "0"},
-    {"maxmemory-policy", "noeviction"},
-    {"notify-keyspace-events", ""},
-    {"port", ""},
-    {"proto-max-bulk-len", "536870912"},
-    {"protected-mode", "yes"},
-    {"requirepass", ""},
-    {"save", ""},
-    {"tcp-keepalive", "300"},
-    {"timeout", "0"},
-};
-
-std::string config_value(const ConfigParam& p, const ServerInfo& server) {
-  if (p.name == "port") return base::int64_to_string(server.port);
-  return std::string(p.value);
-}
-
-// CONFIG GET parameter [parameter ...]. A pattern without glob characters names one parameter
-// (case-insensitive) and the reply uses the name as given; a glob pattern reports the matching
-// parameters under their own names. A parameter is reported once however often it matches.
-void config_get(ConnContext& ctx) {
-  struct Match {
-    size_t param;
-    std::string_view name;
-  };
-  std::vector<Match> matches;
-  auto seen = [&](size_t i) {
-    for (const Match& m : matches) {
-      if (m.param == i) return true;
-    }
-    return false;
-  };
-  constexpr size_t kNumParams = std::size(kConfigParams);
-  for (size_t a = 2; a < ctx.args.size(); ++a) {
-    std::string_view pattern = ctx.args[a];
-    bool is_glob = pattern.find_first_of("[*?") != std::string_view::npos;
-    for (size_t i = 0; i < kNumParams; ++i) {
-      std::string_view name = kConfigParams[i].name;
-      bool hit = is_glob ? base::glob_match(pattern, name, true) : base::iequals(pattern, name);
-      if (hit && !seen(i)) matches.push_back({i, is_glob ? name : pattern});
-    }
-  }
-  ctx.rb.map(matches.size());
-  for (const Match& m : matches) {
-    ctx.rb.bulk(m.name);
-    ctx.rb.bulk(config_value(kConfigParams[m.param], ctx.server));
-  }
-}
-
-void config_help(ConnContext& ctx) {
-  static constexpr std::string_view kHelp[] = {
-      "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "GET <pattern>",
-      "    Return parameters matching the glob-like <pattern> and their values.",
-      "HELP",
-      "    Prints this help.",
-  };
-  reply_help(ctx.rb, kHelp);
-}
-
-constexpr Subcommand kConfigSubcommands[] = {
-    {"get", "config|get", -3, config_get},
-    {"help", "config|help", 2, config_help},
-};
-
-void cmd_config(ConnContext& ctx) {
-  run_subcommand(ctx, kConfigSubcommands, "CONFIG");
-}
-
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
 #include "server_family_args.inc"
@@ -188,32 +96,12 @@ constexpr std::string_view kAllShardsOk = "request_policy:all_shards response_po
 constexpr HistoryEntry kFlushAsync = {"4.0.0", "Added the `ASYNC` flushing mode modifier."};
 constexpr HistoryEntry kFlushSync = {"6.2.0", "Added the `SYNC` flushing mode modifier."};
 
-constexpr SubcommandMeta kConfigSubcommandMeta[] = {
-    {.name = "config|get",
-     .arity = -3,
-     .flags = kAdmin | kNoScript | kLoading | kStale,
-     .acl = kAclAdmin | kAclSlow | kAclDangerous,
-     .summary = "Get the values of configuration parameters",
-     .since = "2.0.0",
-     .complexity = "O(N) when N is the number of configuration parameters provided",
-     .history = {{{"7.0.0", "Added the ability to pass multiple pattern parameters in one call"}}},
-     .args = kConfigGetArgs},
-    {.name = "config|help",
-     .arity = 2,
-     .flags = kLoading | kStale,
-     .acl = kAclSlow,
-     .summary = kHelpSummary,
-     .since = "5.0.0",
-     .complexity = "O(1)"},
-};
-
 constexpr RedisMeta kDbsizeMeta{.tips = "request_policy:all_shards response_policy:agg_sum"};
 constexpr RedisMeta kFlushdbMeta{
     .tips = kAllShardsOk, .history = {{kFlushAsync, kFlushSync}}, .args = kFlushdbArgs};
 constexpr RedisMeta kFlushallMeta{
     .tips = kAllShardsOk, .history = {{kFlushAsync, kFlushSync}}, .args = kFlushallArgs};
 constexpr RedisMeta kSwapdbMeta{.args = kSwapdbArgs};
-constexpr RedisMeta kConfigMeta{.subcommands = kConfigSubcommandMeta};
 
 }  // namespace
 
@@ -271,17 +159,6 @@ void register_server_family(Registry& r) {
              "O(N) where N is the count of clients watching or blocking on keys from both "
              "databases.",
          .meta = &kSwapdbMeta});
-  // A container command: COMMAND INFO reports no flags of its own, as Redis does.
-  r.add({.name = "config",
-         .arity = -2,
-         .route = Route::kConnection,
-         .run_conn = cmd_config,
-         .acl = kAclSlow,
-         .group = "server",
-         .summary = "A container for server configuration commands",
-         .since = "2.0.0",
-         .complexity = "Depends on subcommand.",
-         .meta = &kConfigMeta});
 }
 
 }  // namespace shardis::server

@@ -50,9 +50,37 @@ bool Router::dispatch(Connection& c, ArgList args) {
   if (c.multi && c.multi->active) return queue_or_run(c, spec, args);
   {
     proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
+    if (spec == nullptr || !arity_ok(*spec, args.size())) {
+      validate_command(spec, args, rb);  // writes the error
+      return true;
+    }
+    if (refused_in_pubsub(c, *spec, args, rb)) return true;
     if (!validate_command(spec, args, rb)) return true;
   }
   return route(c, *spec, args);
+}
+
+bool Router::refused_in_pubsub(Connection& c, const CommandSpec& spec, ArgList args,
+                               proto::ReplyBuilder& rb) {
+  // A RESP2 client with subscriptions reads messages as plain arrays: Redis lets it run only
+  // the commands that make sense there.
+  if (c.client.pubsub == 0 || c.client.resp != 2 || (spec.flags & kPubsubContext) != 0) {
+    return false;
+  }
+  std::string err = "ERR Can't execute '";
+  err.append(spec.name);
+  if (spec.meta != nullptr && args.size() >= 2) {
+    // A container's subcommand is named container|sub, as Redis's fullname.
+    std::string full = std::string(spec.name) + "|";
+    for (char ch : args[1]) full.push_back(static_cast<char>(std::tolower(ch)));
+    if (has_subcommand(spec, full)) err = "ERR Can't execute '" + full;
+  }
+  err.append(
+      "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
+      "this context");
+  rb.error(err);
+  if (c.multi && c.multi->active) c.multi->dirty_exec = true;
+  return true;
 }
 
 bool Router::queue_or_run(Connection& c, const CommandSpec* spec, ArgList args) {
@@ -64,6 +92,7 @@ bool Router::queue_or_run(Connection& c, const CommandSpec* spec, ArgList args) 
     c.multi->dirty_exec = true;
     return true;
   }
+  if (refused_in_pubsub(c, *spec, args, rb)) return true;
   if ((spec->flags & kRunsInMulti) != 0) {
     if (spec->check != nullptr) {
       std::string err = spec->check(args);

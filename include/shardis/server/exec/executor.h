@@ -77,6 +77,7 @@ class Executor final : public DbObserver, public FlushListener {
                           std::span<const uint32_t> key_idx, PartResult& out);
 
   void add_observer(OutcomeObserver* o);
+  void set_services(ShardServices* s) { services_ = s; }
   // Reports changes made to keys of this shard by a command that ran elsewhere (a scratch store)
   // to the observers, as the outcome of no command here.
   void report_changes(const std::vector<KeyChangeRecord>& changes);
@@ -98,6 +99,7 @@ class Executor final : public DbObserver, public FlushListener {
   Outcome outcome_;
   Outcome expiry_outcome_;
   std::vector<OutcomeObserver*> observers_;
+  ShardServices* services_ = nullptr;
   ExecStats stats_;
 };
 

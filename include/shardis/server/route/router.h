@@ -55,6 +55,8 @@ class Router {
 
  private:
   bool queue_or_run(Connection& c, const CommandSpec* spec, ArgList args);
+  bool refused_in_pubsub(Connection& c, const CommandSpec& spec, ArgList args,
+                         proto::ReplyBuilder& rb);
   bool route(Connection& c, const CommandSpec& spec, ArgList args);
   bool route_key(Connection& c, const CommandSpec& spec, ArgList args);
   bool route_fanout(Connection& c, const CommandSpec& spec, ArgList args);

@@ -1,0 +1,23 @@
+#pragma once
+// ShardServices: what a command handler running on a shard may use beyond that shard's keyspace
+// (pub/sub delivery and introspection, runtime configuration, blocked clients). Implemented by
+// ShardCore; absent (nullptr) where a command runs on a scratch store.
+//
+// Thread: the shard's own.
+#include <cstdint>
+
+namespace shardis::server {
+
+class PubSub;
+class Blocking;
+
+class ShardServices {
+ public:
+  virtual ~ShardServices() = default;
+  virtual PubSub& pubsub() = 0;
+  virtual Blocking& blocking() = 0;
+  // notify-keyspace-events changed on this shard.
+  virtual void on_notify_flags_changed() = 0;
+};
+
+}  // namespace shardis::server
