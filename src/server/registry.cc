@@ -53,6 +53,7 @@ void register_all_families(Registry& r) {
   register_hash_family(r);
   register_set_family(r);
   register_zset_family(r);
+  register_zset_blocking_family(r);
   register_transaction_family(r);
   register_pubsub_family(r);
   register_config_family(r);

@@ -39,6 +39,7 @@ void register_list_family(Registry& r);           // families/list_family.cc
 void register_hash_family(Registry& r);           // families/hash_family.cc
 void register_set_family(Registry& r);            // families/set_family.cc
 void register_zset_family(Registry& r);           // families/zset_family.cc
+void register_zset_blocking_family(Registry& r);  // families/zset_blocking_family.cc
 void register_transaction_family(Registry& r);    // families/transaction_family.cc
 void register_pubsub_family(Registry& r);         // families/pubsub_family.cc
 void register_config_family(Registry& r);         // families/config_family.cc

@@ -256,6 +256,7 @@ void cmd_sintercard(ExecContext& ctx) {
 struct StoreResult {
   bool wrong_type = false;
   int64_t size = 0;
+  bool deleted = false;  // an empty result deleted an existing destination
 };
 
 // Stores the result over args[2..] in args[1] (any old value and TTL go), or deletes args[1] when
@@ -266,28 +267,32 @@ StoreResult op_store(Db& db, ArgList args, SetOp op) {
   // Computed in full before the first write: the inputs are the Db's objects.
   auto result = std::make_unique<SetObject>(set_algebra(op, in.sets));
   const int64_t size = static_cast<int64_t>(result->size());
-  if (size == 0) {
-    db.erase(args[1]);
-  } else {
-    db.set_object(args[1], ObjType::kSet, result.release());
-  }
+  if (size == 0) return {false, 0, db.erase(args[1])};
+  db.set_object(args[1], ObjType::kSet, result.release());
   return {false, size};
 }
 
-void run_store(ExecContext& ctx, SetOp op) {
+// A stored result fires the command's event on the destination; an empty one fires "del" when
+// it deleted a destination, and reports nothing otherwise.
+void run_store(ExecContext& ctx, SetOp op, std::string_view event) {
   StoreResult res = op_store(ctx.db, ctx.args, op);
   if (res.wrong_type) return ctx.rb.error(kErrWrongType);
+  if (res.size > 0) {
+    ctx.changed(kNotifySet, event, ctx.args[1]);
+  } else if (res.deleted) {
+    ctx.changed(kNotifyGeneric, "del", ctx.args[1]);
+  }
   ctx.rb.integer(res.size);
 }
 
 void cmd_sinterstore(ExecContext& ctx) {
-  run_store(ctx, SetOp::kInter);
+  run_store(ctx, SetOp::kInter, "sinterstore");
 }
 void cmd_sunionstore(ExecContext& ctx) {
-  run_store(ctx, SetOp::kUnion);
+  run_store(ctx, SetOp::kUnion, "sunionstore");
 }
 void cmd_sdiffstore(ExecContext& ctx) {
-  run_store(ctx, SetOp::kDiff);
+  run_store(ctx, SetOp::kDiff, "sdiffstore");
 }
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----

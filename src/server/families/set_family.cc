@@ -8,6 +8,11 @@
 // the set itself (a SetObject owned by the Db): the reply is written from it before the next
 // write to the Db. The value is a core::SetObject, "intset" or "hashtable" as Redis 7.0 encodes
 // it; a command that empties a set deletes the key.
+//
+// A write reports what it did through its ExecContext as Redis 7.0 does: the keys it changed
+// with their keyspace events in Redis's order ("del" after the command's own event when it
+// emptied a set), a dirty count per member added or removed, and for SPOP the commands it is
+// logged as. A write that changes nothing reports nothing.
 #include <shardis/base/glob.h>
 #include <shardis/base/number_format.h>
 #include <shardis/core/set_object.h>
@@ -108,6 +113,7 @@ void reply_members(proto::ReplyBuilder& rb, const std::vector<std::string>& memb
 struct CountResult {
   OpStatus status = OpStatus::kOk;
   int64_t count = 0;
+  bool key_removed = false;  // SREM emptied the set and deleted the key
 };
 
 CountResult op_add(Db& db, std::string_view key, ArgList members) {
@@ -132,21 +138,31 @@ CountResult op_remove(Db& db, std::string_view key, ArgList members) {
     res.count += l.set->remove(m) ? 1 : 0;
     if (l.set->empty()) {
       db.erase(key);
+      res.key_removed = true;
       break;
     }
   }
   return res;
 }
 
+// Both report one change per member added or removed (Redis's dirty count), and nothing when
+// no member was.
 void cmd_sadd(ExecContext& ctx) {
   CountResult res = op_add(ctx.db, ctx.args[1], ctx.args.subspan(2));
   if (res.status != OpStatus::kOk) return ctx.rb.error(kErrWrongType);
+  if (res.count > 0) {
+    ctx.changed(kNotifySet, "sadd", ctx.args[1], static_cast<uint64_t>(res.count));
+  }
   ctx.rb.integer(res.count);
 }
 
 void cmd_srem(ExecContext& ctx) {
   CountResult res = op_remove(ctx.db, ctx.args[1], ctx.args.subspan(2));
   if (res.status != OpStatus::kOk) return ctx.rb.error(kErrWrongType);
+  if (res.count > 0) {
+    ctx.changed(kNotifySet, "srem", ctx.args[1], static_cast<uint64_t>(res.count));
+    if (res.key_removed) ctx.event(kNotifyGeneric, "del", ctx.args[1]);
+  }
   ctx.rb.integer(res.count);
 }
 
@@ -185,19 +201,24 @@ void cmd_scard(ExecContext& ctx) {
 struct PopOneResult {
   OpStatus status = OpStatus::kOk;
   std::optional<std::string> member;  // nullopt: no such key
+  bool key_removed = false;
 };
 
 PopOneResult op_pop_one(Db& db, std::string_view key) {
   SetLookup l = op_find(db, key);
   if (l.status != OpStatus::kOk || l.set == nullptr) return {l.status, std::nullopt};
   PopOneResult res{OpStatus::kOk, l.set->pop_random(next_random())};
-  if (l.set->empty()) db.erase(key);
+  if (l.set->empty()) {
+    db.erase(key);
+    res.key_removed = true;
+  }
   return res;
 }
 
 struct MembersResult {
   OpStatus status = OpStatus::kOk;
   std::vector<std::string> members;
+  bool key_removed = false;  // the whole set was popped
 };
 
 // Pops `count` (> 0) random distinct members, or the whole set when count >= its size.
@@ -212,6 +233,7 @@ MembersResult op_pop_count(Db& db, std::string_view key, uint64_t count) {
     set.for_each([&](std::string_view m) { res.members.emplace_back(m); });
     order_as_new_set(res.members);
     db.erase(key);
+    res.key_removed = true;
     return res;
   }
   const uint64_t remaining = size - count;
@@ -230,12 +252,18 @@ MembersResult op_pop_count(Db& db, std::string_view key, uint64_t count) {
   return res;
 }
 
+// SPOP is never logged as sent (it is random): Redis 7.0 logs SREM key member for each member
+// popped, or DEL key when the count took the whole set.
 void cmd_spop(ExecContext& ctx) {
+  std::string_view key = ctx.args[1];
   if (ctx.args.size() > 3) return ctx.rb.error(kErrSyntax);
   if (ctx.args.size() == 2) {
-    PopOneResult res = op_pop_one(ctx.db, ctx.args[1]);
+    PopOneResult res = op_pop_one(ctx.db, key);
     if (res.status != OpStatus::kOk) return ctx.rb.error(kErrWrongType);
     if (!res.member) return ctx.rb.null();
+    ctx.changed(kNotifySet, "spop", key);
+    if (res.key_removed) ctx.event(kNotifyGeneric, "del", key);
+    ctx.out.propagate({"SREM", key, *res.member});
     return ctx.rb.bulk(*res.member);
   }
   std::optional<int64_t> count = base::parse_int64(ctx.args[2]);
@@ -245,8 +273,17 @@ void cmd_spop(ExecContext& ctx) {
     if (l.status != OpStatus::kOk) return ctx.rb.error(kErrWrongType);
     return ctx.rb.set(0);
   }
-  MembersResult res = op_pop_count(ctx.db, ctx.args[1], static_cast<uint64_t>(*count));
+  MembersResult res = op_pop_count(ctx.db, key, static_cast<uint64_t>(*count));
   if (res.status != OpStatus::kOk) return ctx.rb.error(kErrWrongType);
+  if (!res.members.empty()) {
+    ctx.changed(kNotifySet, "spop", key, res.members.size());
+    if (res.key_removed) {
+      ctx.event(kNotifyGeneric, "del", key);
+      ctx.out.propagate({"DEL", key});
+    } else {
+      for (const std::string& m : res.members) ctx.out.propagate({"SREM", key, m});
+    }
+  }
   ctx.rb.set(res.members.size());
   reply_members(ctx.rb, res.members);
 }
@@ -369,7 +406,10 @@ void cmd_sscan(ExecContext& ctx) {
 
 struct MoveResult {
   OpStatus status = OpStatus::kOk;
-  bool moved = false;
+  bool moved = false;        // the reply: the member is (now) in the destination
+  bool removed = false;      // the member left the source (a different key)
+  bool src_deleted = false;  // which emptied it
+  bool dst_added = false;    // the destination did not have the member
 };
 
 MoveResult op_move(Db& db, std::string_view src_key, std::string_view dst_key,
@@ -382,21 +422,41 @@ MoveResult op_move(Db& db, std::string_view src_key, std::string_view dst_key,
   if (src.status != OpStatus::kOk || dst.status != OpStatus::kOk) return {OpStatus::kWrongType};
   if (src.set == dst.set) return {OpStatus::kOk, src.set->contains(member)};
   if (!src.set->remove(member)) return {};
+  MoveResult res{OpStatus::kOk, true, true, false, true};
   // Erasing the source frees only its own object: dst.set stays valid.
-  if (src.set->empty()) db.erase(src_key);
+  if (src.set->empty()) {
+    db.erase(src_key);
+    res.src_deleted = true;
+  }
   if (dst.set != nullptr) {
-    dst.set->add(member);
+    res.dst_added = dst.set->add(member);
   } else {
     auto set = std::make_unique<SetObject>();
     set->add(member);
     db.set_object(dst_key, ObjType::kSet, set.release());
   }
-  return {OpStatus::kOk, true};
+  return res;
 }
 
+// Redis fires "srem" on the source, "del" when that emptied it, then "sadd" on the destination
+// when the member was new there; each key counts one change. Events are delivered changes
+// first, so when both "del" and "sadd" follow, the destination is reported as a change with no
+// event and its "sadd" as an event after the source's "del".
 void cmd_smove(ExecContext& ctx) {
-  MoveResult res = op_move(ctx.db, ctx.args[1], ctx.args[2], ctx.args[3]);
+  std::string_view src = ctx.args[1], dst = ctx.args[2];
+  MoveResult res = op_move(ctx.db, src, dst, ctx.args[3]);
   if (res.status != OpStatus::kOk) return ctx.rb.error(kErrWrongType);
+  if (res.removed) {
+    ctx.changed(kNotifySet, "srem", src);
+    if (res.src_deleted && res.dst_added) {
+      ctx.changed(kNotifySet, "", dst);
+      ctx.event(kNotifyGeneric, "del", src);
+      ctx.event(kNotifySet, "sadd", dst);
+    } else {
+      if (res.src_deleted) ctx.event(kNotifyGeneric, "del", src);
+      if (res.dst_added) ctx.changed(kNotifySet, "sadd", dst);
+    }
+  }
   ctx.rb.integer(res.moved ? 1 : 0);
 }
 

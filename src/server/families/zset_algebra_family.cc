@@ -54,7 +54,7 @@ enum class Aggregate : uint8_t { kSum, kMin, kMax };
 struct AlgebraCommand {
   ZsetOp op;
   bool store;
-  std::string_view name;  // for the numkeys error
+  std::string_view name;  // for the numkeys error, and the event a STORE form fires
   size_t numkeys_pos() const { return store ? 2 : 1; }
 };
 
@@ -254,9 +254,10 @@ bool parse_options(ArgList args, const AlgebraCommand& cmd, size_t numkeys, Opti
 }
 
 // After numkeys and the key types passed: options, the algebra, then the reply (or, for a STORE
-// form, the new destination and its size). inputs are in argv order.
-void finish_command(ArgList args, const AlgebraCommand& cmd, std::span<const Input> inputs,
-                    proto::ReplyBuilder& rb, Db& db) {
+// form, the new destination, its report and its size). inputs are in argv order.
+void finish_command(ExecContext& ctx, const AlgebraCommand& cmd, std::span<const Input> inputs) {
+  ArgList args = ctx.args;
+  proto::ReplyBuilder& rb = ctx.rb;
   Options o;
   if (!parse_options(args, cmd, inputs.size(), &o, rb)) return;
   std::vector<ZsetEntry> result = compute(cmd.op, inputs, o.weights, o.agg);
@@ -264,7 +265,8 @@ void finish_command(ArgList args, const AlgebraCommand& cmd, std::span<const Inp
     std::vector<ZsetElement> sorted;
     sorted.reserve(result.size());
     for (const ZsetEntry& e : result) sorted.push_back({e.member, e.score});
-    store_zset(db, args[1], sorted);
+    const bool changed = store_zset(ctx.db, args[1], sorted);
+    report_store(ctx, args[1], cmd.name, sorted.size(), changed);
     return rb.integer(static_cast<int64_t>(sorted.size()));
   }
   reply_elements_header(rb, result.size(), o.withscores);
@@ -299,7 +301,7 @@ void run_command(ExecContext& ctx, const AlgebraCommand& cmd) {
         return ctx.rb.error(kErrWrongType);
     }
   }
-  finish_command(ctx.args, cmd, inputs, ctx.rb, ctx.db);
+  finish_command(ctx, cmd, inputs);
 }
 
 void cmd_zunion(ExecContext& ctx) {

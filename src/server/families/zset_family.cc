@@ -7,7 +7,8 @@
 // Each cmd_* runs on the shard that owns its key: it parses every argument first (Redis reports
 // argument errors before WRONGTYPE), looks the key up once, and writes one reply. The value is a
 // core::ZsetObject, "listpack" or "skiplist" as Redis 7.0 encodes it; a command that empties a
-// sorted set deletes the key.
+// sorted set deletes the key. Writes report their changes, events and dirty count through their
+// ExecContext as Redis 7.0 does; one that changes nothing reports nothing.
 #include "zset_family.h"
 
 #include <shardis/base/glob.h>
@@ -67,13 +68,33 @@ void reply_element(proto::ReplyBuilder& rb, std::string_view member, double scor
   rb.double_value(score);
 }
 
-void store_zset(Db& db, std::string_view key, std::span<const ZsetElement> sorted) {
-  if (sorted.empty()) {
-    db.erase(key);
-    return;
-  }
+bool store_zset(Db& db, std::string_view key, std::span<const ZsetElement> sorted) {
+  if (sorted.empty()) return db.erase(key);
   std::unique_ptr<ZsetObject> z = ZsetObject::from_sorted(sorted);
   db.set_object(key, ObjType::kZSet, z.release());
+  return true;
+}
+
+void report_store(ExecContext& ctx, std::string_view key, std::string_view event, size_t size,
+                  bool deleted) {
+  if (size > 0) {
+    ctx.changed(kNotifyZset, event, key);
+  } else if (deleted) {
+    ctx.changed(kNotifyGeneric, "del", key);
+  }
+}
+
+std::vector<core::ZsetEntry> pop_reported(ExecContext& ctx, std::string_view key, ZsetObject& z,
+                                          bool from_max, size_t count) {
+  std::vector<core::ZsetEntry> popped;
+  z.pop(from_max, count, &popped);
+  if (popped.empty()) return popped;
+  ctx.changed(kNotifyZset, from_max ? "zpopmax" : "zpopmin", key, popped.size());
+  if (z.empty()) {
+    ctx.db.erase(key);
+    ctx.event(kNotifyGeneric, "del", key);
+  }
+  return popped;
 }
 
 namespace {
@@ -112,7 +133,7 @@ struct AddOutcome {
 };
 
 // Adds the (score, member) pairs; scores were parsed already. An absent key is created unless
-// XX makes every pair a no-op.
+// XX makes every pair a no-op. The caller reports the change: added + updated elements.
 AddOutcome op_add(Db& db, std::string_view key, const AddParams& p, std::span<const double> scores,
                   ArgList members) {
   AddOutcome out;
@@ -155,6 +176,18 @@ void reply_add(proto::ReplyBuilder& rb, const AddParams& p, const AddOutcome& ou
   rb.integer(p.ch ? out.added + out.updated : out.added);
 }
 
+// One change per element added or whose score changed, with the event "zincr" for INCR (and
+// ZINCRBY) and "zadd" otherwise; nothing when no element was.
+void add_and_reply(ExecContext& ctx, const AddParams& p, std::span<const double> scores,
+                   ArgList members) {
+  AddOutcome out = op_add(ctx.db, ctx.args[1], p, scores, members);
+  if (const int64_t n = out.added + out.updated; n > 0) {
+    ctx.changed(kNotifyZset, (p.flags & ZsetObject::kAddIncr) ? "zincr" : "zadd", ctx.args[1],
+                static_cast<uint64_t>(n));
+  }
+  reply_add(ctx.rb, p, out);
+}
+
 // ZADD key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...]
 void cmd_zadd(ExecContext& ctx) {
   ArgList args = ctx.args;
@@ -195,7 +228,7 @@ void cmd_zadd(ExecContext& ctx) {
     scores[i] = *s;
     members[i] = args[j + 2 * i + 1];
   }
-  reply_add(ctx.rb, p, op_add(ctx.db, args[1], p, scores, members));
+  add_and_reply(ctx, p, scores, members);
 }
 
 // ZINCRBY key increment member
@@ -204,7 +237,7 @@ void cmd_zincrby(ExecContext& ctx) {
   if (!incr) return ctx.rb.error(kErrNotFloat);
   const AddParams p{.flags = ZsetObject::kAddIncr};
   const double score = *incr;
-  reply_add(ctx.rb, p, op_add(ctx.db, ctx.args[1], p, {&score, 1}, ctx.args.subspan(3, 1)));
+  add_and_reply(ctx, p, {&score, 1}, ctx.args.subspan(3, 1));
 }
 
 // ---- Members ----
@@ -213,14 +246,20 @@ void cmd_zrem(ExecContext& ctx) {
   ZsetRef ref = find_zset(ctx.db, ctx.args[1]);
   if (ref.wrong_type) return ctx.rb.error(kErrWrongType);
   int64_t removed = 0;
+  bool key_removed = false;
   if (ref.zset != nullptr) {
     for (std::string_view m : ctx.args.subspan(2)) {
       removed += ref.zset->erase(m) ? 1 : 0;
       if (ref.zset->empty()) {
         ctx.db.erase(ctx.args[1]);
+        key_removed = true;
         break;
       }
     }
+  }
+  if (removed > 0) {
+    ctx.changed(kNotifyZset, "zrem", ctx.args[1], static_cast<uint64_t>(removed));
+    if (key_removed) ctx.event(kNotifyGeneric, "del", ctx.args[1]);
   }
   ctx.rb.integer(removed);
 }
@@ -289,8 +328,7 @@ void zpop_generic(ExecContext& ctx, bool from_max) {
   if (ref.wrong_type) return ctx.rb.error(kErrWrongType);
   std::vector<core::ZsetEntry> popped;
   if (ref.zset != nullptr && count > 0) {
-    ref.zset->pop(from_max, static_cast<size_t>(count), &popped);
-    if (ref.zset->empty()) ctx.db.erase(ctx.args[1]);
+    popped = pop_reported(ctx, ctx.args[1], *ref.zset, from_max, static_cast<size_t>(count));
   }
   if (!has_count && !popped.empty()) {
     ctx.rb.array(2);

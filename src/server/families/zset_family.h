@@ -1,7 +1,8 @@
 #pragma once
 // What the sorted-set command files share (zset_family.cc, zset_range_family.cc,
-// zset_algebra_family.cc): the key lookup, Redis 7.0's reply shapes and error texts, storing a
-// computed result, and the registration of each file's commands.
+// zset_algebra_family.cc, zset_blocking_family.cc): the key lookup, Redis 7.0's reply shapes and
+// error texts, storing a computed result, popping, how both are reported, and the registration
+// of each file's commands.
 //
 // Replies are written from a ZsetObject that the Db owns: callers write them before their next
 // call into the Db (entry pointers die then).
@@ -13,6 +14,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace shardis::server {
 
@@ -39,8 +41,22 @@ void reply_element(proto::ReplyBuilder& rb, std::string_view member, double scor
 
 // Replaces key with a sorted set holding `sorted` (ascending, distinct members), in the encoding
 // Redis 7.0 gives a result it builds whole and then converts (ZUNIONSTORE, ZINTERSTORE,
-// ZDIFFSTORE; see ZsetObject::from_sorted), or deletes key when `sorted` is empty.
-void store_zset(Db& db, std::string_view key, std::span<const core::ZsetElement> sorted);
+// ZDIFFSTORE; see ZsetObject::from_sorted), or deletes key when `sorted` is empty. Returns
+// whether key changed: false only when the result is empty and key did not exist.
+bool store_zset(Db& db, std::string_view key, std::span<const core::ZsetElement> sorted);
+
+// What a *STORE command reports once it stored `size` elements at key (the command's event), or
+// stored nothing and `deleted` an existing key ("del"); nothing when it stored nothing over no
+// key.
+void report_store(ExecContext& ctx, std::string_view key, std::string_view event, size_t size,
+                  bool deleted);
+
+// Pops up to count elements (count > 0) of z, the sorted set at key, lowest scores first or
+// highest first, as Redis's genericZpopCommand: one change per element popped with the event
+// "zpopmin" or "zpopmax", then, when that emptied z, the key is deleted with a "del" event (z is
+// freed then). Returns the elements in the order popped.
+std::vector<core::ZsetEntry> pop_reported(ExecContext& ctx, std::string_view key,
+                                          core::ZsetObject& z, bool from_max, size_t count);
 
 // The commands of the other sorted-set files; register_zset_family calls them.
 void register_zset_range_family(Registry& r);

@@ -241,11 +241,13 @@ void cmd_zrangestore(ExecContext& ctx) {
     });
   }
   const int64_t n = static_cast<int64_t>(dst->size());
+  bool deleted = false;
   if (n == 0) {
-    ctx.db.erase(ctx.args[1]);
+    deleted = ctx.db.erase(ctx.args[1]);
   } else {
     ctx.db.set_object(ctx.args[1], ObjType::kZSet, dst.release());
   }
+  report_store(ctx, ctx.args[1], "zrangestore", static_cast<size_t>(n), deleted);
   ctx.rb.integer(n);
 }
 
@@ -270,15 +272,21 @@ void cmd_zlexcount(ExecContext& ctx) {
 // ---- Range removals ----
 
 // Runs `erase` on the zset at key when there is one, deletes an emptied key, and replies the
-// number removed.
+// number removed. One change per element removed, with `event`, then "del" for an emptied key.
 template <typename Erase>
-void remove_range(ExecContext& ctx, Erase&& erase) {
-  ZsetRef ref = find_zset(ctx.db, ctx.args[1]);
+void remove_range(ExecContext& ctx, std::string_view event, Erase&& erase) {
+  std::string_view key = ctx.args[1];
+  ZsetRef ref = find_zset(ctx.db, key);
   if (ref.wrong_type) return ctx.rb.error(kErrWrongType);
   size_t removed = 0;
   if (ref.zset != nullptr) {
     removed = erase(*ref.zset);
-    if (ref.zset->empty()) ctx.db.erase(ctx.args[1]);
+    const bool key_removed = ref.zset->empty();
+    if (key_removed) ctx.db.erase(key);
+    if (removed > 0) {
+      ctx.changed(kNotifyZset, event, key, removed);
+      if (key_removed) ctx.event(kNotifyGeneric, "del", key);
+    }
   }
   ctx.rb.integer(static_cast<int64_t>(removed));
 }
@@ -287,7 +295,7 @@ void cmd_zremrangebyrank(ExecContext& ctx) {
   std::optional<int64_t> start = base::parse_int64(ctx.args[2]);
   std::optional<int64_t> end = base::parse_int64(ctx.args[3]);
   if (!start || !end) return ctx.rb.error(kErrNotInteger);
-  remove_range(ctx, [&](ZsetObject& z) -> size_t {
+  remove_range(ctx, "zremrangebyrank", [&](ZsetObject& z) -> size_t {
     int64_t s = *start, e = *end;
     if (!clip_ranks(static_cast<int64_t>(z.size()), &s, &e)) return 0;
     return z.erase_rank_range(static_cast<size_t>(s), static_cast<size_t>(e));
@@ -297,13 +305,13 @@ void cmd_zremrangebyrank(ExecContext& ctx) {
 void cmd_zremrangebyscore(ExecContext& ctx) {
   std::optional<core::ScoreRange> r = core::parse_score_range(ctx.args[2], ctx.args[3]);
   if (!r) return ctx.rb.error(kErrMinMaxNotFloat);
-  remove_range(ctx, [&](ZsetObject& z) { return z.erase_range(*r); });
+  remove_range(ctx, "zremrangebyscore", [&](ZsetObject& z) { return z.erase_range(*r); });
 }
 
 void cmd_zremrangebylex(ExecContext& ctx) {
   std::optional<core::LexRange> r = core::parse_lex_range(ctx.args[2], ctx.args[3]);
   if (!r) return ctx.rb.error(kErrMinMaxNotLex);
-  remove_range(ctx, [&](ZsetObject& z) { return z.erase_lex_range(*r); });
+  remove_range(ctx, "zremrangebylex", [&](ZsetObject& z) { return z.erase_lex_range(*r); });
 }
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
