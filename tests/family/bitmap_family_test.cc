@@ -511,5 +511,115 @@ TEST_CASE("Bitmap replies in RESP3") {
   CHECK(h.run({"BITCOUNT", "k"}) == integer(0));
 }
 
+// ---- Keyspace events, dirty and propagation (checked against redis-server 7.0.15 with
+// notify-keyspace-events KEA, its append-only file and rdb_changes_since_last_save) ----
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) {
+    if (!out.empty()) out.append(", ");
+    out.append(s);
+  }
+  return out;
+}
+
+// What a log recorded since the last call: "[events] [propagated commands] dirty", each event
+// "db event key", each command its arguments joined by spaces.
+std::string reported(OutcomeLog& log) {
+  std::string out = "[" + joined(log.take_events()) + "] [";
+  out.append(joined(log.take_propagated()));
+  out.append("] ");
+  out.append(std::to_string(log.take_dirty()));
+  return out;
+}
+std::string reported(FamilyHarness& h) {
+  return reported(h.log());
+}
+const std::string kNothing = "[] [] 0";
+
+// SETBIT and BITFIELD fire "setbit" only when they change the value: create it, grow it or
+// change a bit (Redis 7.0.15 counts so; dirty counts BITFIELD's changed writes).
+TEST_CASE("SETBIT and BITFIELD: events and propagation") {
+  FamilyHarness h;
+  CHECK(h.run({"SETBIT", "b", "7", "1"}) == integer(0));
+  CHECK(reported(h) == "[0 setbit b] [SETBIT b 7 1] 1");
+  CHECK(h.run({"SETBIT", "b", "7", "1"}) == integer(1));
+  CHECK(h.run({"SETBIT", "b", "3", "0"}) == integer(0));
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"SETBIT", "b", "7", "0"}) == integer(1));
+  CHECK(h.run({"SETBIT", "b", "100", "0"}) == integer(0));
+  CHECK(h.run({"SETBIT", "nb", "0", "0"}) == integer(0));
+  CHECK(reported(h) ==
+        "[0 setbit b, 0 setbit b, 0 setbit nb] [SETBIT b 7 0, SETBIT b 100 0, SETBIT nb 0 0] 3");
+
+  CHECK(h.run({"BITFIELD", "bf", "GET", "u8", "0"}) == "*1\r\n:0\r\n");
+  CHECK(h.run({"BITFIELD_RO", "bf", "GET", "u8", "0"}) == "*1\r\n:0\r\n");
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"BITFIELD", "bf", "SET", "u8", "0", "0"}) == "*1\r\n:0\r\n");
+  CHECK(reported(h) == "[0 setbit bf] [BITFIELD bf SET u8 0 0] 1");
+  CHECK(h.run({"BITFIELD", "bf", "SET", "u8", "0", "0"}) == "*1\r\n:0\r\n");
+  CHECK(reported(h) == kNothing);
+  // Growing the value counts every write that ran.
+  CHECK(h.run({"BITFIELD", "bf", "SET", "u8", "0", "5", "SET", "u8", "8", "0", "INCRBY", "u8", "0",
+               "1"}) == "*3\r\n:0\r\n:0\r\n:6\r\n");
+  CHECK(reported(h) == "[0 setbit bf] [BITFIELD bf SET u8 0 5 SET u8 8 0 INCRBY u8 0 1] 3");
+  CHECK(h.run({"BITFIELD", "bf", "SET", "u8", "0", "6", "SET", "u8", "16", "0"}) ==
+        "*2\r\n:6\r\n:0\r\n");
+  CHECK(reported(h) == "[0 setbit bf] [BITFIELD bf SET u8 0 6 SET u8 16 0] 2");
+  // Otherwise only the writes that change their field: two of these three.
+  CHECK(h.run({"BITFIELD", "bf", "SET", "u8", "0", "7", "SET", "u8", "8", "1", "SET", "u8", "16",
+               "0"}) == "*3\r\n:6\r\n:0\r\n:0\r\n");
+  CHECK(reported(h) == "[0 setbit bf] [BITFIELD bf SET u8 0 7 SET u8 8 1 SET u8 16 0] 2");
+  // Writes refused by OVERFLOW FAIL count nothing, even where the value was created or grown.
+  CHECK(h.run({"BITFIELD", "bf", "OVERFLOW", "FAIL", "INCRBY", "u2", "100", "10"}) ==
+        "*1\r\n$-1\r\n");
+  CHECK(h.run({"BITFIELD", "bf2", "OVERFLOW", "FAIL", "INCRBY", "u2", "100", "10"}) ==
+        "*1\r\n$-1\r\n");
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"STRLEN", "bf2"}) == integer(13));
+  CHECK(h.run({"BITFIELD", "bf", "OVERFLOW", "SAT", "INCRBY", "u2", "100", "10"}) ==
+        "*1\r\n:3\r\n");
+  CHECK(reported(h) == "[0 setbit bf] [BITFIELD bf OVERFLOW SAT INCRBY u2 100 10] 1");
+  CHECK(h.run({"BITFIELD", "bf", "OVERFLOW", "SAT", "INCRBY", "i8", "0", "-1000"}) ==
+        "*1\r\n:-128\r\n");
+  CHECK(reported(h) == "[0 setbit bf] [BITFIELD bf OVERFLOW SAT INCRBY i8 0 -1000] 1");
+  CHECK(h.run({"BITFIELD", "bf", "OVERFLOW", "SAT", "INCRBY", "i8", "0", "-1000"}) ==
+        "*1\r\n:-128\r\n");
+  CHECK(reported(h) == kNothing);
+}
+
+TEST_CASE("BITOP: events and propagation") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "s1", "a"}) == kOk);
+  CHECK(h.run({"SET", "s2", "b"}) == kOk);
+  reported(h);
+  CHECK(h.run({"BITOP", "AND", "dst", "s1", "s2"}) == integer(1));
+  CHECK(reported(h) == "[0 set dst] [BITOP AND dst s1 s2] 1");
+  // An empty result deletes the destination: "del", only when there was one.
+  CHECK(h.run({"BITOP", "OR", "dst", "nosuch1", "nosuch2"}) == integer(0));
+  CHECK(reported(h) == "[0 del dst] [BITOP OR dst nosuch1 nosuch2] 1");
+  CHECK(h.run({"BITOP", "OR", "dst", "nosuch1", "nosuch2"}) == integer(0));
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"BITOP", "NOT", "dst", "s1"}) == integer(1));
+  CHECK(reported(h) == "[0 set dst] [BITOP NOT dst s1] 1");
+  CHECK(h.run({"RPUSH", "lst", "a"}) == integer(1));
+  reported(h);
+  CHECK(h.run({"BITOP", "AND", "dst", "lst", "s1"}) ==
+        "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
+  CHECK(reported(h) == kNothing);
+}
+
+TEST_CASE("bitmap reads report nothing") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "a", "hello"}) == kOk);
+  reported(h);
+  h.run({"GETBIT", "a", "3"});
+  h.run({"BITCOUNT", "a"});
+  h.run({"BITPOS", "a", "1"});
+  h.run({"BITFIELD_RO", "a", "GET", "u8", "0"});
+  h.run({"BITFIELD", "a", "GET", "u8", "0"});
+  CHECK(reported(h) == kNothing);
+}
+
 }  // namespace
 }  // namespace shardis::test

@@ -1,7 +1,13 @@
 // Keyspace family against Redis 7.0's exact replies (checked on redis-server 7.0.15).
 #include <doctest/doctest.h>
+#include <shardis/proto/reply_buffer.h>
+#include <shardis/server/exec/executor.h>
+#include <shardis/server/txn/txn_command.h>
 
+#include <algorithm>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "support/family_harness.h"
@@ -607,6 +613,252 @@ TEST_CASE("MEMORY USAGE") {
                    0) == 0);
   h.client().resp = 3;
   CHECK(h.run({"MEMORY", "USAGE", "k"}) == kRespNull3);
+}
+
+// ---- Keyspace events, dirty and propagation (checked against redis-server 7.0.15 with
+// notify-keyspace-events KEA, its append-only file and rdb_changes_since_last_save) ----
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) {
+    if (!out.empty()) out.append(", ");
+    out.append(s);
+  }
+  return out;
+}
+
+// What a log recorded since the last call: "[events] [propagated commands] dirty", each event
+// "db event key", each command its arguments joined by spaces.
+std::string reported(OutcomeLog& log) {
+  std::string out = "[" + joined(log.take_events()) + "] [";
+  out.append(joined(log.take_propagated()));
+  out.append("] ");
+  out.append(std::to_string(log.take_dirty()));
+  return out;
+}
+std::string reported(FamilyHarness& h) {
+  return reported(h.log());
+}
+const std::string kNothing = "[] [] 0";
+
+TEST_CASE("DEL and UNLINK: events and propagation") {
+  FamilyHarness h;
+  CHECK(h.run({"MSET", "c", "1", "d", "2"}) == kOk);
+  reported(h);
+  CHECK(h.run({"DEL", "d", "f", "nosuch"}) == integer(1));
+  CHECK(reported(h) == "[0 del d] [DEL d f nosuch] 1");
+  CHECK(h.run({"UNLINK", "c"}) == integer(1));
+  CHECK(reported(h) == "[0 del c] [UNLINK c] 1");
+  CHECK(h.run({"DEL", "c", "d"}) == integer(0));
+  CHECK(reported(h) == kNothing);
+}
+
+// A shard owning only some of the keys runs its part: DEL (UNLINK) of its own keys is what it
+// propagates, when it deleted any.
+TEST_CASE("DEL on part of its keys propagates that part") {
+  FamilyHarness h;
+  server::ShardStore store(h.clock());
+  server::Executor exec(store);
+  OutcomeLog log;
+  exec.add_observer(&log);
+  const server::CommandSpec* spec = h.registry().find("unlink");
+  REQUIRE(spec != nullptr);
+  store.db(0).set_string("a", "1");
+  store.db(0).set_string("c", "1");
+  std::vector<std::string_view> args{"UNLINK", "a", "b", "c", "d"};
+  std::vector<uint32_t> idx{1, 4};
+  server::PartResult part;
+  exec.run_part(*spec, args, 0, idx, part);
+  CHECK(reported(log) == "[0 del a] [UNLINK a d] 1");
+  exec.run_part(*spec, args, 0, idx, part);
+  CHECK(reported(log) == kNothing);
+  idx = {1, 2, 3, 4};
+  exec.run_part(*spec, args, 0, idx, part);
+  CHECK(reported(log) == "[0 del c] [UNLINK a b c d] 1");
+}
+
+// The EXPIRE family is propagated as PEXPIREAT with the absolute time, its options as sent;
+// a time already past deletes the key, and is propagated as DEL.
+TEST_CASE("EXPIRE family and PERSIST: events and propagation") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "k", "v"}) == kOk);
+  reported(h);
+  CHECK(h.run({"EXPIRE", "k", "100"}) == integer(1));
+  CHECK(reported(h) == "[0 expire k] [PEXPIREAT k 1700000100000] 1");
+  CHECK(h.run({"EXPIRE", "k", "100", "nx"}) == integer(0));
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"EXPIRE", "k", "200", "xx"}) == integer(1));
+  CHECK(reported(h) == "[0 expire k] [PEXPIREAT k 1700000200000 xx] 1");
+  CHECK(h.run({"PEXPIRE", "k", "300000", "GT"}) == integer(1));
+  CHECK(reported(h) == "[0 expire k] [PEXPIREAT k 1700000300000 GT] 1");
+  CHECK(h.run({"EXPIREAT", "k", "99999999999"}) == integer(1));
+  CHECK(reported(h) == "[0 expire k] [PEXPIREAT k 99999999999000] 1");
+  CHECK(h.run({"PEXPIREAT", "k", "99999999999999", "lt"}) == integer(0));
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"pexpireat", "k", "99999999999998"}) == integer(1));
+  CHECK(reported(h) == "[0 expire k] [pexpireat k 99999999999998] 1");
+  CHECK(h.run({"EXPIRE", "nokey", "10"}) == integer(0));
+  CHECK(h.run({"EXPIRE", "k", "x"}) == kNotInt);
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"PERSIST", "k"}) == integer(1));
+  CHECK(reported(h) == "[0 persist k] [PERSIST k] 1");
+  CHECK(h.run({"PERSIST", "k"}) == integer(0));
+  CHECK(h.run({"PERSIST", "nokey"}) == integer(0));
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"EXPIRE", "k", "-1"}) == integer(1));
+  CHECK(reported(h) == "[0 del k] [DEL k] 1");
+  CHECK(h.run({"SET", "k", "v"}) == kOk);
+  CHECK(h.run({"PEXPIREAT", "k", "1"}) == integer(1));
+  CHECK(h.run({"SET", "k", "v"}) == kOk);
+  CHECK(h.run({"EXPIRE", "k", "0", "LT"}) == integer(1));
+  CHECK(reported(h) == "[0 set k, 0 del k, 0 set k, 0 del k] [SET k v, DEL k, SET k v, DEL k] 4");
+}
+
+TEST_CASE("RENAME, RENAMENX, COPY, MOVE: events and propagation") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "a", "1"}) == kOk);
+  reported(h);
+  CHECK(h.run({"RENAME", "a", "b"}) == kOk);
+  CHECK(reported(h) == "[0 rename_from a, 0 rename_to b] [RENAME a b] 1");
+  // Renaming a key to itself changes nothing.
+  CHECK(h.run({"RENAME", "b", "b"}) == kOk);
+  CHECK(h.run({"RENAMENX", "b", "b"}) == integer(0));
+  CHECK(h.run({"RENAME", "nosuch", "x"}) == kNoSuchKey);
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"SET", "c", "1"}) == kOk);
+  reported(h);
+  CHECK(h.run({"RENAMENX", "b", "c"}) == integer(0));
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"RENAMENX", "b", "d"}) == integer(1));
+  CHECK(reported(h) == "[0 rename_from b, 0 rename_to d] [RENAMENX b d] 1");
+  // Nothing is reported for the destination a rename replaces, nor for the TTL it carries.
+  CHECK(h.run({"SET", "e", "1", "EX", "100"}) == kOk);
+  reported(h);
+  CHECK(h.run({"RENAME", "e", "d"}) == kOk);
+  CHECK(reported(h) == "[0 rename_from e, 0 rename_to d] [RENAME e d] 1");
+
+  CHECK(h.run({"COPY", "d", "f"}) == integer(1));
+  CHECK(reported(h) == "[0 copy_to f] [COPY d f] 1");
+  CHECK(h.run({"COPY", "d", "f"}) == integer(0));
+  CHECK(h.run({"COPY", "nosuch", "g"}) == integer(0));
+  CHECK(h.run({"COPY", "d", "d"}) == kSameObject);
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"COPY", "d", "f", "REPLACE"}) == integer(1));
+  CHECK(h.run({"COPY", "d", "f", "DB", "1"}) == integer(1));
+  CHECK(reported(h) == "[0 copy_to f, 1 copy_to f] [COPY d f REPLACE, COPY d f DB 1] 2");
+
+  CHECK(h.run({"MOVE", "f", "2"}) == integer(1));
+  CHECK(reported(h) == "[0 move_from f, 2 move_to f] [MOVE f 2] 1");
+  CHECK(h.run({"MOVE", "f", "2"}) == integer(0));
+  CHECK(h.run({"MOVE", "nosuch", "2"}) == integer(0));
+  CHECK(h.run({"MOVE", "d", "0"}) == kSameObject);
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"SELECT", "3"}) == kOk);
+  CHECK(h.run({"SET", "z", "1"}) == kOk);
+  reported(h);
+  CHECK(h.run({"MOVE", "z", "0"}) == integer(1));
+  CHECK(reported(h) == "[3 move_from z, 0 move_to z] [MOVE z 0] 1");
+}
+
+TEST_CASE("keyspace reads report nothing") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "a", "1", "EX", "100"}) == kOk);
+  reported(h);
+  h.run({"EXISTS", "a", "b"});
+  h.run({"TOUCH", "a", "b"});
+  h.run({"TYPE", "a"});
+  h.run({"TTL", "a"});
+  h.run({"PTTL", "a"});
+  h.run({"EXPIRETIME", "a"});
+  h.run({"PEXPIRETIME", "a"});
+  h.run({"OBJECT", "ENCODING", "a"});
+  h.run({"MEMORY", "USAGE", "a"});
+  h.run({"KEYS", "*"});
+  h.run({"SCAN", "0"});
+  h.run({"RANDOMKEY"});
+  h.run({"DBSIZE"});
+  h.run({"INFO", "keyspace"});
+  CHECK(reported(h) == kNothing);
+}
+
+// Runs args as a MigrateTxn runs a command whose keys span shards: the keys it locks leave h's
+// store, the command runs on h's scratch store, and the keys come back. Returns the reply; the
+// changes reported for the keys' owners go to *changes as "db event key".
+std::string run_scratch(FamilyHarness& h, const std::vector<std::string>& args,
+                        std::vector<std::string>* changes) {
+  std::vector<std::string_view> argv(args.begin(), args.end());
+  const server::CommandSpec* spec = h.registry().find(argv[0]);
+  server::TxnCommand cmd;
+  cmd.spec = spec;
+  cmd.db = h.client().db;
+  cmd.resp = h.client().resp;
+  cmd.set_args(argv);
+  std::vector<std::pair<int, std::string>> names;
+  for (const server::LockKeyRef& r : server::lock_key_refs(*spec, cmd.args, cmd.db)) {
+    std::pair<int, std::string> name{r.db, std::string(cmd.args[r.argv])};
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  h.store().refresh_clock();
+  std::vector<server::DetachedKey> keys(names.size());
+  for (size_t k = 0; k < names.size(); ++k) {
+    h.store().db(names[k].first).detach(names[k].second, keys[k]);
+  }
+  proto::ReplyBuffer out;
+  std::vector<server::KeyChangeRecord> records;
+  h.core().run_scratch(cmd, keys, out, records);
+  for (server::DetachedKey& k : keys) h.store().db(k.db).attach(k);
+  for (const server::KeyChangeRecord& c : records) {
+    changes->push_back(std::to_string(c.db) + " " + c.event + " " + c.key);
+  }
+  return out.to_string();
+}
+
+// Across shards these commands run on a scratch store, which hands back only changes: each of
+// their events must be one, so that the keys' owners report them all.
+TEST_CASE("multi-key writes report the same changes on a scratch store") {
+  const std::vector<std::vector<std::string>> setup = {{"SET", "a", "1"},
+                                                       {"SET", "e", "2", "EX", "100"},
+                                                       {"SET", "c", "3"},
+                                                       {"SET", "s1", "a"},
+                                                       {"SET", "s2", "b"}};
+  const std::vector<std::vector<std::string>> cmds = {
+      {"RENAME", "a", "b"},
+      {"RENAMENX", "b", "c"},
+      {"RENAMENX", "b", "d"},
+      {"RENAME", "e", "d"},
+      {"RENAME", "d", "d"},
+      {"COPY", "d", "f"},
+      {"COPY", "d", "f"},
+      {"COPY", "d", "f", "REPLACE"},
+      {"COPY", "d", "f", "DB", "1"},
+      {"MOVE", "f", "2"},
+      {"MOVE", "f", "2"},
+      {"MSETNX", "x", "1", "y", "2"},
+      {"MSETNX", "x", "1", "z", "2"},
+      {"BITOP", "AND", "dst", "s1", "s2"},
+      {"BITOP", "OR", "dst", "n1", "n2"},
+      {"BITOP", "OR", "dst", "n1", "n2"},
+      {"LCS", "s1", "s2"},
+  };
+  FamilyHarness direct, scratch;
+  for (const auto& c : setup) {
+    direct.run(c);
+    scratch.run(c);
+  }
+  reported(direct);
+  for (const auto& c : cmds) {
+    CAPTURE(c[0]);
+    std::vector<std::string> changes;
+    CHECK(run_scratch(scratch, c, &changes) == direct.run(c));
+    CHECK(joined(changes) == joined(direct.log().take_events()));
+  }
+  for (std::string_view db : {"0", "1", "2"}) {
+    CHECK(direct.run({"SELECT", db}) == scratch.run({"SELECT", db}));
+    for (std::string_view key : {"a", "b", "c", "d", "e", "f", "x", "y", "z", "dst"}) {
+      CHECK(direct.run({"GET", key}) == scratch.run({"GET", key}));
+      CHECK(direct.run({"PTTL", key}) == scratch.run({"PTTL", key}));
+    }
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "support/family_harness.h"
 #include "support/resp_expect.h"
@@ -188,6 +189,57 @@ TEST_CASE("CONFIG subcommand errors and HELP") {
         "+    Set the configuration <directive> to <value>.\r\n"
         "+HELP\r\n"
         "+    Prints this help.\r\n");
+}
+
+// ---- Keyspace events, dirty and propagation (checked against redis-server 7.0.15 with
+// notify-keyspace-events KEA, its append-only file and rdb_changes_since_last_save) ----
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) {
+    if (!out.empty()) out.append(", ");
+    out.append(s);
+  }
+  return out;
+}
+
+// What a log recorded since the last call: "[events] [propagated commands] dirty", each event
+// "db event key", each command its arguments joined by spaces.
+std::string reported(OutcomeLog& log) {
+  std::string out = "[" + joined(log.take_events()) + "] [";
+  out.append(joined(log.take_propagated()));
+  out.append("] ");
+  out.append(std::to_string(log.take_dirty()));
+  return out;
+}
+std::string reported(FamilyHarness& h) {
+  return reported(h.log());
+}
+const std::string kNothing = "[] [] 0";
+
+// FLUSHDB, FLUSHALL and SWAPDB fire no keyspace event. FLUSHDB and FLUSHALL count the keys they
+// remove and are propagated even when there were none (Redis forces it); SWAPDB counts one,
+// even swapping a database with itself.
+TEST_CASE("FLUSHDB, FLUSHALL, SWAPDB: events and propagation") {
+  FamilyHarness h;
+  CHECK(h.run({"MSET", "a", "1", "b", "2"}) == kOk);
+  reported(h);
+  CHECK(h.run({"FLUSHDB"}) == kOk);
+  CHECK(reported(h) == "[] [FLUSHDB] 2");
+  CHECK(h.run({"FLUSHDB"}) == kOk);
+  CHECK(h.run({"FLUSHDB", "SYNC"}) == kOk);
+  CHECK(reported(h) == "[] [FLUSHDB, FLUSHDB SYNC] 0");
+  CHECK(h.run({"SET", "a", "1"}) == kOk);
+  reported(h);
+  CHECK(h.run({"FLUSHALL"}) == kOk);
+  CHECK(h.run({"FLUSHALL", "ASYNC"}) == kOk);
+  CHECK(reported(h) == "[] [FLUSHALL, FLUSHALL ASYNC] 1");
+  CHECK(h.run({"SWAPDB", "0", "1"}) == kOk);
+  CHECK(h.run({"SWAPDB", "0", "0"}) == kOk);
+  CHECK(reported(h) == "[] [SWAPDB 0 1, SWAPDB 0 0] 2");
+  CHECK(h.run({"FLUSHDB", "now"}) == kSyntax);
+  CHECK(h.run({"SWAPDB", "0", "16"}) == "-ERR DB index is out of range\r\n");
+  CHECK(reported(h) == kNothing);
 }
 
 }  // namespace

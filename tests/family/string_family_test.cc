@@ -1,7 +1,9 @@
 // String family against Redis 7.0's exact replies (checked on redis-server 7.0.15).
 #include <doctest/doctest.h>
+#include <shardis/server/exec/executor.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "support/family_harness.h"
@@ -693,6 +695,203 @@ TEST_CASE("LCS IDX replies a map in RESP3") {
   CHECK(h.run({"LCS", "nokey", "nokey2", "IDX"}) ==
         "%2\r\n$7\r\nmatches\r\n*0\r\n$3\r\nlen\r\n:0\r\n");
   CHECK(h.run({"LCS", "key1", "key2", "LEN"}) == integer(6));
+}
+
+// ---- Keyspace events, dirty and propagation (checked against redis-server 7.0.15 with
+// notify-keyspace-events KEA, its append-only file and rdb_changes_since_last_save) ----
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) {
+    if (!out.empty()) out.append(", ");
+    out.append(s);
+  }
+  return out;
+}
+
+// What a log recorded since the last call: "[events] [propagated commands] dirty", each event
+// "db event key", each command its arguments joined by spaces.
+std::string reported(OutcomeLog& log) {
+  std::string out = "[" + joined(log.take_events()) + "] [";
+  out.append(joined(log.take_propagated()));
+  out.append("] ");
+  out.append(std::to_string(log.take_dirty()));
+  return out;
+}
+std::string reported(FamilyHarness& h) {
+  return reported(h.log());
+}
+const std::string kNothing = "[] [] 0";
+const std::string kWrongTypeText =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+
+TEST_CASE("SET: events and propagation") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "k", "v"}) == kOk);
+  CHECK(reported(h) == "[0 set k] [SET k v] 1");
+  // GET is left out of what is propagated, whatever its case.
+  CHECK(h.run({"SET", "k", "v2", "GET"}) == bulk("v"));
+  CHECK(reported(h) == "[0 set k] [SET k v2] 1");
+  CHECK(h.run({"SET", "k", "v4", "XX", "GET", "get"}) == bulk("v2"));
+  CHECK(reported(h) == "[0 set k] [SET k v4 XX] 1");
+  CHECK(h.run({"SET", "k", "v6", "KEEPTTL"}) == kOk);
+  CHECK(reported(h) == "[0 set k] [SET k v6 KEEPTTL] 1");
+  // Not written: nothing.
+  CHECK(h.run({"SET", "k", "v3", "get", "NX", "GET"}) == bulk("v6"));
+  CHECK(h.run({"SET", "n", "v", "XX"}) == kNil);
+  CHECK(h.run({"SET", "k", "v", "EX", "0"}) == error("ERR invalid expire time in 'set' command"));
+  CHECK(reported(h) == kNothing);
+  // A TTL: "set" then "expire", propagated with an absolute PXAT whatever the options.
+  CHECK(h.run({"SET", "k", "v5", "EX", "100", "GET"}) == bulk("v6"));
+  CHECK(reported(h) == "[0 set k, 0 expire k] [SET k v5 PXAT 1700000100000] 1");
+  CHECK(h.run({"SET", "k", "v", "NX", "PX", "5"}) == kNil);
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"SET", "k", "v", "XX", "PX", "5"}) == kOk);
+  CHECK(reported(h) == "[0 set k, 0 expire k] [SET k v PXAT 1700000000005] 1");
+  CHECK(h.run({"SET", "k", "v", "EXAT", "1800000000"}) == kOk);
+  CHECK(reported(h) == "[0 set k, 0 expire k] [SET k v PXAT 1800000000000] 1");
+  CHECK(h.run({"SET", "k", "v", "PXAT", "1800000000001"}) == kOk);
+  CHECK(reported(h) == "[0 set k, 0 expire k] [SET k v PXAT 1800000000001] 1");
+  // A time already past: Redis sets the key, then its expiry reclaims it ("expired", DEL).
+  CHECK(h.run({"SET", "k", "v7", "PXAT", "1"}) == kOk);
+  CHECK(reported(h) == "[0 set k, 0 expire k, 0 expired k] [SET k v7 PXAT 1, DEL k] 1");
+  CHECK(h.run({"GET", "k"}) == kNil);
+  CHECK(reported(h) == kNothing);
+}
+
+TEST_CASE("SETNX, SETEX, PSETEX, GETSET, GETDEL: events and propagation") {
+  FamilyHarness h;
+  CHECK(h.run({"SETNX", "k", "v"}) == integer(1));
+  CHECK(reported(h) == "[0 set k] [SETNX k v] 1");
+  CHECK(h.run({"SETNX", "k", "v"}) == integer(0));
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"SETEX", "k3", "10", "v"}) == kOk);
+  CHECK(reported(h) == "[0 set k3, 0 expire k3] [SET k3 v PXAT 1700000010000] 1");
+  CHECK(h.run({"PSETEX", "k3", "10000", "v"}) == kOk);
+  CHECK(reported(h) == "[0 set k3, 0 expire k3] [SET k3 v PXAT 1700000010000] 1");
+  CHECK(h.run({"SETEX", "k3", "0", "v"}) == error("ERR invalid expire time in 'setex' command"));
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"GETSET", "k3", "w"}) == bulk("v"));
+  CHECK(reported(h) == "[0 set k3] [SET k3 w] 1");
+  CHECK(h.run({"getset", "k4", "w"}) == kNil);
+  CHECK(reported(h) == "[0 set k4] [SET k4 w] 1");
+  CHECK(h.run({"GETDEL", "k4"}) == bulk("w"));
+  CHECK(reported(h) == "[0 del k4] [DEL k4] 1");
+  CHECK(h.run({"GETDEL", "k4"}) == kNil);
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"RPUSH", "l", "a"}) == integer(1));
+  reported(h);
+  CHECK(h.run({"GETSET", "l", "w"}) == error(kWrongTypeText));
+  CHECK(h.run({"GETDEL", "l"}) == error(kWrongTypeText));
+  CHECK(h.run({"SET", "l", "w", "GET"}) == error(kWrongTypeText));
+  CHECK(reported(h) == kNothing);
+}
+
+TEST_CASE("GETEX: events and propagation") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "t", "v"}) == kOk);
+  reported(h);
+  // No TTL change: nothing.
+  CHECK(h.run({"GETEX", "t"}) == bulk("v"));
+  CHECK(h.run({"GETEX", "t", "PERSIST"}) == bulk("v"));
+  CHECK(h.run({"GETEX", "missing", "EX", "10"}) == kNil);
+  CHECK(reported(h) == kNothing);
+  // Never propagated as sent: as PEXPIREAT, PERSIST or DEL.
+  CHECK(h.run({"GETEX", "t", "EX", "100"}) == bulk("v"));
+  CHECK(reported(h) == "[0 expire t] [PEXPIREAT t 1700000100000] 1");
+  CHECK(h.run({"GETEX", "t", "PX", "100000"}) == bulk("v"));
+  CHECK(reported(h) == "[0 expire t] [PEXPIREAT t 1700000100000] 1");
+  CHECK(h.run({"GETEX", "t", "PXAT", "99999999999999"}) == bulk("v"));
+  CHECK(reported(h) == "[0 expire t] [PEXPIREAT t 99999999999999] 1");
+  CHECK(h.run({"GETEX", "t", "PERSIST"}) == bulk("v"));
+  CHECK(reported(h) == "[0 persist t] [PERSIST t] 1");
+  CHECK(h.run({"GETEX", "t", "EXAT", "1"}) == bulk("v"));
+  CHECK(reported(h) == "[0 del t] [DEL t] 1");
+  CHECK(h.run({"EXISTS", "t"}) == integer(0));
+}
+
+TEST_CASE("MSET and MSETNX: events and propagation") {
+  FamilyHarness h;
+  CHECK(h.run({"MSET", "a", "1", "b", "2", "a", "3"}) == kOk);
+  CHECK(reported(h) == "[0 set a, 0 set b, 0 set a] [MSET a 1 b 2 a 3] 3");
+  CHECK(h.run({"MSETNX", "a", "1", "c", "2"}) == integer(0));
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"MSETNX", "c", "1", "d", "2"}) == integer(1));
+  CHECK(reported(h) == "[0 set c, 0 set d] [MSETNX c 1 d 2] 2");
+}
+
+// A shard owning only some of MSET's keys runs its part: it reports and propagates its own pairs
+// only (the whole command, replayed there, would write the other shards' keys).
+TEST_CASE("MSET on part of its keys propagates that part") {
+  FamilyHarness h;
+  server::ShardStore store(h.clock());
+  server::Executor exec(store);
+  OutcomeLog log;
+  exec.add_observer(&log);
+  const server::CommandSpec* spec = h.registry().find("mset");
+  REQUIRE(spec != nullptr);
+  std::vector<std::string_view> args{"MSET", "a", "1", "b", "2", "c", "3"};
+  std::vector<uint32_t> idx{1, 5};
+  server::PartResult part;
+  exec.run_part(*spec, args, 0, idx, part);
+  CHECK(reported(log) == "[0 set a, 0 set c] [MSET a 1 c 3] 2");
+  idx = {1, 3, 5};
+  exec.run_part(*spec, args, 0, idx, part);
+  CHECK(reported(log) == "[0 set a, 0 set b, 0 set c] [MSET a 1 b 2 c 3] 3");
+}
+
+TEST_CASE("APPEND, SETRANGE and the INCR family: events and propagation") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "a", "1"}) == kOk);
+  reported(h);
+  CHECK(h.run({"APPEND", "a", "x"}) == integer(2));
+  CHECK(reported(h) == "[0 append a] [APPEND a x] 1");
+  // Appending nothing still counts, and creates an empty string.
+  CHECK(h.run({"APPEND", "e", ""}) == integer(0));
+  CHECK(h.run({"APPEND", "e", ""}) == integer(0));
+  CHECK(reported(h) == "[0 append e, 0 append e] [APPEND e , APPEND e ] 2");
+  // Writing nothing does not.
+  CHECK(h.run({"SETRANGE", "f", "0", ""}) == integer(0));
+  CHECK(h.run({"SETRANGE", "a", "0", ""}) == integer(2));
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"SETRANGE", "a", "1", "z"}) == integer(2));
+  CHECK(reported(h) == "[0 setrange a] [SETRANGE a 1 z] 1");
+  CHECK(h.run({"SETRANGE", "g", "2", "z"}) == integer(3));
+  CHECK(reported(h) == "[0 setrange g] [SETRANGE g 2 z] 1");
+  CHECK(h.run({"INCR", "i"}) == integer(1));
+  CHECK(h.run({"DECR", "i"}) == integer(0));
+  CHECK(h.run({"INCRBY", "i", "5"}) == integer(5));
+  CHECK(h.run({"DECRBY", "i", "5"}) == integer(0));
+  CHECK(reported(h) ==
+        "[0 incrby i, 0 incrby i, 0 incrby i, 0 incrby i] "
+        "[INCR i, DECR i, INCRBY i 5, DECRBY i 5] 4");
+  // INCRBYFLOAT is propagated as the value it produced, keeping the TTL.
+  CHECK(h.run({"INCRBYFLOAT", "i", "1.5"}) == bulk("1.5"));
+  CHECK(h.run({"INCRBYFLOAT", "i", "1e3"}) == bulk("1001.5"));
+  CHECK(reported(h) ==
+        "[0 incrbyfloat i, 0 incrbyfloat i] [SET i 1.5 KEEPTTL, SET i 1001.5 KEEPTTL] 2");
+  // Errors: nothing.
+  CHECK(h.run({"INCR", "a"}) == kNotInt);
+  CHECK(h.run({"INCRBYFLOAT", "a", "1"}) == error("ERR value is not a valid float"));
+  CHECK(reported(h) == kNothing);
+  CHECK(h.run({"SET", "m", "9223372036854775807"}) == kOk);
+  reported(h);
+  CHECK(h.run({"INCR", "m"}) == kOverflow);
+  CHECK(h.run({"DECRBY", "m", "-9223372036854775808"}) == error("ERR decrement would overflow"));
+  CHECK(reported(h) == kNothing);
+}
+
+TEST_CASE("string reads report nothing") {
+  FamilyHarness h;
+  CHECK(h.run({"SET", "a", "hello"}) == kOk);
+  reported(h);
+  h.run({"GET", "a"});
+  h.run({"MGET", "a", "b"});
+  h.run({"STRLEN", "a"});
+  h.run({"GETRANGE", "a", "0", "1"});
+  h.run({"SUBSTR", "a", "0", "1"});
+  h.run({"LCS", "a", "a"});
+  CHECK(reported(h) == kNothing);
 }
 
 }  // namespace

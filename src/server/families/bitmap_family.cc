@@ -5,8 +5,12 @@
 // an int-encoded value as its decimal text; writes edit the value in place through
 // Db::mutable_string, which turns it into a raw string as Redis does. Each cmd_* parses its
 // arguments, calls an op_* that works on the Db alone and returns a result, then writes exactly
-// one reply. BITOP names several keys but runs on one shard (the dispatcher refuses keys that span
-// shards).
+// one reply. BITOP names several keys and runs whole: on their shard, or, when they span shards,
+// on a scratch store the keys are moved into (txn/txn.h).
+//
+// Writes fire Redis's events: "setbit" from SETBIT and BITFIELD, only when they change the value
+// (create it, grow it or flip a bit, as Redis 7.0 counts), "set" or "del" on BITOP's destination.
+// All are propagated as sent.
 //
 // Redis 7.0 reads the key of BITCOUNT and BITPOS before it parses their range arguments: a missing
 // key answers 0 (or BITPOS's default) and a key of another type WRONGTYPE, whatever the range. The
@@ -153,22 +157,28 @@ uint64_t count_bits(const uint8_t* p, uint64_t first, uint64_t last) {
 struct IntResult {
   std::string_view error;  // empty on success
   int64_t value = 0;
+  bool changed = false;  // the value was created, grown or edited (SETBIT)
 };
 
 // ---- SETBIT / GETBIT ----
 
+// Redis 7.0 counts a change when the value is created or grown, or when the bit flips.
 IntResult op_setbit(Db& db, std::string_view key, uint64_t offset, bool on) {
   const core::Entry* e = db.find(key);
   if (e != nullptr && !is_string(e)) return {kErrWrongType, 0};
+  bool changed = e == nullptr;
   std::string* s = db.mutable_string(key, true);
   const uint64_t byte = offset >> 3;
-  if (s->size() <= byte) s->resize(byte + 1, '\0');
+  if (s->size() <= byte) {
+    s->resize(byte + 1, '\0');
+    changed = true;
+  }
   const unsigned mask = 1u << (7 - (offset & 7));
   unsigned char c = static_cast<unsigned char>((*s)[byte]);
   const bool old = (c & mask) != 0;
   c = on ? (c | mask) : (c & ~mask);
   (*s)[byte] = static_cast<char>(c);
-  return {{}, old ? 1 : 0};
+  return {{}, old ? 1 : 0, changed || old != on};
 }
 
 IntResult op_getbit(Db& db, std::string_view key, uint64_t offset) {
@@ -189,6 +199,7 @@ void cmd_setbit(ExecContext& ctx) {
   if (!on || (*on & ~int64_t{1}) != 0) return ctx.rb.error(kErrBitValue);
   IntResult res = op_setbit(ctx.db, ctx.args[1], *offset, *on == 1);
   if (!res.error.empty()) return ctx.rb.error(res.error);
+  if (res.changed) ctx.changed(kNotifyString, "setbit", ctx.args[1]);
   ctx.rb.integer(res.value);
 }
 
@@ -344,7 +355,8 @@ void combine(BitOp op, uint8_t* dst, const uint8_t* src, size_t n) {
 // Folds the sources into one result, one source at a time (an entry pointer does not outlive
 // the next lookup); a missing source is an empty string, and every value is zero-padded to the
 // longest. Stores the result at dest as a raw string with no TTL, or deletes dest when the result
-// is empty. Nothing is written if a source has another type.
+// is empty (`changed` then tells whether there was one). Nothing is written if a source has
+// another type.
 IntResult op_bitop(Db& db, BitOp op, std::string_view dest, ArgList sources) {
   std::string res;
   for (size_t k = 0; k < sources.size(); ++k) {
@@ -370,9 +382,9 @@ IntResult op_bitop(Db& db, BitOp op, std::string_view dest, ArgList sources) {
     for (char& c : res) c = static_cast<char>(~c);
   }
   const int64_t len = static_cast<int64_t>(res.size());
-  db.erase(dest);
+  const bool existed = db.erase(dest);
   if (len > 0) db.mutable_string(dest, true)->swap(res);
-  return {{}, len};
+  return {{}, len, existed};
 }
 
 void cmd_bitop(ExecContext& ctx) {
@@ -392,6 +404,11 @@ void cmd_bitop(ExecContext& ctx) {
   if (op == BitOp::kNot && ctx.args.size() != 4) return ctx.rb.error(kErrBitopNot);
   IntResult res = op_bitop(ctx.db, op, ctx.args[2], ctx.args.subspan(3));
   if (!res.error.empty()) return ctx.rb.error(res.error);
+  if (res.value > 0) {
+    ctx.changed(kNotifyString, "set", ctx.args[2]);
+  } else if (res.changed) {
+    ctx.changed(kNotifyGeneric, "del", ctx.args[2]);
+  }
   ctx.rb.integer(res.value);
 }
 
@@ -498,7 +515,8 @@ int check_signed(int64_t value, int64_t incr, unsigned bits, Overflow ow, int64_
 }
 
 // Runs one SET or INCRBY on p; the reply value, or nullopt when OVERFLOW FAIL refused it.
-std::optional<int64_t> apply_field_write(uint8_t* p, const FieldStep& s) {
+// *differs: whether the field's new value differs from its old one.
+std::optional<int64_t> apply_field_write(uint8_t* p, const FieldStep& s, bool* differs) {
   const uint64_t raw = get_field(p, SIZE_MAX, s.offset, s.bits);
   if (s.is_signed) {
     const int64_t old = sign_extend(raw, s.bits);
@@ -516,6 +534,7 @@ std::optional<int64_t> apply_field_write(uint8_t* p, const FieldStep& s) {
     }
     if (overflow && s.overflow == Overflow::kFail) return std::nullopt;
     set_field(p, s.offset, s.bits, static_cast<uint64_t>(next));
+    *differs = next != old;
     return s.op == FieldOp::kIncrBy ? next : old;
   }
   uint64_t next, limited = 0;
@@ -529,6 +548,7 @@ std::optional<int64_t> apply_field_write(uint8_t* p, const FieldStep& s) {
   }
   if (overflow && s.overflow == Overflow::kFail) return std::nullopt;
   set_field(p, s.offset, s.bits, next);
+  *differs = next != raw;
   return static_cast<int64_t>(s.op == FieldOp::kIncrBy ? next : raw);
 }
 
@@ -597,6 +617,10 @@ std::string_view parse_bitfield(ArgList args, FieldPlan* plan) {
 struct FieldResult {
   std::string_view error;
   std::vector<std::optional<int64_t>> values;  // one per step; nullopt: refused by FAIL
+  // Redis's count of changes: each write that ran, when the value was created or grown, else
+  // each write that changed its field. Zero: nothing to report (even if the value was created
+  // or grown and then every write refused, as Redis 7.0).
+  uint64_t changes = 0;
 };
 
 // Only GETs: a plain read, a missing key reads as zeros. Any write: the value is created or
@@ -616,16 +640,22 @@ FieldResult op_bitfield(Db& db, std::string_view key, const FieldPlan& plan, boo
   if (read_only_cmd) return {kErrBitfieldRo, {}};
   const core::Entry* e = db.find(key);
   if (e != nullptr && !is_string(e)) return {kErrWrongType, {}};
+  bool grown = e == nullptr;
   std::string* str = db.mutable_string(key, true);
   const uint64_t need = (plan.highest_bit >> 3) + 1;
-  if (str->size() < need) str->resize(need, '\0');
+  if (str->size() < need) {
+    str->resize(need, '\0');
+    grown = true;
+  }
   uint8_t* p = reinterpret_cast<uint8_t*>(str->data());
   res.values.reserve(plan.steps.size());
   for (const FieldStep& s : plan.steps) {
     if (s.op == FieldOp::kGet) {
       res.values.emplace_back(read_field(p, str->size(), s));
     } else {
-      res.values.push_back(apply_field_write(p, s));
+      bool differs = false;
+      res.values.push_back(apply_field_write(p, s, &differs));
+      if (res.values.back() && (grown || differs)) ++res.changes;
     }
   }
   return res;
@@ -637,6 +667,8 @@ void run_bitfield(ExecContext& ctx, bool read_only_cmd) {
   if (!err.empty()) return ctx.rb.error(err);
   FieldResult res = op_bitfield(ctx.db, ctx.args[1], plan, read_only_cmd);
   if (!res.error.empty()) return ctx.rb.error(res.error);
+  // One "setbit" for the whole command; dirty counts the changes, as Redis's.
+  if (res.changes > 0) ctx.changed(kNotifyString, "setbit", ctx.args[1], res.changes);
   ctx.rb.array(res.values.size());
   for (const std::optional<int64_t>& v : res.values) {
     if (v) {

@@ -7,6 +7,12 @@
 // counts into its Partial; the coordinator sums the counts. The single-key cmd_* run on the
 // owning shard, call an op_* that works on the Db alone and write exactly one reply.
 //
+// Writes fire Redis's events ("del", "expire", "persist", "rename_from"/"rename_to", "copy_to",
+// "move_from"/"move_to") and are propagated as Redis propagates them: the EXPIRE family as
+// PEXPIREAT with an absolute time (or DEL when that time is past), the rest as sent. RENAME,
+// RENAMENX, COPY and MOVE report every key they touch as a change (never a bare event): keys on
+// several shards run them on a scratch store, whose changes go back to the keys' owners.
+//
 // Lookups follow Redis's: commands Redis runs with LOOKUP_NOTOUCH (EXISTS, TYPE, TTL, OBJECT,
 // ...) use Db::peek, so that they leave OBJECT IDLETIME alone; the others use Db::find.
 #include <shardis/base/number_format.h>
@@ -22,6 +28,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "command_meta.h"
 
@@ -36,7 +43,8 @@ constexpr std::string_view kErrIntRange =
 
 // ---- DEL / UNLINK / EXISTS / TOUCH ----
 
-// A key named twice is removed once, so it counts once.
+// A key named twice is removed once, so it counts once. Propagated (when it deleted anything)
+// as sent, or, by a shard that owns only some of the keys, as DEL (UNLINK) of its own keys.
 void part_del(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& out) {
   int64_t& n = out.emplace<PartCount>().n;
   for (uint32_t i : key_idx) {
@@ -45,6 +53,12 @@ void part_del(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult& o
       ctx.changed(kNotifyGeneric, "del", ctx.args[i]);
     }
   }
+  if (n == 0 || key_idx.size() == ctx.args.size() - 1) return;
+  std::vector<std::string_view> argv;
+  argv.reserve(1 + key_idx.size());
+  argv.push_back(ctx.args[0]);
+  for (uint32_t i : key_idx) argv.push_back(ctx.args[i]);
+  ctx.out.propagate(argv);
 }
 
 // A key named twice counts twice (EXISTS and TOUCH). EXISTS does not count as an access.
@@ -116,6 +130,10 @@ bool op_expire(Db& db, std::string_view key, int64_t when_ms, uint8_t flags) {
 // EXPIRE key seconds [NX|XX|GT|LT] and its variants: `seconds` for EXPIRE and EXPIREAT,
 // `relative` for EXPIRE and PEXPIRE (the time is added to now). Negative times are allowed (they
 // delete the key) but the absolute time in ms must fit in int64.
+//
+// A change fires "expire" and is propagated as PEXPIREAT key <ms> followed by the options as
+// sent (PEXPIREAT itself as sent); a time already past deletes the key, fires "del" and is
+// propagated as DEL key.
 void expire_generic(ExecContext& ctx, bool seconds, bool relative, std::string_view cmd) {
   uint8_t flags = 0;
   std::string err = parse_expire_flags(ctx.args, &flags);
@@ -124,7 +142,23 @@ void expire_generic(ExecContext& ctx, bool seconds, bool relative, std::string_v
   if (!when) return ctx.rb.error(kErrNotInteger);
   std::optional<int64_t> at = absolute_expire_ms(*when, seconds, relative ? ctx.db.now_ms() : 0);
   if (!at) return ctx.rb.error(err_invalid_expire(cmd));
-  ctx.rb.integer(op_expire(ctx.db, ctx.args[1], *at, flags) ? 1 : 0);
+  const bool past = *at <= ctx.db.now_ms();
+  if (!op_expire(ctx.db, ctx.args[1], *at, flags)) return ctx.rb.integer(0);
+  std::string_view key = ctx.args[1];
+  if (past) {
+    ctx.changed(kNotifyGeneric, "del", key);
+    ctx.out.propagate({"DEL", key});
+  } else {
+    ctx.changed(kNotifyGeneric, "expire", key);
+    if (seconds || relative) {
+      char ms[24];
+      std::vector<std::string_view> argv{"PEXPIREAT", key,
+                                         std::string_view(ms, base::format_int64(*at, ms))};
+      argv.insert(argv.end(), ctx.args.begin() + 3, ctx.args.end());
+      ctx.out.propagate(argv);
+    }
+  }
+  ctx.rb.integer(1);
 }
 
 void cmd_expire(ExecContext& ctx) {
@@ -175,13 +209,16 @@ void cmd_pexpiretime(ExecContext& ctx) {
 
 void cmd_persist(ExecContext& ctx) {
   bool changed = ctx.db.find(ctx.args[1]) != nullptr && ctx.db.persist(ctx.args[1]);
+  if (changed) ctx.changed(kNotifyGeneric, "persist", ctx.args[1]);
   ctx.rb.integer(changed ? 1 : 0);
 }
 
 // ---- RENAME / RENAMENX ----
 
-// Both keys are on this shard (the dispatcher replies CROSSSLOT otherwise). Renaming a key to
-// itself succeeds without change (RENAMENX replies 0), but a missing key is still an error.
+// Both keys are in the Db: on this shard, or moved together into a scratch store (txn/txn.h).
+// Renaming a key to itself succeeds without change (RENAMENX replies 0), but a missing key is
+// still an error. A rename fires "rename_from" on the source and "rename_to" on the destination
+// (and nothing for a destination it replaced); Redis counts it as one change.
 void rename_generic(ExecContext& ctx, bool nx) {
   switch (ctx.db.rename(ctx.args[1], ctx.args[2], nx)) {
     case Db::RenameResult::kNoSuchKey:
@@ -189,6 +226,10 @@ void rename_generic(ExecContext& ctx, bool nx) {
     case Db::RenameResult::kTargetExists:
       return ctx.rb.integer(0);
     case Db::RenameResult::kOk:
+      if (ctx.args[1] != ctx.args[2]) {
+        ctx.changed(kNotifyGeneric, "rename_from", ctx.args[1]);
+        ctx.changed(kNotifyGeneric, "rename_to", ctx.args[2], 0);
+      }
       if (nx) return ctx.rb.integer(1);
       return ctx.rb.ok();
   }
@@ -224,7 +265,7 @@ std::optional<int> parse_db_index(std::string_view arg, std::string_view* err) {
 
 // COPY source destination [DB destination-db] [REPLACE]. Options are checked left to right
 // before anything else; copying a key onto itself in the same database is an error even when
-// the key is missing.
+// the key is missing. A copy fires "copy_to" on the destination, in its database.
 void cmd_copy(ExecContext& ctx) {
   ArgList args = ctx.args;
   Db* dst = &ctx.db;
@@ -244,18 +285,23 @@ void cmd_copy(ExecContext& ctx) {
   }
   if (dst == &ctx.db && args[1] == args[2]) return ctx.rb.error(kErrSameObject);
   Db::RenameResult r = ctx.db.copy_to(*dst, args[1], args[2], replace);
+  if (r == Db::RenameResult::kOk) ctx.changed_in(*dst, kNotifyGeneric, "copy_to", args[2]);
   ctx.rb.integer(r == Db::RenameResult::kOk ? 1 : 0);
 }
 
 // MOVE key db: the target database is on this shard too, since a key's shard does not depend on
-// the database.
+// the database. A move fires "move_from" in the client's database and "move_to" in the target;
+// Redis counts it as one change.
 void cmd_move(ExecContext& ctx) {
   std::string_view err;
   std::optional<int> index = parse_db_index(ctx.args[2], &err);
   if (!index) return ctx.rb.error(err);
   Db& dst = ctx.store.db(*index);
   if (&dst == &ctx.db) return ctx.rb.error(kErrSameObject);
-  ctx.rb.integer(ctx.db.move_to(dst, ctx.args[1]) == Db::RenameResult::kOk ? 1 : 0);
+  if (ctx.db.move_to(dst, ctx.args[1]) != Db::RenameResult::kOk) return ctx.rb.integer(0);
+  ctx.changed(kNotifyGeneric, "move_from", ctx.args[1]);
+  ctx.out.changed(dst.index(), kNotifyGeneric, "move_to", ctx.args[1], 0);
+  ctx.rb.integer(1);
 }
 
 // What COPY and MOVE lock: their keys in the databases they name (a key in another database

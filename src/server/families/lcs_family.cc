@@ -1,8 +1,9 @@
 // LCS: the longest common subsequence of two string keys (LEN, IDX, MINMATCHLEN,
 // WITHMATCHLEN), with Redis 7.0's replies, errors and tie-breaking.
 //
-// Route::kKey with two keys: it runs when both keys live on one shard (the dispatcher answers
-// CROSSSLOT otherwise). op_lcs works on the Db alone; cmd_lcs writes the one reply.
+// Route::kKey with two keys: it runs on their shard, or, when they span shards, on a scratch store
+// the keys are moved into (txn/txn.h). It writes nothing, so it reports nothing. op_lcs works on
+// the Db alone; cmd_lcs writes the one reply.
 #include <shardis/base/number_format.h>
 #include <shardis/server/command.h>
 #include <shardis/server/db.h>

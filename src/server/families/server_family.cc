@@ -30,7 +30,9 @@ void part_dbsize(ExecContext& ctx, std::span<const uint32_t>, PartResult& out) {
 }
 
 // FLUSHDB [ASYNC|SYNC] and FLUSHALL [ASYNC|SYNC]. Both modes flush at once: a flush is the same
-// work either way here.
+// work either way here. Like SWAPDB they fire no keyspace event (Redis has none for them); dirty
+// counts the keys removed, and the command is propagated as sent even when there was nothing to
+// remove (Redis's forceCommandPropagation).
 std::string check_flush(ArgList args) {
   if (args.size() == 1) return {};
   if (args.size() == 2 && (base::iequals(args[1], "async") || base::iequals(args[1], "sync"))) {
@@ -41,6 +43,7 @@ std::string check_flush(ArgList args) {
 
 void part_flushdb(ExecContext& ctx, std::span<const uint32_t>, PartResult&) {
   ctx.out.flushed(ctx.db.index(), ctx.db.size());
+  ctx.out.propagate(ctx.args);
   ctx.db.clear();
 }
 
@@ -48,6 +51,7 @@ void part_flushall(ExecContext& ctx, std::span<const uint32_t>, PartResult&) {
   uint64_t keys = 0;
   for (int i = 0; i < ShardStore::kNumDbs; ++i) keys += ctx.store.db(i).size();
   ctx.out.flushed(-1, keys);
+  ctx.out.propagate(ctx.args);
   ctx.store.flush_all();
 }
 
@@ -78,11 +82,12 @@ std::string check_swapdb(ArgList args) {
 
 // Every shard swaps its two Dbs, so that every client selecting one index sees the other's
 // keys, as Redis's dbSwapDatabases. Shards swap independently: a command running on another
-// shard meanwhile may still see the old order there.
+// shard meanwhile may still see the old order there. Swapping a database with itself changes
+// nothing but still counts as a write and is propagated, as in Redis.
 void part_swapdb(ExecContext& ctx, std::span<const uint32_t>, PartResult&) {
   int a = *parse_int_arg(ctx.args[1]);
   int b = *parse_int_arg(ctx.args[2]);
-  if (a == b) return;
+  if (a == b) return ctx.out.add_dirty(1);
   ctx.out.flushed(a, 1, b);
   ctx.out.flushed(b, 0, a);
   ctx.store.db(a).swap(ctx.store.db(b));

@@ -4,8 +4,16 @@
 //
 // Each cmd_* runs on the shard that owns its key(s): it parses the arguments, calls an op_* that
 // works on the Db alone and returns a result, then writes exactly one reply. MGET and MSET fan
-// out: their part_* run on every owning shard, fill a Partial and write no reply. MSETNX and LCS
-// name several keys but run on one shard (the dispatcher refuses keys that span shards).
+// out: their part_* run on every owning shard, fill a Partial and write no reply. MSETNX names
+// several keys and runs whole: on their shard, or, when they span shards, on a scratch store the
+// keys are moved into (txn/txn.h).
+//
+// Every write reports what it changed and fires Redis's keyspace events ("set", "expire",
+// "append", "incrby", ...) through ExecContext, and names its deterministic form where Redis
+// propagates one other than the command as sent: a relative TTL becomes SET ... PXAT or
+// PEXPIREAT, GETSET becomes SET, GETDEL becomes DEL, INCRBYFLOAT becomes SET ... KEEPTTL. A
+// command that changes nothing (SET NX on an existing key, SETRANGE of nothing) reports nothing
+// and is not propagated, as in Redis.
 //
 // Values are stored as Redis encodes them (see Db): INCR and friends read an int-encoded value
 // directly and parse any other with Redis's rules (base::parse_int64), so "007" or " 1" are not
@@ -198,10 +206,15 @@ struct GetexParams {
   bool persist = false;
 };
 
+// What GETEX did to the key's TTL.
+enum class GetexChange : uint8_t { kNone, kExpire, kDeleted, kPersisted };
+
 struct GetexResult {
   OpStatus status = OpStatus::kOk;
   ExpiryError expiry_error = ExpiryError::kNone;
   std::optional<std::string> value;
+  GetexChange change = GetexChange::kNone;
+  int64_t expire_at = -1;  // kExpire: the new absolute expiry
 };
 
 // Redis 7.0 reads the key before it parses the expiry value: a missing key answers nil whatever
@@ -217,9 +230,12 @@ GetexResult op_getex(Db& db, std::string_view key, const GetexParams& params) {
   }
   GetexResult res{OpStatus::kOk, ExpiryError::kNone, Db::string_copy(e)};
   if (at >= 0) {
-    db.set_expire_at(key, at);  // an EXAT/PXAT already past deletes the key
-  } else if (params.persist) {
-    db.persist(key);
+    // An EXAT/PXAT already past deletes the key (EX/PX are always in the future).
+    res.change = at <= db.now_ms() ? GetexChange::kDeleted : GetexChange::kExpire;
+    res.expire_at = at;
+    db.set_expire_at(key, at);
+  } else if (params.persist && db.persist(key)) {
+    res.change = GetexChange::kPersisted;
   }
   return res;
 }
@@ -325,7 +341,7 @@ GetResult op_getrange(Db& db, std::string_view key, int64_t start, int64_t end) 
 }
 
 // SETRANGE (offset already checked >= 0). Writing nothing creates nothing and returns the
-// current length; otherwise the value is zero-padded up to offset.
+// current length (the key is then unchanged); otherwise the value is zero-padded up to offset.
 IntResult op_setrange(Db& db, std::string_view key, int64_t offset, std::string_view value) {
   const core::Entry* e = db.find(key);
   size_t off = static_cast<size_t>(offset);
@@ -350,6 +366,37 @@ bool op_msetnx(Db& db, ArgList args) {
   }
   for (size_t j = 1; j < args.size(); j += 2) db.set_string(args[j], args[j + 1]);
   return true;
+}
+
+// ---- What the writes report ----
+
+// A SET, SETEX or PSETEX that wrote with a TTL: "set" then "expire", propagated as
+// SET key value PXAT <ms>, as Redis does whatever the options were (NX, XX, GET, EX ...). An
+// EXAT/PXAT already past leaves no key here; Redis keeps it until its expiry reclaims it, which
+// fires "expired" and propagates DEL: reported at once, so that the events and the log read the
+// same.
+void report_set_with_ttl(ExecContext& ctx, std::string_view key, std::string_view value,
+                         int64_t expire_at) {
+  ctx.changed(kNotifyString, "set", key);
+  ctx.event(kNotifyGeneric, "expire", key);
+  char ms[24];
+  std::string_view ms_text(ms, base::format_int64(expire_at, ms));
+  ctx.out.propagate({"SET", key, value, "PXAT", ms_text});
+  if (expire_at <= ctx.db.now_ms()) {
+    ctx.event(kNotifyExpired, "expired", key);
+    ctx.out.propagate({"DEL", key});
+  }
+}
+
+// SET ... GET that wrote (without a TTL) is propagated without its GET arguments, as Redis.
+void propagate_without_get(ExecContext& ctx) {
+  std::vector<std::string_view> argv;
+  argv.reserve(ctx.args.size());
+  for (size_t j = 0; j < ctx.args.size(); ++j) {
+    if (j >= 3 && base::iequals(ctx.args[j], "get")) continue;
+    argv.push_back(ctx.args[j]);
+  }
+  ctx.out.propagate(argv);
 }
 
 // ---- Commands ----
@@ -406,6 +453,14 @@ void cmd_set(ExecContext& ctx) {
   }
   SetResult res = op_set(ctx.db, args[1], args[2], params);
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
+  if (res.written) {
+    if (expiry != ExpiryKind::kNone) {
+      report_set_with_ttl(ctx, args[1], args[2], params.expire_at);
+    } else {
+      ctx.changed(kNotifyString, "set", args[1]);
+      if (params.get) propagate_without_get(ctx);
+    }
+  }
   if (params.get) return reply_optional_bulk(ctx.rb, res.old);
   if (res.written) return ctx.rb.ok();
   ctx.rb.null();
@@ -414,6 +469,7 @@ void cmd_set(ExecContext& ctx) {
 void cmd_setnx(ExecContext& ctx) {
   SetParams params{.cond = SetCondition::kIfAbsent};
   SetResult res = op_set(ctx.db, ctx.args[1], ctx.args[2], params);
+  if (res.written) ctx.changed(kNotifyString, "set", ctx.args[1]);
   ctx.rb.integer(res.written ? 1 : 0);
 }
 
@@ -423,6 +479,7 @@ void set_with_ttl(ExecContext& ctx, bool seconds, std::string_view cmd) {
   ExpiryError e = parse_expiry(ctx.args[2], seconds, true, ctx.db.now_ms(), &params.expire_at);
   if (reply_expiry_error(ctx.rb, e, cmd)) return;
   op_set(ctx.db, ctx.args[1], ctx.args[3], params);
+  report_set_with_ttl(ctx, ctx.args[1], ctx.args[3], params.expire_at);
   ctx.rb.ok();
 }
 
@@ -436,12 +493,18 @@ void cmd_psetex(ExecContext& ctx) {
 void cmd_getset(ExecContext& ctx) {
   SetResult res = op_set(ctx.db, ctx.args[1], ctx.args[2], SetParams{.get = true});
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
+  ctx.changed(kNotifyString, "set", ctx.args[1]);
+  ctx.out.propagate({"SET", ctx.args[1], ctx.args[2]});
   reply_optional_bulk(ctx.rb, res.old);
 }
 
 void cmd_getdel(ExecContext& ctx) {
   GetResult res = op_getdel(ctx.db, ctx.args[1]);
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
+  if (res.value) {
+    ctx.changed(kNotifyGeneric, "del", ctx.args[1]);
+    ctx.out.propagate({"DEL", ctx.args[1]});
+  }
   reply_optional_bulk(ctx.rb, res.value);
 }
 
@@ -478,6 +541,26 @@ void cmd_getex(ExecContext& ctx) {
   GetexResult res = op_getex(ctx.db, args[1], params);
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
   if (reply_expiry_error(ctx.rb, res.expiry_error, "getex")) return;
+  // Never propagated as sent: as PEXPIREAT, DEL or PERSIST, or not at all.
+  switch (res.change) {
+    case GetexChange::kNone:
+      break;
+    case GetexChange::kExpire: {
+      ctx.changed(kNotifyGeneric, "expire", args[1]);
+      char ms[24];
+      std::string_view ms_text(ms, base::format_int64(res.expire_at, ms));
+      ctx.out.propagate({"PEXPIREAT", args[1], ms_text});
+      break;
+    }
+    case GetexChange::kDeleted:
+      ctx.changed(kNotifyGeneric, "del", args[1]);
+      ctx.out.propagate({"DEL", args[1]});
+      break;
+    case GetexChange::kPersisted:
+      ctx.changed(kNotifyGeneric, "persist", args[1]);
+      ctx.out.propagate({"PERSIST", args[1]});
+      break;
+  }
   reply_optional_bulk(ctx.rb, res.value);
 }
 
@@ -499,20 +582,42 @@ std::string check_msetnx(ArgList args) {
   return args.size() % 2 == 0 ? err_wrong_args("msetnx") : std::string();
 }
 
+// MSET: "set" per pair, in argument order (a key named twice fires twice). A shard that owns
+// only some of the keys propagates MSET of its own pairs: the whole command, replayed there,
+// would write the other shards' keys.
 void part_mset(ExecContext& ctx, std::span<const uint32_t> key_idx, PartResult&) {
   for (uint32_t i : key_idx) {
     ctx.db.set_string(ctx.args[i], ctx.args[i + 1]);
     ctx.changed(kNotifyString, "set", ctx.args[i]);
   }
+  if (key_idx.size() == (ctx.args.size() - 1) / 2) return;  // every pair: as sent
+  std::vector<std::string_view> argv;
+  argv.reserve(1 + 2 * key_idx.size());
+  argv.push_back(ctx.args[0]);
+  for (uint32_t i : key_idx) {
+    argv.push_back(ctx.args[i]);
+    argv.push_back(ctx.args[i + 1]);
+  }
+  ctx.out.propagate(argv);
 }
 
+// MSETNX: "set" per pair when it writes, nothing when it does not. Propagated as sent (across
+// shards it runs whole, on the scratch store).
 void cmd_msetnx(ExecContext& ctx) {
-  ctx.rb.integer(op_msetnx(ctx.db, ctx.args) ? 1 : 0);
+  bool written = op_msetnx(ctx.db, ctx.args);
+  if (written) {
+    for (size_t j = 1; j < ctx.args.size(); j += 2) {
+      ctx.changed(kNotifyString, "set", ctx.args[j]);
+    }
+  }
+  ctx.rb.integer(written ? 1 : 0);
 }
 
+// APPEND fires "append" even when it appends nothing (or creates an empty string).
 void cmd_append(ExecContext& ctx) {
   IntResult res = op_append(ctx.db, ctx.args[1], ctx.args[2]);
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
+  ctx.changed(kNotifyString, "append", ctx.args[1]);
   ctx.rb.integer(res.value);
 }
 
@@ -539,12 +644,15 @@ void cmd_setrange(ExecContext& ctx) {
   if (*offset < 0) return ctx.rb.error(kErrOffsetRange);
   IntResult res = op_setrange(ctx.db, ctx.args[1], *offset, ctx.args[3]);
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
+  if (!ctx.args[3].empty()) ctx.changed(kNotifyString, "setrange", ctx.args[1]);
   ctx.rb.integer(res.value);
 }
 
+// INCR, DECR, INCRBY and DECRBY all fire "incrby".
 void incr_by(ExecContext& ctx, int64_t delta) {
   IntResult res = op_incr_by(ctx.db, ctx.args[1], delta);
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
+  ctx.changed(kNotifyString, "incrby", ctx.args[1]);
   ctx.rb.integer(res.value);
 }
 
@@ -572,6 +680,9 @@ void cmd_decrby(ExecContext& ctx) {
 void cmd_incrbyfloat(ExecContext& ctx) {
   FloatResult res = op_incr_by_float(ctx.db, ctx.args[1], ctx.args[2]);
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
+  ctx.changed(kNotifyString, "incrbyfloat", ctx.args[1]);
+  // Propagated as the value it produced, so that float formatting cannot differ on replay.
+  ctx.out.propagate({"SET", ctx.args[1], res.text, "KEEPTTL"});
   ctx.rb.bulk(res.text);
 }
 
