@@ -115,7 +115,7 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
   void on_output(Connection& c) override;
   // ScratchRunner
   bool run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& keys, proto::ReplyBuffer& reply,
-                   std::vector<KeyChangeRecord>& changes, ExecOptions opts) override;
+                   std::vector<KeyChangeRecord>& changes, ExecOptions opts = {}) override;
 
   // ShardServices
   Blocking& blocking() override { return blocking_; }
