@@ -50,6 +50,7 @@ void register_all_families(Registry& r) {
   register_lcs_family(r);
   register_info_family(r);
   register_list_family(r);
+  register_list_blocking_family(r);
   register_hash_family(r);
   register_set_family(r);
   register_zset_family(r);

@@ -25,6 +25,7 @@ class ListCommands:
             "LREM": (2, self.g_lrem, False), "LINSERT": (2, self.g_linsert, False),
             "LTRIM": (1.5, self.g_ltrim, False), "LPOS": (3, self.g_lpos, False),
             "LMOVE": (2, self.g_lmove, False), "RPOPLPUSH": (1, self.g_rpoplpush, False),
+            "LMPOP": (1.5, self.g_lmpop, True),
         }
 
     # -- arguments ----------------------------------------------------------------------------
@@ -126,3 +127,12 @@ class ListCommands:
 
     def g_rpoplpush(self):
         return [b"RPOPLPUSH"] + self.keys_together(2, "lists"), "exact"
+
+    def g_lmpop(self):
+        keys = self.keys_together(self.rng.randint(1, 3), "lists")
+        tail = [self.side()]
+        if self.rng.random() < 0.5:
+            tail += [self.option("COUNT"), self.count_arg(-1, 6)]
+        elif self.rng.random() < 0.03:
+            tail.append(self.rng.choice([b"COUNT", b"", b"LIMIT"]))
+        return [b"LMPOP", self.numkeys(len(keys), len(tail))] + keys + tail, "exact"

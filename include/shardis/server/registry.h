@@ -36,6 +36,7 @@ void register_server_family(Registry& r);         // families/server_family.cc
 void register_connection_family(Registry& r);     // families/connection_family.cc
 void register_command_family(Registry& r);        // families/command_family.cc
 void register_list_family(Registry& r);           // families/list_family.cc
+void register_list_blocking_family(Registry& r);  // families/list_blocking_family.cc
 void register_hash_family(Registry& r);           // families/hash_family.cc
 void register_set_family(Registry& r);            // families/set_family.cc
 void register_zset_family(Registry& r);           // families/zset_family.cc

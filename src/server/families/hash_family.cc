@@ -7,6 +7,10 @@
 // them). The value is a core::HashObject, owned by the Db once set_object hands it over; writes
 // to an existing hash change the object in place after a single key lookup.
 //
+// Writes report what Redis 7.0 reports (ExecContext::changed / event): their event and modified
+// key when they changed something ("del" after HDEL's when the key went), nothing otherwise.
+// HINCRBYFLOAT is logged as the HSET of the value it stored; the other writes as sent.
+//
 // Order of checks, as Redis: argument errors that Redis finds before the lookup (arity of the
 // pairs, the increment of HINCRBY*, HRANDFIELD's count and options, HSCAN's cursor) come first,
 // then WRONGTYPE, then the rest (HSCAN's options come after the lookup: a missing key replies an
@@ -137,6 +141,7 @@ void reply_status_error(proto::ReplyBuilder& rb, OpStatus s) {
 struct CountResult {
   OpStatus status = OpStatus::kOk;
   int64_t count = 0;
+  bool deleted = false;  // HDEL: the key went with its last field
 };
 
 // HSET / HMSET: sets the pairs args[first], args[first + 1], ...; returns how many fields are
@@ -168,8 +173,9 @@ CountResult op_hdel(Db& db, std::string_view key, ArgList fields) {
     removed += h.obj->erase(f);
     if (h.obj->empty()) break;
   }
-  if (h.obj->empty()) db.erase(key);
-  return {OpStatus::kOk, removed};
+  if (!h.obj->empty()) return {OpStatus::kOk, removed, false};
+  db.erase(key);
+  return {OpStatus::kOk, removed, true};
 }
 
 struct IntResult {
@@ -246,28 +252,35 @@ std::string check_hmset(ArgList args) {
   return args.size() % 2 == 1 ? err_wrong_args("hmset") : std::string();
 }
 
+// HSET and HMSET fire "hset" and count every pair as a change, new field or not, as Redis does.
 void cmd_hset(ExecContext& ctx) {
   CountResult res = op_hset(ctx.db, ctx.args[1], ctx.args.subspan(2));
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
   ctx.rb.integer(res.count);
+  ctx.changed(kNotifyHash, "hset", ctx.args[1], (ctx.args.size() - 2) / 2);
 }
 
 void cmd_hmset(ExecContext& ctx) {
   CountResult res = op_hset(ctx.db, ctx.args[1], ctx.args.subspan(2));
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
   ctx.rb.ok();
+  ctx.changed(kNotifyHash, "hset", ctx.args[1], (ctx.args.size() - 2) / 2);
 }
 
 void cmd_hsetnx(ExecContext& ctx) {
   CountResult res = op_hsetnx(ctx.db, ctx.args[1], ctx.args[2], ctx.args[3]);
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
   ctx.rb.integer(res.count);
+  if (res.count > 0) ctx.changed(kNotifyHash, "hset", ctx.args[1]);
 }
 
 void cmd_hdel(ExecContext& ctx) {
   CountResult res = op_hdel(ctx.db, ctx.args[1], ctx.args.subspan(2));
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
   ctx.rb.integer(res.count);
+  if (res.count == 0) return;
+  ctx.changed(kNotifyHash, "hdel", ctx.args[1], static_cast<uint64_t>(res.count));
+  if (res.deleted) ctx.event(kNotifyGeneric, "del", ctx.args[1]);
 }
 
 void cmd_hincrby(ExecContext& ctx) {
@@ -276,6 +289,7 @@ void cmd_hincrby(ExecContext& ctx) {
   IntResult res = op_hincrby(ctx.db, ctx.args[1], ctx.args[2], *delta);
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
   ctx.rb.integer(res.value);
+  ctx.changed(kNotifyHash, "hincrby", ctx.args[1]);
 }
 
 void cmd_hincrbyfloat(ExecContext& ctx) {
@@ -285,6 +299,9 @@ void cmd_hincrbyfloat(ExecContext& ctx) {
   FloatResult res = op_hincrbyfloat(ctx.db, ctx.args[1], ctx.args[2], *incr);
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
   ctx.rb.bulk(res.text);
+  ctx.changed(kNotifyHash, "hincrbyfloat", ctx.args[1]);
+  // Logged as the value it stored, so that a replay does not redo the float arithmetic.
+  ctx.out.propagate({"HSET", ctx.args[1], ctx.args[2], res.text});
 }
 
 // ---- Read commands ----

@@ -1,5 +1,7 @@
 // List commands: LPUSH, RPUSH, LPUSHX, RPUSHX, LPOP, RPOP, LRANGE, LLEN, LINDEX, LSET, LREM,
-// LINSERT, LTRIM, LPOS, LMOVE and RPOPLPUSH, with Redis 7.0's replies and errors.
+// LINSERT, LTRIM, LPOS, LMOVE and RPOPLPUSH, with Redis 7.0's replies and errors. This file also
+// holds what the list files share (list_family.h); the blocking commands and LMPOP are in
+// list_blocking_family.cc.
 //
 // A list value is a core::Quicklist owned by its Db entry (Redis 7.0 reports every list as
 // "quicklist", whatever its length). An operation that leaves a list empty deletes its key, so
@@ -9,11 +11,16 @@
 // that works on the Db alone, then writes exactly one reply. Reads that reply with elements
 // (LRANGE, LINDEX, LPOP, RPOP) do not copy them: their op_* return a view (an iterator and a
 // count) and the cmd_* writes the reply from it before anything mutates the list; a pop then
-// removes the elements it replied. LMOVE and RPOPLPUSH name two keys on the same shard (the
-// dispatcher refuses keys that span shards).
+// removes the elements it replied. LMOVE and RPOPLPUSH name two keys, run together on one store.
+//
+// A write reports what Redis 7.0 reports for it (ExecContext::changed / event): its keyspace
+// event and modified key when it changed something, "del" after it when the key went, and
+// nothing when it changed nothing. Every write is logged as sent.
 //
 // Lifetimes: entry pointers die at the next non-const Db call, but a list object lives until its
 // key is deleted or overwritten, so an op may keep a Quicklist* across a lookup of another key.
+#include "list_family.h"
+
 #include <shardis/base/number_format.h>
 #include <shardis/core/quicklist.h>
 #include <shardis/server/command.h>
@@ -48,9 +55,8 @@ constexpr std::string_view kErrRankZero =
 constexpr std::string_view kErrCountNegative = "ERR COUNT can't be negative";
 constexpr std::string_view kErrMaxlenNegative = "ERR MAXLEN can't be negative";
 
-enum class OpStatus : uint8_t { kOk, kNoKey, kWrongType };
-
-enum class End : uint8_t { kHead, kTail };
+using OpStatus = ListStatus;
+using End = ListEnd;
 
 // ---- The list object ----
 
@@ -69,19 +75,6 @@ const char* list_encoding(const void*) {
 
 constexpr ObjectOps kListOps = {
     .destroy = destroy_list, .clone = clone_list, .bytes = list_bytes, .encoding = list_encoding};
-
-// The list at key: nullptr with kNoKey or kWrongType when there is none.
-struct ListRef {
-  OpStatus status = OpStatus::kOk;
-  Quicklist* list = nullptr;
-};
-
-ListRef find_list(Db& db, std::string_view key) {
-  TypedEntry t = find_typed(db, key, ObjType::kList);
-  if (t.wrong_type) return {OpStatus::kWrongType, nullptr};
-  if (t.entry == nullptr) return {OpStatus::kNoKey, nullptr};
-  return {OpStatus::kOk, object_as<Quicklist>(t.entry)};
-}
 
 // ---- Replies ----
 
@@ -154,17 +147,18 @@ ListView op_pop_peek(Db& db, std::string_view key, End end, uint64_t count) {
 }
 
 // Removes what op_pop_peek viewed; deletes the key when the list is left empty.
-void op_pop_commit(Db& db, std::string_view key, const ListView& view) {
+ListPopped op_pop_commit(Db& db, std::string_view key, const ListView& view) {
   Quicklist* q = view.list;
   if (view.n == q->size()) {
     db.erase(key);
-    return;
+    return {view.n, true};
   }
   if (view.forward) {
     q->erase_range(0, view.n);
   } else {
     q->erase_range(-static_cast<int64_t>(view.n), view.n);
   }
+  return {view.n, false};
 }
 
 // LRANGE's elements: [start, stop] with Redis's index rules (negative counts from the tail,
@@ -203,12 +197,17 @@ SetStatus op_lset(Db& db, std::string_view key, std::string_view index_arg,
   return ref.list->set(*index, value) ? SetStatus::kOk : SetStatus::kIndexRange;
 }
 
+struct RemoveResult {
+  OpStatus status = OpStatus::kOk;
+  uint64_t removed = 0;
+  bool deleted = false;  // the key went with its last element
+};
+
 // LREM: count > 0 removes the first `count` matches from the head, count < 0 the first |count|
-// from the tail, 0 every match. Returns how many were removed.
-IntResult op_lrem(Db& db, std::string_view key, int64_t count, std::string_view element) {
+// from the tail, 0 every match.
+RemoveResult op_lrem(Db& db, std::string_view key, int64_t count, std::string_view element) {
   ListRef ref = find_list(db, key);
-  if (ref.status == OpStatus::kWrongType) return {OpStatus::kWrongType, 0};
-  if (ref.status == OpStatus::kNoKey) return {};
+  if (ref.status != OpStatus::kOk) return {.status = ref.status};
   Quicklist* q = ref.list;
   const bool forward = count >= 0;
   // |count| as unsigned (INT64_MIN included); 0 means no limit.
@@ -227,8 +226,9 @@ IntResult op_lrem(Db& db, std::string_view key, int64_t count, std::string_view 
       it.prev();
     }
   }
-  if (q->empty()) db.erase(key);
-  return {OpStatus::kOk, static_cast<int64_t>(removed)};
+  if (!q->empty()) return {OpStatus::kOk, removed, false};
+  db.erase(key);
+  return {OpStatus::kOk, removed, true};
 }
 
 // LINSERT: the new length, -1 when the pivot is absent, 0 when the key is.
@@ -251,11 +251,11 @@ IntResult op_linsert(Db& db, std::string_view key, bool after, std::string_view 
   return {OpStatus::kOk, -1};
 }
 
-// LTRIM: keeps [start, stop] (LRANGE's rules); an empty range deletes the key.
-OpStatus op_ltrim(Db& db, std::string_view key, int64_t start, int64_t stop) {
+// LTRIM: keeps [start, stop] (LRANGE's rules); an empty range deletes the key. kNoKey for a
+// missing key (nothing to report).
+RemoveResult op_ltrim(Db& db, std::string_view key, int64_t start, int64_t stop) {
   ListRef ref = find_list(db, key);
-  if (ref.status == OpStatus::kWrongType) return OpStatus::kWrongType;
-  if (ref.status == OpStatus::kNoKey) return OpStatus::kOk;
+  if (ref.status != OpStatus::kOk) return {.status = ref.status};
   Quicklist* q = ref.list;
   const auto len = static_cast<int64_t>(q->size());
   if (start < 0) start += len;
@@ -263,13 +263,13 @@ OpStatus op_ltrim(Db& db, std::string_view key, int64_t start, int64_t stop) {
   if (start < 0) start = 0;
   if (start > stop || start >= len) {
     db.erase(key);
-    return OpStatus::kOk;
+    return {OpStatus::kOk, static_cast<uint64_t>(len), true};
   }
   if (stop >= len) stop = len - 1;
   const auto tail = static_cast<size_t>(len - stop - 1);
   if (tail > 0) q->erase_range(-static_cast<int64_t>(tail), tail);
   if (start > 0) q->erase_range(0, static_cast<size_t>(start));
-  return OpStatus::kOk;
+  return {OpStatus::kOk, tail + static_cast<uint64_t>(start), false};
 }
 
 struct LposParams {
@@ -319,35 +319,76 @@ LposResult op_lpos(Db& db, std::string_view key, std::string_view element, const
   return res;
 }
 
-struct MoveResult {
-  OpStatus status = OpStatus::kOk;  // kNoKey: the source is missing
-  std::string value;
-};
+}  // namespace
 
-// LMOVE and RPOPLPUSH: pops from src at `from` and pushes onto dst at `to`. The destination's
-// type is checked before anything is popped; src == dst rotates the list in place.
-MoveResult op_move(Db& db, std::string_view src, std::string_view dst, End from, End to) {
+// ---- Shared pieces (list_family.h) ----
+
+ListRef find_list(Db& db, std::string_view key) {
+  TypedEntry t = find_typed(db, key, ObjType::kList);
+  if (t.wrong_type) return {ListStatus::kWrongType, nullptr};
+  if (t.entry == nullptr) return {ListStatus::kNoKey, nullptr};
+  return {ListStatus::kOk, object_as<Quicklist>(t.entry)};
+}
+
+std::optional<ListEnd> parse_list_end(std::string_view s) {
+  if (base::iequals(s, "left")) return ListEnd::kHead;
+  if (base::iequals(s, "right")) return ListEnd::kTail;
+  return std::nullopt;
+}
+
+ListPopped pop_with_key(ExecContext& ctx, std::string_view key, Quicklist* q, ListEnd end,
+                        uint64_t count, bool single) {
+  const size_t n = count < q->size() ? static_cast<size_t>(count) : q->size();
+  const bool head = end == ListEnd::kHead;
+  ListView view{ListStatus::kOk, q, q->iter(head ? 0 : -1), n, head};
+  ctx.rb.array(2);
+  ctx.rb.bulk(key);
+  if (single) {
+    reply_value(ctx.rb, view.first.value());
+  } else {
+    reply_values(ctx.rb, view.first, view.n, view.forward);
+  }
+  return op_pop_commit(ctx.db, key, view);
+}
+
+void report_pop(ExecContext& ctx, std::string_view key, ListEnd end, const ListPopped& p) {
+  ctx.changed(kNotifyList, pop_event(end), key, p.n);
+  if (p.deleted) ctx.event(kNotifyGeneric, "del", key);
+}
+
+ListMoved move_element(Db& db, std::string_view src, std::string_view dst, ListEnd from,
+                       ListEnd to) {
   ListRef source = find_list(db, src);
-  if (source.status != OpStatus::kOk) return {source.status, {}};
+  if (source.status != ListStatus::kOk) return {.status = source.status};
   Quicklist* sq = source.list;
   Quicklist* dq = sq;
   if (dst != src) {
     ListRef dest = find_list(db, dst);  // may expire dst only; sq stays valid
-    if (dest.status == OpStatus::kWrongType) return {OpStatus::kWrongType, {}};
+    if (dest.status == ListStatus::kWrongType) return {.status = ListStatus::kWrongType};
     dq = dest.list;
   }
-  std::optional<std::string> v = from == End::kHead ? sq->pop_front() : sq->pop_back();
+  std::optional<std::string> v = from == ListEnd::kHead ? sq->pop_front() : sq->pop_back();
   Quicklist* created = nullptr;
   if (dq == nullptr) dq = created = new Quicklist();
-  if (to == End::kHead) {
+  if (to == ListEnd::kHead) {
     dq->push_front(*v);
   } else {
     dq->push_back(*v);
   }
   if (created != nullptr) db.set_object(dst, ObjType::kList, created);
-  if (sq->empty()) db.erase(src);
-  return {OpStatus::kOk, std::move(*v)};
+  const bool src_deleted = sq->empty();
+  if (src_deleted) db.erase(src);
+  return {ListStatus::kOk, std::move(*v), src_deleted};
 }
+
+void report_move(ExecContext& ctx, std::string_view src, std::string_view dst, ListEnd from,
+                 ListEnd to, bool src_deleted) {
+  ctx.changed(kNotifyList, push_event(to), dst, 0);
+  ctx.changed(kNotifyList, pop_event(from), src);
+  if (src_deleted) ctx.event(kNotifyGeneric, "del", src);
+}
+
+namespace {
 
 // ---- Commands ----
 
@@ -358,10 +399,13 @@ bool reply_status_error(proto::ReplyBuilder& rb, OpStatus s) {
   return true;
 }
 
+// LPUSH, RPUSH, LPUSHX, RPUSHX. The "X" forms leave a missing key alone (length 0).
 void push(ExecContext& ctx, End end, bool only_existing) {
-  IntResult res = op_push(ctx.db, ctx.args[1], ctx.args.subspan(2), end, only_existing);
+  ArgList values = ctx.args.subspan(2);
+  IntResult res = op_push(ctx.db, ctx.args[1], values, end, only_existing);
   if (reply_status_error(ctx.rb, res.status)) return;
   ctx.rb.integer(res.value);
+  if (res.value > 0) ctx.changed(kNotifyList, push_event(end), ctx.args[1], values.size());
 }
 
 void cmd_lpush(ExecContext& ctx) {
@@ -398,7 +442,7 @@ void pop(ExecContext& ctx, End end) {
   } else {
     reply_value(ctx.rb, view.first.value());
   }
-  op_pop_commit(ctx.db, args[1], view);
+  report_pop(ctx, args[1], end, op_pop_commit(ctx.db, args[1], view));
 }
 
 void cmd_lpop(ExecContext& ctx) {
@@ -439,6 +483,7 @@ void cmd_lindex(ExecContext& ctx) {
 void cmd_lset(ExecContext& ctx) {
   switch (op_lset(ctx.db, ctx.args[1], ctx.args[2], ctx.args[3])) {
     case SetStatus::kOk:
+      ctx.changed(kNotifyList, "lset", ctx.args[1]);
       return ctx.rb.ok();
     case SetStatus::kNoKey:
       return ctx.rb.error(kErrNoSuchKey);
@@ -455,9 +500,12 @@ void cmd_lset(ExecContext& ctx) {
 void cmd_lrem(ExecContext& ctx) {
   std::optional<int64_t> count = base::parse_int64(ctx.args[2]);
   if (!count) return ctx.rb.error(kErrNotInteger);
-  IntResult res = op_lrem(ctx.db, ctx.args[1], *count, ctx.args[3]);
+  RemoveResult res = op_lrem(ctx.db, ctx.args[1], *count, ctx.args[3]);
   if (reply_status_error(ctx.rb, res.status)) return;
-  ctx.rb.integer(res.value);
+  ctx.rb.integer(static_cast<int64_t>(res.removed));
+  if (res.removed == 0) return;
+  ctx.changed(kNotifyList, "lrem", ctx.args[1], res.removed);
+  if (res.deleted) ctx.event(kNotifyGeneric, "del", ctx.args[1]);
 }
 
 // LINSERT key BEFORE|AFTER pivot element: a bad position is a syntax error before the key is
@@ -475,14 +523,21 @@ void cmd_linsert(ExecContext& ctx) {
   IntResult res = op_linsert(ctx.db, ctx.args[1], after, ctx.args[3], ctx.args[4]);
   if (reply_status_error(ctx.rb, res.status)) return;
   ctx.rb.integer(res.value);
+  if (res.value > 0) ctx.changed(kNotifyList, "linsert", ctx.args[1]);
 }
 
 void cmd_ltrim(ExecContext& ctx) {
   std::optional<int64_t> start = base::parse_int64(ctx.args[2]);
   std::optional<int64_t> stop = base::parse_int64(ctx.args[3]);
   if (!start || !stop) return ctx.rb.error(kErrNotInteger);
-  if (reply_status_error(ctx.rb, op_ltrim(ctx.db, ctx.args[1], *start, *stop))) return;
+  RemoveResult res = op_ltrim(ctx.db, ctx.args[1], *start, *stop);
+  if (reply_status_error(ctx.rb, res.status)) return;
   ctx.rb.ok();
+  if (res.status == OpStatus::kNoKey) return;
+  // Redis fires "ltrim" and touches the key even when nothing was trimmed (no dirty then, so
+  // nothing is propagated).
+  ctx.changed(kNotifyList, "ltrim", ctx.args[1], res.removed);
+  if (res.deleted) ctx.event(kNotifyGeneric, "del", ctx.args[1]);
 }
 
 // LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]: options may repeat (the last
@@ -522,23 +577,19 @@ void cmd_lpos(ExecContext& ctx) {
   ctx.rb.integer(res.indexes.front());
 }
 
+// LMOVE and RPOPLPUSH, logged as sent.
 void move(ExecContext& ctx, End from, End to) {
-  MoveResult res = op_move(ctx.db, ctx.args[1], ctx.args[2], from, to);
+  ListMoved res = move_element(ctx.db, ctx.args[1], ctx.args[2], from, to);
   if (reply_status_error(ctx.rb, res.status)) return;
   if (res.status == OpStatus::kNoKey) return ctx.rb.null();
   ctx.rb.bulk(res.value);
-}
-
-std::optional<End> parse_end(std::string_view s) {
-  if (base::iequals(s, "left")) return End::kHead;
-  if (base::iequals(s, "right")) return End::kTail;
-  return std::nullopt;
+  report_move(ctx, ctx.args[1], ctx.args[2], from, to, res.src_deleted);
 }
 
 // LMOVE source destination LEFT|RIGHT LEFT|RIGHT: the directions are checked first.
 void cmd_lmove(ExecContext& ctx) {
-  std::optional<End> from = parse_end(ctx.args[3]);
-  std::optional<End> to = parse_end(ctx.args[4]);
+  std::optional<End> from = parse_list_end(ctx.args[3]);
+  std::optional<End> to = parse_list_end(ctx.args[4]);
   if (!from || !to) return ctx.rb.error(kErrSyntax);
   move(ctx, *from, *to);
 }
