@@ -3,14 +3,15 @@
 // __keyevent@*__:* subscriber with notify-keyspace-events KEA, propagated forms from its
 // append-only file, served clients included).
 //
-// Three ways to run a blocking handler (ExecContext): FamilyHarness::run() as inside MULTI (the
-// nil of a timeout at once); the executor with may_block (nothing to pop: no reply, blocked);
+// Three ways to run a blocking handler (ExecContext): run() below, as inside MULTI (the nil of a
+// timeout at once); the executor with may_block (nothing to pop: no reply, blocked);
 // and with serve_key, as the blocking engine serves a client once a key is ready.
 #include <doctest/doctest.h>
 #include <shardis/proto/reply_buffer.h>
 #include <shardis/proto/reply_builder.h>
 #include <shardis/server/command.h>
 #include <shardis/server/exec/executor.h>
+#include <shardis/server/route/router.h>
 
 #include <cstdint>
 #include <initializer_list>
@@ -65,11 +66,21 @@ Report take_report(FamilyHarness& h, std::string reply) {
   return r;
 }
 
-// Through the connection, as inside MULTI: never blocks.
+// Checked as the router checks it, then run by the executor as inside MULTI: never blocks.
 Report run(FamilyHarness& h, std::initializer_list<std::string_view> cmd) {
   clear_log(h);
-  std::string reply = h.run(cmd);
-  return take_report(h, std::move(reply));
+  std::vector<std::string_view> argv(cmd);
+  const server::CommandSpec* spec = h.registry().find(argv[0]);
+  proto::ReplyBuffer buf;
+  proto::ReplyBuilder rb(buf, h.client().resp);
+  h.store().refresh_clock();
+  if (server::validate_command(spec, argv, rb)) {
+    if (spec->route == server::Route::kConnection || spec->route == server::Route::kCoordinator) {
+      return take_report(h, h.run(cmd));
+    }
+    h.core().executor().run(*spec, argv, h.client().db, rb, {});
+  }
+  return take_report(h, buf.to_string());
 }
 
 Report quiet(std::string reply) {
