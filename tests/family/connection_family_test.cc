@@ -175,7 +175,7 @@ TEST_CASE("CLIENT errors and HELP") {
   CHECK(h.run({"CLIENT", "foo"}) == "-ERR unknown subcommand 'foo'. Try CLIENT HELP.\r\n");
   CHECK(h.run({"CLIENT", "foo", "bar"}) == "-ERR unknown subcommand 'foo'. Try CLIENT HELP.\r\n");
   CHECK(h.run({"CLIENT", "help"}) ==
-        "*9\r\n"
+        "*11\r\n"
         "+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
         "+GETNAME\r\n"
         "+    Return the name of the current connection.\r\n"
@@ -183,6 +183,8 @@ TEST_CASE("CLIENT errors and HELP") {
         "+    Return the ID of the current connection.\r\n"
         "+SETNAME <name>\r\n"
         "+    Assign the name <name> to the current connection.\r\n"
+        "+UNBLOCK <clientid> [TIMEOUT|ERROR]\r\n"
+        "+    Unblock the specified blocked client.\r\n"
         "+HELP\r\n"
         "+    Prints this help.\r\n");
 }

@@ -178,8 +178,7 @@ TEST_CASE("ZMPOP and BZMPOP pop up to COUNT elements, logged as ZPOPMIN/ZPOPMAX 
         Reported{mpop_reply("z", {"a", "1", "b", "2"}), {"0 zpopmin z"}, {"ZPOPMIN z 2"}, 2});
   CHECK(run(h, {"BZMPOP", "0", "2", "nokey", "z", "MAX"}) ==
         Reported{mpop_reply("z", {"c", "3"}), {"0 zpopmax z", "0 del z"}, {"ZPOPMAX z 1"}, 1});
-  CHECK(run_direct(h, {"BZMPOP", "0", "2", "nokey", "z", "MAX"}, {}).reported ==
-        quiet(kNullArray));
+  CHECK(run_direct(h, {"BZMPOP", "0", "2", "nokey", "z", "MAX"}, {}).reported == quiet(kNullArray));
 }
 
 TEST_CASE("RESP3: scores are doubles; nothing to pop is a null") {

@@ -9,6 +9,8 @@
 #include <shardis/server/db.h>
 #include <shardis/server/families/family_util.h>
 #include <shardis/server/registry.h>
+#include <shardis/server/shard_core.h>
+#include <shardis/server/txn/txn.h>
 
 #include <cstdint>
 #include <limits>
@@ -154,6 +156,8 @@ void client_help(ConnContext& ctx) {
       "    Return the ID of the current connection.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
       "HELP",
       "    Prints this help.",
   };
@@ -167,8 +171,73 @@ constexpr Subcommand kClientSubcommands[] = {
     {"help", "client|help", 2, client_help},
 };
 
-void cmd_client(ConnContext& ctx) {
-  run_subcommand(ctx, kClientSubcommands, "CLIENT");
+// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]: the client's shard ends its wait, and answers
+// whether it was blocked. Its id names its shard (ShardCore::client_shard).
+class UnblockTxn final : public Txn {
+ public:
+  void on_acquired(Transactions& t) override {
+    bool was = parts[0].actions[0].dirty;
+    proto::ReplyBuffer out;
+    proto::ReplyBuilder(out, resp).integer(was ? 1 : 0);
+    t.reply(*this, std::move(out));
+  }
+};
+
+bool client_unblock(CoordContext& ctx) {
+  ArgList args = ctx.args;
+  if (args.size() < 3) {
+    ctx.rb.error(err_wrong_args("client|unblock"));
+    return true;
+  }
+  if (args.size() > 4) {
+    ctx.rb.error("ERR unknown subcommand or wrong number of arguments for '" +
+                 std::string(c_str_view(args[1]).substr(0, 128)) + "'. Try CLIENT HELP.");
+    return true;
+  }
+  bool error = false;
+  if (args.size() == 4) {
+    if (base::iequals(args[3], "error")) {
+      error = true;
+    } else if (!base::iequals(args[3], "timeout")) {
+      ctx.rb.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      return true;
+    }
+  }
+  std::optional<int64_t> id = base::parse_int64(args[2]);
+  if (!id) {
+    ctx.rb.error(kErrNotInteger);
+    return true;
+  }
+  ShardCore& core = ctx.core;
+  if (*id <= 0) {
+    ctx.rb.integer(0);
+    return true;
+  }
+  auto target = static_cast<uint64_t>(*id);
+  uint32_t shard = ShardCore::client_shard(target, core.shards());
+  if (shard == core.id()) {
+    ctx.rb.integer(core.blocking().unblock_client(target, error) ? 1 : 0);
+    return true;
+  }
+  auto t = std::make_unique<UnblockTxn>();
+  t->conn = &ctx.conn;
+  t->resp = ctx.conn.client.resp;
+  TxnParticipant& p = t->parts.emplace_back();
+  p.shard = shard;
+  p.release_after = true;
+  TxnAction& a = p.actions.emplace_back();
+  a.kind = TxnAction::kUnblock;
+  a.wait_id = target;
+  a.unblock_error = error;
+  return core.txns().start(std::move(t));
+}
+
+// CLIENT: UNBLOCK reaches other shards; the other subcommands are the connection's own.
+bool cmd_client(CoordContext& ctx) {
+  if (base::iequals(ctx.args[1], "unblock")) return client_unblock(ctx);
+  ConnContext conn{ctx.args, ctx.conn.client, ctx.rb, ctx.core.registry(), ctx.core.info()};
+  run_subcommand(conn, kClientSubcommands, "CLIENT");
+  return true;
 }
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
@@ -208,6 +277,14 @@ constexpr SubcommandMeta kClientSubcommandMeta[] = {
      .since = "2.6.9",
      .complexity = "O(1)",
      .args = kClientSetnameArgs},
+    {.name = "client|unblock",
+     .arity = -3,
+     .flags = kAdmin | kNoScript | kLoading | kStale,
+     .acl = kAclAdmin | kAclSlow | kAclDangerous | kAclConnection,
+     .summary = "Unblock a client blocked in a blocking command from a different connection",
+     .since = "5.0.0",
+     .complexity = "O(log N) where N is the number of client connections",
+     .args = kClientUnblockArgs},
 };
 
 constexpr RedisMeta kPingMeta{.tips = "request_policy:all_shards response_policy:all_succeeded",
@@ -283,8 +360,8 @@ void register_connection_family(Registry& r) {
   // A container command: COMMAND INFO reports no flags of its own, as Redis does.
   r.add({.name = "client",
          .arity = -2,
-         .route = Route::kConnection,
-         .run_conn = cmd_client,
+         .route = Route::kCoordinator,
+         .run_coord = cmd_client,
          .acl = kAclSlow,
          .group = "connection",
          .summary = "A container for client connection commands",
