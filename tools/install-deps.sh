@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Shardis needs to build, test and benchmark, if any is missing.
+# Installs the Debian packages Shardis needs to build, test and benchmark, if any is missing, then
+# the Node.js clients of the end-to-end tests (install-node-deps.sh).
 set -euo pipefail
 pkgs=(meson ninja-build g++ pkg-config cmake liburing-dev libxxhash-dev doctest-dev libcli11-dev
       redis-server redis-tools python3-redis util-linux procps)
@@ -15,3 +16,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -q </dev/null
   "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
 fi
+# The Node.js clients of the end-to-end tests, from the npm registry.
+bash "$(dirname "$0")/install-node-deps.sh"
