@@ -1,28 +1,40 @@
 #!/usr/bin/env python3
-"""Differential fuzzer: random string, keyspace, list, hash, set and sorted-set commands to
-redis-server 7.0 and to the server under test, every reply compared.
+"""Differential fuzzer: random string, keyspace, list, hash, set, sorted-set and transaction
+commands to redis-server 7.0 and to the server under test, every reply compared.
 
 Contract:
   * Both servers start empty (FLUSHALL, then SELECT 0) and get the same seeded command stream
     (tests/support/diff_fuzz_gen.py) over one raw connection each, RESP2 (or RESP3 with
     --resp3), one command at a time or in pipelines of up to --max-pipeline commands. A
     pipeline is sent to both servers before either is read, so a relative TTL starts within a
-    few milliseconds on both.
+    few milliseconds on both. Blocking commands (BLPOP, BZMPOP, ...) get timeouts of 0.01 to
+    0.05 s outside MULTI, so on empty keys both servers answer nil after it.
   * Replies are compared byte for byte, except where a reply is not deterministic even between
-    two redis-servers; each such case has its own comparison below (compare_*), never a skip:
-    KEYS as a multiset, SCAN by iterating to cursor 0 on each server, RANDOMKEY by EXISTS, TTLs
-    within a tolerance, OBJECT IDLETIME and MEMORY USAGE by range, members of hashtable sets
-    and hashes in any order (only where the reference's encoding has no defined order),
-    SRANDMEMBER / HRANDFIELD / ZRANDMEMBER and SPOP by size and membership (SPOP then
-    resynchronises the tested server), HSCAN / SSCAN / ZSCAN of hashtables and skiplists by
-    full iteration, lex ranges over members of different scores (unspecified in Redis) by
-    membership. Error replies are always compared byte for byte. There is no ignore list.
+    two redis-servers; each such case has its own comparison (compare_* in
+    tests/support/diff_fuzz_rules.py), never a skip: KEYS as a multiset, SCAN by iterating to
+    cursor 0 on each server, RANDOMKEY by EXISTS, TTLs within a tolerance, OBJECT IDLETIME and
+    MEMORY USAGE by range, members of hashtable sets and hashes in any order (only where the
+    reference's encoding has no defined order), SRANDMEMBER / HRANDFIELD / ZRANDMEMBER and SPOP
+    by size and membership (SPOP then resynchronises the tested server), HSCAN / SSCAN / ZSCAN
+    of hashtables and skiplists by full iteration, lex ranges over members of different scores
+    (unspecified in Redis) by membership. Error replies are always compared byte for byte.
+    There is no ignore list.
+  * Transactions: MULTI blocks (diff_fuzz_txn.py) may span pipelines. Inside MULTI each reply
+    (+QUEUED, or a queue-time error) is compared byte for byte; EXEC's reply is exact unless
+    both are arrays (EXECABORT and the nil of a WATCH abort, *-1 or _, are exact), and then
+    each element is compared with the rule of the command it answers, as if it had been sent
+    alone: the same rules, applied inside the array. The runner follows which commands
+    redis-server QUEUED to pair them with the elements. The generator places the commands
+    whose rule looks at the keyspace so that what the rule sees after EXEC is what the command
+    saw (see diff_fuzz_txn.py).
   * `--server redis` runs redis-server against redis-server: that must give 0 differences,
     which shows that the comparison rules are sound.
   * On a difference the report gives the seed, step, command, both replies and the commands
-    before it, and the exit status is 1. With --keep-going N the run goes on to N differences,
-    and after each one both servers are FLUSHALLed (and SELECT 0) so that one divergence does
-    not cascade into many.
+    before it (those sent inside MULTI marked so), and the exit status is 1. With
+    --keep-going N the run goes on to N differences, and after each one both connections leave
+    MULTI and their WATCHes (DISCARD, UNWATCH), both servers are FLUSHALLed (and SELECT 0) and
+    the rest of an open MULTI block is dropped, so that one divergence does not cascade into
+    many.
   * Every read has a deadline; a reply that never comes, a closed connection or a dead server
     is reported as a difference.
 
@@ -33,13 +45,13 @@ Usage:
   tools/diff_fuzz.py --server redis --seed 7                     # redis against redis
   tools/diff_fuzz.py --server ... --commands-only GET,SET,DEL --keep-going 50
   tools/diff_fuzz.py --server ... --families strings,sets --typed-keys
+  tools/diff_fuzz.py --server ... --families transactions,lists --resp3
 """
 
 import argparse
 import collections
 import os
 import random
-import socket
 import sys
 import time
 
@@ -49,13 +61,11 @@ sys.path.insert(0, os.path.join(_ROOT, "tests", "support"))
 import diff_fuzz_gen  # noqa: E402
 import resp_wire  # noqa: E402
 import server_harness  # noqa: E402
+from diff_fuzz_rules import (COMPARE, QUEUED, REPLY_TIMEOUT, StreamBroken,  # noqa: E402
+                             alone_in_pipeline, call, compare_exact, preparation, read_reply,
+                             show, show_args)
 
-REPLY_TIMEOUT = 10.0
-HISTORY = 6
-MAX_SCAN_PAGES = 10000
-TTL_TOLERANCE_S = 2
-TTL_TOLERANCE_MS = 2000
-IDLE_TOLERANCE_S = 2
+HISTORY = 12
 MAX_SHOWN = 20   # differences printed in full per seed; the rest are only counted
 
 
@@ -67,7 +77,7 @@ class Difference:
         self.ref_raw = ref_raw
         self.tst_raw = tst_raw
         self.reason = reason
-        self.history = list(history)
+        self.history = list(history)   # (step number, step)
 
     def report(self, test_label):
         lines = ["DIFFERENCE seed %d step %d: %s" % (self.seed, self.step_no,
@@ -77,659 +87,10 @@ class Difference:
                  "  %-10s %s" % (test_label + ":", show(self.tst_raw))]
         if self.history:
             lines.append("  before it:")
-            lines += ["    step %d: %s" % (n, show_args(a)) for n, a in self.history]
+            lines += ["    step %d%s: %s" % (n, " (in MULTI)" if s.queued else "",
+                                               show_args(s.args)) for n, s in self.history]
         return "\n".join(lines)
 
-
-class StreamBroken(Exception):
-    """A server gave no (parsable) reply: the connection is out of step from here on."""
-
-
-def show(raw, limit=300):
-    if raw is None:
-        return "(nothing)"
-    text = repr(raw)
-    return text if len(text) <= limit else text[:limit] + "... (%d bytes)" % len(raw)
-
-
-def show_args(args, limit=200):
-    text = " ".join(repr(a)[1:] for a in args)
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def read_reply(conn, who):
-    try:
-        return conn.read_raw(REPLY_TIMEOUT)
-    except socket.timeout:
-        raise StreamBroken("%s: no reply within %.0f s" % (who, REPLY_TIMEOUT))
-    except resp_wire.ConnectionClosed:
-        raise StreamBroken("%s closed the connection" % who)
-    except (resp_wire.WireError, OSError) as err:
-        raise StreamBroken("%s: bad reply stream: %s" % (who, err))
-
-
-def call(conn, who, *args):
-    try:
-        conn.send(resp_wire.encode(*args))
-    except OSError as err:
-        raise StreamBroken("%s: send failed: %s" % (who, err))
-    return read_reply(conn, who)
-
-
-def is_error(raw):
-    return raw[:1] == b"-"
-
-
-def decode(raw):
-    try:
-        return resp_wire.decode(raw)
-    except (resp_wire.WireError, ValueError):
-        return ValueError
-
-
-def plain_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-# -- comparisons: each returns None when the replies agree, or the reason they do not --------
-
-def compare_exact(_ctx, _step, ref_raw, tst_raw):
-    return None if ref_raw == tst_raw else "replies differ"
-
-
-def compare_keys(_ctx, _step, ref_raw, tst_raw):
-    # KEYS lists the keys in hash-table order, which depends on each process's random hash
-    # seed: two redis-servers with the same keys list them in different orders.
-    ref, tst = decode(ref_raw), decode(tst_raw)
-    if not isinstance(ref, list) or not isinstance(tst, list):
-        return compare_exact(None, None, ref_raw, tst_raw)
-    return None if sorted(ref) == sorted(tst) else "different key sets"
-
-
-def compare_integer_close(ref_raw, tst_raw, tolerance, exact_values=()):
-    """Both non-negative integers within `tolerance`, or the same negative code (-1 no expiry,
-    -2 no key). Values in `exact_values` must match exactly."""
-    ref, tst = decode(ref_raw), decode(tst_raw)
-    if not plain_int(ref) or not plain_int(tst):
-        return compare_exact(None, None, ref_raw, tst_raw)
-    if ref < 0 or tst < 0 or ref in exact_values or tst in exact_values:
-        return None if ref == tst else "different values"
-    return None if abs(ref - tst) <= tolerance else "differ by more than %d" % tolerance
-
-
-# TTL and PTTL count down from the moment each server ran the command that set the expiry; the
-# two servers ran it some milliseconds apart.
-def compare_ttl(_ctx, _step, ref_raw, tst_raw):
-    return compare_integer_close(ref_raw, tst_raw, TTL_TOLERANCE_S)
-
-
-def compare_pttl(_ctx, _step, ref_raw, tst_raw):
-    return compare_integer_close(ref_raw, tst_raw, TTL_TOLERANCE_MS)
-
-
-# An expiry set from a relative time is "now + TTL" on each server's clock: close, not equal.
-# One set from an absolute time the generator sent is the same number on both.
-def compare_expiretime(ctx, _step, ref_raw, tst_raw):
-    return compare_integer_close(ref_raw, tst_raw, TTL_TOLERANCE_S, ctx.absolute_times)
-
-
-def compare_pexpiretime(ctx, _step, ref_raw, tst_raw):
-    return compare_integer_close(ref_raw, tst_raw, TTL_TOLERANCE_MS, ctx.absolute_times)
-
-
-def compare_idletime(ctx, step, ref_raw, tst_raw):
-    # Idle time is whole seconds of each server's own LRU clock, which redis advances in its
-    # timer (10 times a second), so two servers can be a second or so apart.
-    ref, tst = decode(ref_raw), decode(tst_raw)
-    if not plain_int(ref) or not plain_int(tst):
-        return compare_exact(None, None, ref_raw, tst_raw)
-    limit = int(time.monotonic() - ctx.servers_started) + IDLE_TOLERANCE_S
-    if not (0 <= ref <= limit and 0 <= tst <= limit):
-        return "idle time outside [0, %d] (seconds since the servers started, plus %d)" % (
-            limit, IDLE_TOLERANCE_S)
-    if abs(ref - tst) <= IDLE_TOLERANCE_S:
-        return None
-    # Redis stores the integers 0..9999 as shared objects (OBJECT REFCOUNT 2147483647), and
-    # the idle time it reports for such a key is that of the shared object, touched through any
-    # key holding the same number since the server started. A server that does not share
-    # objects reports the key's own idle time; only the range above is comparable then.
-    refcount = call(ctx.ref, "redis", b"OBJECT", b"REFCOUNT", step.args[2])
-    if refcount == b":2147483647\r\n":
-        return None
-    return "differ by more than %d" % IDLE_TOLERANCE_S
-
-
-def compare_memusage(_ctx, _step, ref_raw, tst_raw):
-    # Byte counts depend on the allocator and on internal layouts; only the shape is comparable.
-    if is_error(ref_raw) or is_error(tst_raw):
-        return compare_exact(None, None, ref_raw, tst_raw)
-    ref, tst = decode(ref_raw), decode(tst_raw)
-    if ref is None and tst is None:
-        return None
-    if plain_int(ref) and plain_int(tst) and ref > 0 and tst > 0:
-        return None
-    return "expected both nil (missing key) or both an integer > 0"
-
-
-def compare_randomkey(ctx, _step, ref_raw, tst_raw):
-    # Which key comes back is random; the keyspaces are the same, so both must be nil or both
-    # a key that exists on the server that returned it.
-    if is_error(ref_raw) or is_error(tst_raw):
-        return compare_exact(None, None, ref_raw, tst_raw)
-    ref, tst = decode(ref_raw), decode(tst_raw)
-    if ref is None or tst is None:
-        return None if ref is None and tst is None else "one nil, the other a key"
-    if not isinstance(ref, bytes) or not isinstance(tst, bytes):
-        return "expected a bulk string"
-    for conn, who, key in ((ctx.ref, "redis", ref), (ctx.tst, ctx.label, tst)):
-        exists = call(conn, who, b"EXISTS", key)
-        if exists != b":1\r\n":
-            return "%s returned key %r but EXISTS says %r" % (who, key, exists)
-    return None
-
-
-def scan_options(args):
-    """(pattern, type) in force for a SCAN that the server accepted; the last one wins."""
-    pattern, type_name, i = b"*", None, 2
-    while i + 1 < len(args):
-        word = args[i].upper()
-        if word == b"MATCH":
-            pattern = args[i + 1]
-        elif word == b"TYPE":
-            type_name = args[i + 1]
-        i += 2
-    return pattern, type_name
-
-
-def scan_all(conn, who, args, first_raw):
-    """Keys from a full iteration that began with `first_raw`, or a reason string."""
-    keys, raw, pages = set(), first_raw, 0
-    while True:
-        reply = decode(raw)
-        if not (isinstance(reply, list) and len(reply) == 2 and isinstance(reply[0], bytes)
-                and isinstance(reply[1], list)):
-            return "%s: malformed SCAN reply %s" % (who, show(raw))
-        keys.update(reply[1])
-        cursor, pages = reply[0], pages + 1
-        if cursor == b"0":
-            return keys
-        if pages >= MAX_SCAN_PAGES:
-            return "%s: SCAN did not reach cursor 0 in %d calls" % (who, pages)
-        raw = call(conn, who, b"SCAN", cursor, *args[2:])
-
-
-def keys_matching(conn, who, pattern, type_name):
-    """The keys a full SCAN must return, asked with KEYS (and TYPE) on the same server."""
-    found = decode(call(conn, who, b"KEYS", pattern))
-    if not isinstance(found, list):
-        return "%s: KEYS %r failed" % (who, pattern)
-    if type_name is None:
-        return set(found)
-    conn.send(resp_wire.encode_many([(b"TYPE", k) for k in found]))
-    types = [read_reply(conn, who) for _ in found]
-    # The TYPE filter is compared without regard to case (strcasecmp in redis).
-    wanted = b"+" + type_name.lower() + b"\r\n"
-    return {k for k, t in zip(found, types) if t.lower() == wanted}
-
-
-def compare_scan(ctx, step, ref_raw, tst_raw):
-    # Cursors encode each server's own table layout, so the pages differ; the guarantee that
-    # does not is that a full iteration returns every key that existed throughout it.
-    if is_error(ref_raw) or is_error(tst_raw):
-        return compare_exact(None, None, ref_raw, tst_raw)
-    pattern, type_name = scan_options(step.args)
-    results = []
-    for conn, who, raw in ((ctx.ref, "redis", ref_raw), (ctx.tst, ctx.label, tst_raw)):
-        got = scan_all(conn, who, step.args, raw)
-        if isinstance(got, str):
-            return got
-        want = keys_matching(conn, who, pattern, type_name)
-        if isinstance(want, str):
-            return want
-        if got != want:
-            return "%s: full SCAN gave %s, KEYS/TYPE say %s" % (
-                who, show(sorted(got)), show(sorted(want)))
-        results.append(got)
-    return None if results[0] == results[1] else "SCAN found different key sets: %s vs %s" % (
-        show(sorted(results[0])), show(sorted(results[1])))
-
-
-# -- data types ------------------------------------------------------------------------------
-# Hashtable-encoded sets and hashes list their members in the order of each process's seeded
-# hash function; listpack hashes (insertion order), intsets (ascending) and sorted sets (score,
-# then member) have an order Redis defines, which must match. The rules below therefore accept
-# another order only where the reference itself has no defined one, asked after the reply (the
-# step ended its pipeline, so nothing has changed the key since). Errors stay exact.
-
-def encoding_of(ctx, key):
-    """OBJECT ENCODING of `key` on the reference (None if the key is missing)."""
-    value = decode(call(ctx.ref, "redis", b"OBJECT", b"ENCODING", key))
-    return value if isinstance(value, bytes) else None
-
-
-def canonical_int(member):
-    """True if Redis would store `member` in an intset (a canonical 64-bit integer)."""
-    try:
-        number = int(member)
-    except ValueError:
-        return False
-    return -2**63 <= number < 2**63 and str(number).encode() == member
-
-
-def compare_members(ref_raw, tst_raw, any_order, pairs=False):
-    """Exact replies agree; otherwise both must be arrays with the same multiset of elements
-    (or, with pairs=True, arrays or RESP3 maps with the same field -> value map) and
-    any_order() must say that the reference's order is not defined."""
-    if ref_raw == tst_raw:
-        return None
-    if is_error(ref_raw) or is_error(tst_raw) or ref_raw[:1] != tst_raw[:1]:
-        return "replies differ"
-    ref, tst = decode(ref_raw), decode(tst_raw)
-    if pairs:
-        ref, tst = pairs_of(ref), pairs_of(tst)
-        if ref is None or tst is None:
-            return "replies differ"
-        same = len(ref) == len(tst) == len(dict(ref)) and dict(ref) == dict(tst)
-    else:
-        if not isinstance(ref, list) or not isinstance(tst, list):
-            return "replies differ"
-        same = collections.Counter(ref) == collections.Counter(tst)
-    if not same:
-        return "different members"
-    if any_order():
-        return None
-    return "same members in another order, where Redis's order is defined"
-
-
-def pairs_of(value):
-    """[(a, b)] from a flat array (RESP2 HGETALL, ... WITHSCORES), an array of 2-element arrays
-    (RESP3 WITHSCORES / WITHVALUES) or a RESP3 map; None for anything else."""
-    if isinstance(value, dict):
-        return list(value.items())
-    if not isinstance(value, list):
-        return None
-    if value and all(isinstance(v, list) and len(v) == 2 for v in value):
-        return [tuple(v) for v in value]
-    if len(value) % 2 or any(isinstance(v, list) for v in value):
-        return None
-    return list(zip(value[0::2], value[1::2]))
-
-
-def pair_map(value):
-    pairs = pairs_of(value)
-    return dict(pairs) if pairs is not None else None
-
-
-def compare_smembers(ctx, step, ref_raw, tst_raw):
-    # Exact unless the set is a hashtable on the reference.
-    return compare_members(ref_raw, tst_raw,
-                           lambda: encoding_of(ctx, step.args[1]) == b"hashtable")
-
-
-def compare_sinter(ctx, step, ref_raw, tst_raw):
-    # SINTER lists the members in the order of its smallest source set: ascending when that
-    # is an intset. Which one is smallest among equal sizes is Redis's own choice, so any
-    # hashtable source relaxes the order.
-    return compare_members(ref_raw, tst_raw, lambda: any(
-        encoding_of(ctx, key) == b"hashtable" for key in step.args[1:]))
-
-
-def compare_sunion(ctx, step, ref_raw, tst_raw):
-    # SUNION builds its result as a new set, an intset (ascending) while every member is a
-    # canonical integer and there are at most 512: only other results have no defined order.
-    def any_order():
-        members = decode(ref_raw)
-        return len(members) > 512 or not all(canonical_int(m) for m in members)
-    return compare_members(ref_raw, tst_raw, any_order)
-
-
-def compare_sdiff(ctx, step, ref_raw, tst_raw):
-    # SDIFF also builds a new set, in one of two ways chosen by the sizes: either it adds the
-    # members of the first set that no other set has (ordered as for SUNION), or it adds the
-    # whole first set and then removes the others' members, and the new set has become a
-    # hashtable for good if the first set has a non-integer or more than 512 members.
-    def any_order():
-        members = decode(ref_raw)
-        if len(members) > 512 or not all(canonical_int(m) for m in members):
-            return True
-        first = decode(call(ctx.ref, "redis", b"SMEMBERS", step.args[1]))
-        sizes = [decode(call(ctx.ref, "redis", b"SCARD", key)) for key in step.args[1:]]
-        present = [size for size in sizes if size]
-        removes_later = len(first) * len(present) // 2 > sum(present)
-        return removes_later and (len(first) > 512
-                                  or not all(canonical_int(m) for m in first))
-    return compare_members(ref_raw, tst_raw, any_order)
-
-
-def compare_hgetall(ctx, step, ref_raw, tst_raw):
-    # Exact unless the hash is a hashtable on the reference; then the same field -> value map.
-    return compare_members(ref_raw, tst_raw,
-                           lambda: encoding_of(ctx, step.args[1]) == b"hashtable", pairs=True)
-
-
-def compare_hkeys(ctx, step, ref_raw, tst_raw):
-    # HKEYS / HVALS: exact unless the hash is a hashtable on the reference; then the same
-    # multiset (HVALS may repeat values).
-    return compare_members(ref_raw, tst_raw,
-                           lambda: encoding_of(ctx, step.args[1]) == b"hashtable")
-
-
-# Random picks: which elements come back is random, so each server's reply is checked against
-# that server's own content (the two contents are equal as long as no earlier step differed).
-
-def content(ctx, conn, who, step):
-    """The key's content on one server: a set of members, or a dict member -> value/score."""
-    name, key = step.name, step.args[1]
-    if name in ("SRANDMEMBER", "SPOP", "SSCAN"):
-        got = decode(call(conn, who, b"SMEMBERS", key))
-        return set(got) if isinstance(got, list) else None
-    if name in ("HRANDFIELD", "HSCAN"):
-        return pair_map(decode(call(conn, who, b"HGETALL", key)))
-    return pair_map(decode(call(conn, who, b"ZRANGE", key, b"0", b"-1", b"WITHSCORES")))
-
-
-def check_random_reply(reply, count, have, with_pairs):
-    """Why `reply` (to a random pick of `count`, None for the single form) cannot come from a
-    collection holding `have`, or None."""
-    if count is None:
-        if reply is None:
-            return None if not have else "nil from a non-empty collection"
-        if not isinstance(reply, bytes):
-            return "expected a bulk string or nil"
-        return None if reply in have else "%r is not in the collection" % reply
-    if not isinstance(reply, list):
-        return "expected an array"
-    if with_pairs:
-        pairs = pairs_of(reply)
-        if pairs is None:
-            return "not pairs in a WITH... reply"
-        picks = [element for element, _ in pairs]
-        for element, value in pairs:
-            if element in have and have[element] != value:
-                return "%r comes with %r, the collection has %r" % (element, value, have[element])
-    else:
-        picks = reply
-    expected = min(count, len(have)) if count >= 0 else (-count if have else 0)
-    if len(picks) != expected:
-        return "%d elements, expected %d" % (len(picks), expected)
-    missing = [p for p in picks if p not in have]
-    if missing:
-        return "%r is not in the collection" % missing[0]
-    if count >= 0 and len(set(picks)) != len(picks):
-        return "repeated elements with a positive count"
-    return None
-
-
-def compare_random_pick(ctx, step, ref_raw, tst_raw):
-    # SRANDMEMBER, HRANDFIELD, ZRANDMEMBER: the same shape and size on both servers, every
-    # element in the key on that server, distinct for a count >= 0, values/scores as stored.
-    if is_error(ref_raw) or is_error(tst_raw):
-        return compare_exact(None, None, ref_raw, tst_raw)
-    count = int(step.args[2]) if len(step.args) >= 3 else None
-    with_pairs = len(step.args) >= 4
-    for conn, who, raw in ((ctx.ref, "redis", ref_raw), (ctx.tst, ctx.label, tst_raw)):
-        have = content(ctx, conn, who, step)
-        if have is None:
-            return "%s: cannot read the key's content" % who
-        why = check_random_reply(decode(raw), count, have, with_pairs)
-        if why is not None:
-            return "%s: %s" % (who, why)
-    return None
-
-
-def compare_spop(ctx, step, ref_raw, tst_raw):
-    # SPOP removes random members. Checked: the same number popped on both servers, distinct,
-    # gone from the set, and popped + remaining the same set on both (the set before the step).
-    # When Redis pops nearly all of a set (a count over 5 times what remains, below the size),
-    # it rebuilds the set from the members that remain, an intset if they are all integers
-    # (512 at most): each server's encoding is checked against its own remaining members.
-    # Then the tested server is resynchronised to the reference's remaining members (SADD the
-    # missing ones, then SREM the extra ones: members of the set before, so an intset stays an
-    # intset and the key is never emptied; rebuilt, with its expiry, when the reference has an
-    # intset and the tested server a hashtable) so that later steps stay comparable.
-    if is_error(ref_raw) or is_error(tst_raw):
-        return compare_exact(None, None, ref_raw, tst_raw)
-    key = step.args[1]
-    if ref_raw[:1] != tst_raw[:1] or (ref_raw in NILS) != (tst_raw in NILS):
-        return "replies of different types"
-    popped, left = [], []
-    for conn, who, raw in ((ctx.ref, "redis", ref_raw), (ctx.tst, ctx.label, tst_raw)):
-        reply = decode(raw)
-        if reply is None:
-            reply = []
-        elif isinstance(reply, bytes):
-            if len(step.args) >= 3:
-                return "%s: a bulk string for SPOP with a count" % who
-            reply = [reply]
-        elif not isinstance(reply, list) or len(step.args) < 3:
-            return "%s: unexpected reply shape" % who
-        remaining = content(ctx, conn, who, step)
-        if remaining is None:
-            return "%s: cannot read the set" % who
-        if len(set(reply)) != len(reply) or remaining & set(reply):
-            return "%s: popped members repeated or still in the set" % who
-        popped.append(reply)
-        left.append(remaining)
-    if len(popped[0]) != len(popped[1]):
-        return "popped %d members on redis, %d on %s" % (len(popped[0]), len(popped[1]),
-                                                         ctx.label)
-    if set(popped[0]) | left[0] != set(popped[1]) | left[1]:
-        return "popped + remaining members differ (the sets before SPOP differed)"
-    count = len(popped[0])
-    if len(step.args) >= 3 and left[0] and len(left[0]) * 5 <= count:
-        for conn, who, remaining in ((ctx.ref, "redis", left[0]), (ctx.tst, ctx.label, left[1])):
-            compact = len(remaining) <= 512 and all(canonical_int(m) for m in remaining)
-            want = b"intset" if compact else b"hashtable"
-            got = decode(call(conn, who, b"OBJECT", b"ENCODING", key))
-            if got != want:
-                return "%s: the set rebuilt from %d remaining members is %r, expected %r" % (
-                    who, len(remaining), got, want)
-    missing, extra = sorted(left[0] - left[1]), sorted(left[1] - left[0])
-    if missing:
-        call(ctx.tst, ctx.label, b"SADD", key, *missing)
-    if extra:
-        call(ctx.tst, ctx.label, b"SREM", key, *extra)
-    if left[0] and (missing or extra):
-        want = encoding_of(ctx, key)
-        if decode(call(ctx.tst, ctx.label, b"OBJECT", b"ENCODING", key)) != want:
-            rebuild(ctx, key, b"SADD", *sorted(left[0]))
-    return None
-
-
-def rebuild(ctx, key, *command):
-    """Replaces `key` on the tested server by what `command` (SADD/ZADD key ...) creates, with
-    the expiry the key had there (or, if it was missing, the reference's)."""
-    expiry = decode(call(ctx.tst, ctx.label, b"PEXPIRETIME", key))
-    if expiry == -2:
-        expiry = decode(call(ctx.ref, "redis", b"PEXPIRETIME", key))
-    call(ctx.tst, ctx.label, b"DEL", key)
-    call(ctx.tst, ctx.label, command[0], key, *command[1:])
-    if plain_int(expiry) and expiry > 0:
-        call(ctx.tst, ctx.label, b"PEXPIREAT", key, str(expiry).encode())
-
-
-NILS = (b"$-1\r\n", b"*-1\r\n", b"_\r\n")
-
-
-def scan_elements(conn, who, step, first_raw):
-    """Elements (members, or (field, value) pairs) of a full HSCAN/SSCAN/ZSCAN that began
-    with `first_raw`, or a reason string."""
-    found, raw, pages = set(), first_raw, 0
-    while True:
-        reply = decode(raw)
-        if not (isinstance(reply, list) and len(reply) == 2 and isinstance(reply[0], bytes)
-                and isinstance(reply[1], list)):
-            return "%s: malformed %s reply %s" % (who, step.name, show(raw))
-        if step.name == "SSCAN":
-            found.update(reply[1])
-        elif len(reply[1]) % 2:
-            return "%s: odd number of elements in a %s page" % (who, step.name)
-        else:
-            found.update(zip(reply[1][0::2], reply[1][1::2]))
-        cursor, pages = reply[0], pages + 1
-        if cursor == b"0":
-            return found
-        if pages >= MAX_SCAN_PAGES:
-            return "%s: %s did not reach cursor 0 in %d calls" % (who, step.name, pages)
-        raw = call(conn, who, step.args[0], step.args[1], cursor, *step.args[3:])
-
-
-def scan_subset(ctx, step, ref_raw, tst_raw):
-    """Each server's iteration from a non-zero cursor yields elements of its collection."""
-    for conn, who, raw in ((ctx.ref, "redis", ref_raw), (ctx.tst, ctx.label, tst_raw)):
-        got = scan_elements(conn, who, step, raw)
-        if isinstance(got, str):
-            return got
-        have = content(ctx, conn, who, step)
-        members = have if isinstance(have, set) else set(have or {})
-        if any((g if isinstance(g, bytes) else g[0]) not in members for g in got):
-            return "%s: %s returned an element that is not in the collection" % (who, step.name)
-    return None
-
-
-def compare_collection_scan(ctx, step, ref_raw, tst_raw):
-    # A listpack or intset answers in one page, all of it in order: compared exactly. For a
-    # hashtable or skiplist, cursors and pages depend on each server's table layout; what must
-    # agree is the union of a full iteration. Without MATCH it must also be the whole
-    # collection on that server.
-    if is_error(ref_raw) or is_error(tst_raw):
-        return compare_exact(None, None, ref_raw, tst_raw)
-    if step.args[2] != b"0":
-        # Started elsewhere than 0: a listpack or intset answers in one fixed way (sets and
-        # hashes nothing, sorted sets everything), compared exactly; a hashtable or skiplist
-        # answers from wherever the cursor lands in its own layout.
-        if ref_raw == tst_raw:
-            return None
-        if encoding_of(ctx, step.args[1]) not in (b"hashtable", b"skiplist"):
-            return "replies differ"
-        return scan_subset(ctx, step, ref_raw, tst_raw)
-    if ref_raw == tst_raw:
-        return None
-    if encoding_of(ctx, step.args[1]) in (b"listpack", b"intset"):
-        return "replies differ (redis answers a listpack or intset in one page, in order)"
-    has_match = any(a.upper() == b"MATCH" for a in step.args[3::2])
-    results = []
-    for conn, who, raw in ((ctx.ref, "redis", ref_raw), (ctx.tst, ctx.label, tst_raw)):
-        got = scan_elements(conn, who, step, raw)
-        if isinstance(got, str):
-            return got
-        if not has_match:
-            have = content(ctx, conn, who, step)
-            whole = have if isinstance(have, set) else set((have or {}).items())
-            if step.name == "ZSCAN":
-                # ZSCAN sends the score as stored in a listpack, ZRANGE formats it with %.17g
-                # (1e+17 vs 100000000000000000): compare their values. (The two servers'
-                # ZSCAN replies are compared as sent, below.)
-                got_values = {(m, float(v)) for m, v in got}
-                whole = {(m, float(v)) for m, v in whole}
-            else:
-                got_values = got
-            if got_values != whole:
-                return "%s: full %s gave %s, the collection holds %s" % (
-                    who, step.name, show(sorted(got)), show(sorted(whole)))
-        results.append(got)
-    return None if results[0] == results[1] else "%s found different elements: %s vs %s" % (
-        step.name, show(sorted(results[0])), show(sorted(results[1])))
-
-
-def zset_pairs(conn, who, key):
-    """[(member, score)] of a sorted set in order (empty if missing), or None on an error;
-    scores as bytes that ZADD takes back exactly (RESP3 doubles through repr)."""
-    pairs = pairs_of(decode(call(conn, who, b"ZRANGE", key, b"0", b"-1", b"WITHSCORES")))
-    if pairs is None:
-        return None
-    return [(m, repr(v).encode() if isinstance(v, float) else v) for m, v in pairs]
-
-
-def resync_zset(ctx, key):
-    """Makes the tested server's sorted set `key` hold what the reference's holds, in the same
-    encoding: ZADD the missing or changed members, then ZREM the extra ones; then a member over
-    64 bytes, added and removed, turns a listpack into a skiplist for good, and a skiplist that
-    should be a listpack is rebuilt with one ZADD."""
-    want, have = zset_pairs(ctx.ref, "redis", key), zset_pairs(ctx.tst, ctx.label, key)
-    if want is None or have is None:
-        return
-    if not want:
-        if have:
-            call(ctx.tst, ctx.label, b"DEL", key)
-        return
-    wanted, had = dict(want), dict(have)
-    if not have:   # created (ZRANGESTORE) or emptied on the tested server only
-        rebuild(ctx, key, b"ZADD", *[x for m, score in want for x in (score, m)])
-        have, had = want, wanted
-    add = [x for m, score in want if had.get(m) != score for x in (score, m)]
-    if add:
-        call(ctx.tst, ctx.label, b"ZADD", key, *add)
-    extra = [m for m in had if m not in wanted]
-    if extra:
-        call(ctx.tst, ctx.label, b"ZREM", key, *extra)
-    ref_encoding = encoding_of(ctx, key)
-    tst_encoding = decode(call(ctx.tst, ctx.label, b"OBJECT", b"ENCODING", key))
-    if ref_encoding == b"skiplist" and tst_encoding == b"listpack":
-        marker = b"\x00" * 65
-        call(ctx.tst, ctx.label, b"ZADD", key, b"0", marker)
-        call(ctx.tst, ctx.label, b"ZREM", key, marker)
-    elif ref_encoding == b"listpack" and tst_encoding == b"skiplist":
-        rebuild(ctx, key, b"ZADD", *[x for m, score in want for x in (score, m)])
-
-
-def lex_source(step):
-    return step.args[2] if step.name == "ZRANGESTORE" else step.args[1]
-
-
-def prepare_zlex(ctx, step):
-    """Before a lex-range step: is its result unspecified, i.e. do the sorted set's members
-    have different scores on the reference?"""
-    pairs = zset_pairs(ctx.ref, "redis", lex_source(step)) or []
-    return len({score for _, score in pairs}) >= 2
-
-
-def compare_zlex(ctx, step, ref_raw, tst_raw):
-    # Lex ranges assume that all members have the same score; when they do not, Redis
-    # documents the result as unspecified. It is deterministic on a listpack (a scan that
-    # takes the entries as if sorted by member) but not on a skiplist (a descent whose path
-    # depends on random node levels: two redis-servers differ), and another implementation
-    # may answer otherwise on both. Only in that case (looked at before the step) the reply is
-    # checked for type and membership, and the key that ZREMRANGEBYLEX or ZRANGESTORE changed
-    # is resynchronised on the tested server to the reference's content, even when the two
-    # counts agree (they may count different members). The generator sends most lex ranges
-    # to a sorted set whose members all have score 0, where everything is exact.
-    if not ctx.prepared or is_error(ref_raw) or is_error(tst_raw):
-        return compare_exact(None, None, ref_raw, tst_raw)
-    if ref_raw[:1] != tst_raw[:1]:
-        return "replies of different types"
-    for conn, who, raw in ((ctx.ref, "redis", ref_raw), (ctx.tst, ctx.label, tst_raw)):
-        reply = decode(raw)
-        if isinstance(reply, list):
-            members = {m for m, _ in zset_pairs(conn, who, lex_source(step)) or []}
-            if any(m not in members for m in reply):
-                return "%s: replied a member that is not in the sorted set" % who
-    if step.name in ("ZREMRANGEBYLEX", "ZRANGESTORE"):
-        resync_zset(ctx, step.args[1])
-    return None
-
-
-COMPARE = {
-    "exact": compare_exact, "keys": compare_keys, "scan": compare_scan,
-    "randomkey": compare_randomkey, "ttl": compare_ttl, "pttl": compare_pttl,
-    "expiretime": compare_expiretime, "pexpiretime": compare_pexpiretime,
-    "idletime": compare_idletime, "memusage": compare_memusage,
-    "smembers": compare_smembers, "sinter": compare_sinter, "sunion": compare_sunion,
-    "sdiff": compare_sdiff, "hgetall": compare_hgetall, "hkeys": compare_hkeys,
-    "srandmember": compare_random_pick, "hrandfield": compare_random_pick,
-    "zrandmember": compare_random_pick, "spop": compare_spop, "sscan": compare_collection_scan,
-    "hscan": compare_collection_scan, "zscan": compare_collection_scan, "zlex": compare_zlex,
-}
-# These checks may send more commands after the reply, so they end a pipeline: no later
-# command of the stream may change the keyspace before they look at it.
-FOLLOW_UP_CHECKS = {"scan", "randomkey", "idletime", "smembers", "sinter", "sunion", "sdiff",
-                    "hgetall", "hkeys", "srandmember", "hrandfield", "zrandmember", "spop",
-                    "sscan", "hscan", "zscan", "zlex"}
-# These checks look at the reference before the step is sent (into ctx.prepared); their steps
-# are alone in their pipeline (they are follow-up checks too).
-PREPARE = {"zlex": prepare_zlex}
-assert set(PREPARE) <= FOLLOW_UP_CHECKS
-assert set(COMPARE) == set(diff_fuzz_gen.CHECKS)
 
 
 # -- the runner ------------------------------------------------------------------------------
@@ -760,6 +121,10 @@ class Fuzzer:
         self.ref = self.tst = None
         self.absolute_times = set()
         self.prepared = None   # what PREPARE found before the current step
+        self.gen = None
+        self.pending = None   # a step held back to start the next pipeline
+        self.queued = None   # the steps of the open MULTI block that redis-server QUEUED
+        self.block_prepared = {}   # what PREPARE found before that MULTI, by id() of step
         # time.monotonic() from before the servers were started (default: now)
         self.servers_started = servers_started or time.monotonic()
 
@@ -778,24 +143,24 @@ class Fuzzer:
         self.ref = self.tst = None
 
     def _reset(self):
-        """Both servers empty, connection on database 0. Replies are not compared."""
+        """Both servers empty, connection out of MULTI, watching nothing, on database 0.
+        Replies are not compared (DISCARD outside MULTI is an error)."""
         for conn, who in ((self.ref, "redis"), (self.tst, self.label)):
-            call(conn, who, b"FLUSHALL")
-            call(conn, who, b"SELECT", b"0")
+            for command in ((b"DISCARD",), (b"UNWATCH",), (b"FLUSHALL",), (b"SELECT", b"0")):
+                call(conn, who, *command)
 
     def run_seed(self, seed, commands):
         result = SeedResult(seed)
-        gen = diff_fuzz_gen.Generator(seed, **self.gen_options)
-        self.absolute_times = gen.absolute_times
+        self.gen = diff_fuzz_gen.Generator(seed, **self.gen_options)
+        self.absolute_times = self.gen.absolute_times
+        self.pending, self.queued, self.block_prepared = None, None, {}
         pipeline_rng = random.Random(seed ^ 0x5EED)
         history = collections.deque(maxlen=HISTORY)
         try:
             self._connect()
             self._reset()
-            pending = None
             while result.commands < commands:
-                batch, pending = self._next_batch(gen, pipeline_rng, pending,
-                                                  commands - result.commands)
+                batch = self._next_batch(pipeline_rng, commands - result.commands)
                 if not self._run_batch(batch, result, history):
                     break
         except (StreamBroken, OSError) as err:
@@ -804,28 +169,32 @@ class Fuzzer:
             self._close()
         return result
 
-    def _next_batch(self, gen, pipeline_rng, pending, remaining):
-        """The next pipeline, and the step held back for the one after it. A step whose check
-        sends follow-up commands always ends its pipeline (and starts a new one if needed)."""
-        if pending is not None:
-            return [pending], None
+    def _next_batch(self, pipeline_rng, remaining):
+        """The next pipeline. A step that must be alone in its pipeline (alone_in_pipeline)
+        ends the current one and is held back (self.pending) to be the next one. A MULTI
+        block may span pipelines: its steps are only queued until EXEC."""
+        if self.pending is not None:
+            step, self.pending = self.pending, None
+            return [step]
         size = min(remaining, pipeline_rng.choice([1, 1, 1, 2, 3, self.max_pipeline]))
         batch = []
         while len(batch) < size:
-            step = gen.next_step()
-            if step.check in FOLLOW_UP_CHECKS:
+            step = self.gen.next_step()
+            if alone_in_pipeline(step):
                 if batch:
-                    return batch, step
-                return [step], None
+                    self.pending = step
+                    return batch
+                return [step]
             batch.append(step)
-        return batch, None
+        return batch
 
     def _run_batch(self, batch, result, history):
         """Sends one pipeline to both servers and compares the replies. Returns False when the
         run must stop (difference without --keep-going, or a broken stream)."""
         self.prepared = None
-        if len(batch) == 1 and batch[0].check in PREPARE:
-            self.prepared = PREPARE[batch[0].check](self, batch[0])
+        prepare = preparation(batch[0]) if len(batch) == 1 else None
+        if prepare is not None:
+            self.prepared = prepare(self, batch[0])
         payload = resp_wire.encode_many(step.args for step in batch)
         self.ref.send(payload)
         self.tst.send(payload)
@@ -842,14 +211,28 @@ class Fuzzer:
         for i, step in enumerate(batch):
             step_no = first_no + i
             tst_raw = tst_replies[i] if i < len(tst_replies) else None
-            reason = broken if tst_raw is None else COMPARE[step.check](
-                self, step, ref_replies[i], tst_raw)
+            reason = broken if tst_raw is None else self._compare(step, ref_replies[i],
+                                                                   tst_raw)
             if reason is not None:
                 self._record(result, Difference(result.seed, step_no, step, ref_replies[i],
                                                 tst_raw, reason, history))
                 return self._recover(result, broken, history)
-            history.append((step_no, step.args))
+            self._track(step, ref_replies[i])
+            history.append((step_no, step))
         return True
+
+    def _compare(self, step, ref_raw, tst_raw):
+        if step.queued:   # +QUEUED, or an error when queued: its rule applies inside EXEC
+            return compare_exact(self, step, ref_raw, tst_raw)
+        return COMPARE[step.check](self, step, ref_raw, tst_raw)
+
+    def _track(self, step, ref_raw):
+        """Follows the open MULTI block from the replies both servers agreed on."""
+        if step.check == "multi":
+            self.queued = []
+            self.block_prepared = self.prepared or {}
+        elif step.queued and ref_raw == QUEUED:
+            self.queued.append(step)
 
     def _record(self, result, diff):
         result.differences.append(diff)
@@ -867,6 +250,9 @@ class Fuzzer:
         if broken is not None:
             self._connect()   # the stream is out of step; raises if the server is gone
         self._reset()
+        # The rest of a MULTI block would now run outside MULTI: it is dropped.
+        self.gen.drop_block()
+        self.pending, self.queued, self.block_prepared = None, None, {}
         history.clear()
         return True
 
@@ -907,8 +293,8 @@ def parse_args(argv):
     parser.add_argument("--commands-only", default="",
                         help="comma-separated command names to generate (default: all)")
     parser.add_argument("--spread", action="store_true",
-                        help="keys on several shards (four {tag} groups): only the commands "
-                             "that run across shards mix groups (for --cores > 1)")
+                        help="keys on several shards (four {tag} groups): multi-key commands, "
+                             "WATCH and MULTI blocks mix groups (for --cores > 1)")
     parser.add_argument("--families", default="",
                         help="comma-separated command families to generate: "
                              + ",".join(diff_fuzz_gen.FAMILIES) + " (default: all)")

@@ -1,13 +1,14 @@
 """Differential fuzz test, CI-sized: tools/diff_fuzz.py sends seeded random string, keyspace,
-list, hash, set and sorted-set commands (edge arguments, errors, WRONGTYPE, binary keys and
-members, encoding conversions, pipelines) to redis-server 7.0 and to the server under test, and
-every reply must match (byte for byte, or by the documented rule for the few replies that are
-not deterministic). Fixed seeds, so a failure reproduces with
+list, hash, set, sorted-set and transaction commands (edge arguments, errors, WRONGTYPE, binary
+keys and members, encoding conversions, blocking commands with short timeouts, MULTI blocks with
+WATCH, pipelines) to redis-server 7.0 and to the server under test, and every reply must match
+(byte for byte, or by the documented rule for the few replies that are not deterministic, also
+inside EXEC). Fixed seeds, so a failure reproduces with
   tools/diff_fuzz.py --server ... --cores N [--hashtag | --spread] --seed S --commands C
 With --cores 1 the keys are plain names, and the run is made twice: over RESP2 and over RESP3
 (--resp3). With --cores > 1 two layouts run, over RESP2: --hashtag (every key carries the same
-{hashtag}, so every multi-key command is on one shard) and --spread (keys on several shards;
-only the commands that run across shards mix them)."""
+{hashtag}, so every multi-key command is on one shard) and --spread (keys on several shards,
+mixed by every multi-key command, WATCH and MULTI block)."""
 
 import argparse
 import ctypes

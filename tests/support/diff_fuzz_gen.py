@@ -1,18 +1,24 @@
 """Seeded generator of random commands for the differential fuzzer: strings, keyspace, lists,
-hashes, sets and sorted sets.
+hashes, sets, sorted sets and transactions.
 
 tools/diff_fuzz.py sends each generated command to redis-server 7.0 and to the server under
 test and compares the replies; this module only decides what to send and how to compare it.
-The data-type commands live in diff_fuzz_lists.py, diff_fuzz_hashes.py, diff_fuzz_sets.py and
-diff_fuzz_zsets.py (mixins of Generator); this file holds the keyspace, the shared argument
-helpers and the string and keyspace commands.
+The other commands live in diff_fuzz_keyspace.py, diff_fuzz_lists.py, diff_fuzz_hashes.py,
+diff_fuzz_sets.py, diff_fuzz_zsets.py and diff_fuzz_txn.py (mixins of Generator); this file
+holds the keyspace, the shared argument helpers and the string commands.
 
 Contract:
   * Generator(seed, ...) yields the same Step sequence for the same seed and options, on any
     machine: every random choice comes from one random.Random(seed).
-  * A Step is (name, args, check). `name` is the command name used for coverage counts
-    ("OBJECT" for all OBJECT subcommands), `args` is a list of bytes sent as one RESP2 array,
-    `check` says how the runner compares the two replies (see CHECKS).
+  * A Step is (name, args, check, inner, queued). `name` is the command name used for
+    coverage counts ("OBJECT" for all OBJECT subcommands), `args` is a list of bytes sent as
+    one RESP array, `check` says how the runner compares the two replies (see CHECKS).
+    `queued` is True for a step sent inside MULTI: its own reply (+QUEUED or a queue-time
+    error) is compared byte for byte, and `check` applies to its reply inside the EXEC array.
+    `inner` is set on the MULTI and the EXEC of a transaction block: the steps between them.
+  * Transaction blocks (diff_fuzz_txn.py) come out of next_step() one step at a time, like any
+    other step; their contract (where a step whose rule looks at the keyspace may stand) is in
+    that module.
   * Keys come from a fixed keyspace of 15 names, two of them binary and one empty. Each
     family prefers three of them (FAMILY_KEYS) so that its commands mostly find a key of
     their own type, and sometimes take any other name (WRONGTYPE). No argument in a key
@@ -28,9 +34,9 @@ Contract:
       - hashtag=True: every name contains "{t}", so all keys live on one shard and every
         multi-key command is valid.
       - spread=True: the names carry one of four tags (SPREAD_TAGS), so they live on several
-        shards. Only the commands a sharded server runs across shards (CROSS_SHARD) take keys
-        from anywhere; every other multi-key command takes all its keys from one tag group,
-        i.e. from one shard.
+        shards. Every multi-key command generated here runs across shards on a sharded server
+        (CROSS_SHARD) and takes its keys from anywhere, and so do WATCH and the commands of a
+        transaction block.
   * Timing never changes a reply:
       - every positive relative expiry is at least 1000 s, and no two relative expiries of one
         run are closer than 1000 s, so EXPIRE ... GT/LT compares the same way on two servers
@@ -39,6 +45,10 @@ Contract:
         EXPIREAT/PEXPIREAT only, in the past, which deletes the key at once. Every absolute
         time sent is recorded in `absolute_times` (in seconds and in milliseconds) so that
         EXPIRETIME/PEXPIRETIME of a key with an absolute expiry is compared exactly;
+      - a blocking command (BLPOP, BZMPOP, ...) outside MULTI has a timeout of 0.01 to 0.05 s
+        (or one that must be refused), so on empty keys both servers answer nil after it; it
+        never gets 0 (block forever) there, since one connection could never wake it. Inside
+        MULTI, where nothing blocks, it also gets 0 and long timeouts;
       - nothing can allocate much: valid bit and byte offsets stay small; the out-of-range
         ones are past the 512 MB limit and must fail. Negative counts of SRANDMEMBER,
         HRANDFIELD and ZRANDMEMBER (which repeat elements) are small, or so large that Redis
@@ -54,11 +64,13 @@ import collections
 import random
 
 import diff_fuzz_hashes
+import diff_fuzz_keyspace
 import diff_fuzz_lists
 import diff_fuzz_sets
+import diff_fuzz_txn
 import diff_fuzz_zsets
 
-Step = collections.namedtuple("Step", "name args check")
+Step = collections.namedtuple("Step", "name args check inner queued", defaults=((), False))
 
 # How the runner compares the replies of one step. Error replies are always compared byte for
 # byte, whatever the check.
@@ -88,7 +100,16 @@ CHECKS = (
     "hscan",        # exact for a listpack; else full HSCAN, unions of field/value pairs equal
     "zscan",        # exact for a listpack; else full ZSCAN, unions of member/score pairs
     "zlex",         # lex ranges: exact unless the members have different scores (unspecified)
+    # Transactions (diff_fuzz_txn.py):
+    "multi",        # the MULTI that opens a block: exact (the runner prepares the block's steps)
+    "exec",         # the EXEC that closes it: exact, or element by element with each rule
 )
+
+# Rules that look at the keyspace after the reply, or before it, or resynchronise the tested
+# server: where they may stand in a transaction block is set in diff_fuzz_txn.py.
+LOOKS_AFTER = diff_fuzz_txn.LOOKS_AFTER
+LOOKS_BEFORE = diff_fuzz_txn.LOOKS_BEFORE
+RESYNCS = diff_fuzz_txn.RESYNCS
 
 BASE_KEYS = [b"k0", b"k1", b"k2", b"k3", b"k4", b"k5", b"k6", b"k7", b"k8", b"",
              b"k\x00\r\n", b"\xff\xfe\x00bin", b"k9", b"k10", b"k11"]
@@ -106,18 +127,20 @@ FAMILY_AFFINITY = 0.93
 # preferred names span both shards of --cores 2; tests/e2e/test_diff_fuzz.py checks that.
 SPREAD_TAGS = [b"e", b"x", b"d", b"a"]
 
-# The multi-key commands a sharded server runs with keys on several shards; with spread=True
-# every other command takes all its keys from one tag group. Commands that would answer
-# CROSSSLOT by design with keys on several shards (so they always get one group): MSETNX,
-# BITOP, LCS, RENAME, RENAMENX, COPY, LMOVE, RPOPLPUSH, SMOVE, SINTERSTORE, SUNIONSTORE,
-# SDIFFSTORE, ZRANGESTORE, ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE.
-CROSS_SHARD = {"MGET", "MSET", "DEL", "EXISTS", "UNLINK", "TOUCH", "SINTER", "SUNION", "SDIFF",
-               "SINTERCARD", "ZUNION", "ZINTER", "ZDIFF"}
+# The multi-key commands a sharded server runs with keys on several shards: with spread=True
+# their keys come from anywhere. Every multi-key command generated here is one of them.
+CROSS_SHARD = {"MGET", "MSET", "MSETNX", "DEL", "EXISTS", "UNLINK", "TOUCH", "RENAME",
+               "RENAMENX", "COPY", "BITOP", "LCS", "LMOVE", "RPOPLPUSH", "LMPOP", "BLPOP",
+               "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP", "SINTER", "SUNION", "SDIFF",
+               "SINTERCARD", "SMOVE", "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE", "ZUNION",
+               "ZINTER", "ZDIFF", "ZRANGESTORE", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE",
+               "ZMPOP", "BZPOPMIN", "BZPOPMAX", "BZMPOP", "WATCH"}
 
-FAMILIES = ("strings", "keyspace", "lists", "hashes", "sets", "zsets")
-# Share of the stream each family gets when all are on (weights within a family are relative).
-FAMILY_SHARE = {"strings": 0.18, "keyspace": 0.14, "lists": 0.16, "hashes": 0.16,
-                "sets": 0.18, "zsets": 0.18}
+FAMILIES = ("strings", "keyspace", "lists", "hashes", "sets", "zsets", "transactions")
+# Share of the draws each family gets when all are on (weights within a family are relative).
+# A draw of "transactions" is mostly a whole block of 2 to 14 steps.
+FAMILY_SHARE = {"strings": 0.17, "keyspace": 0.13, "lists": 0.16, "hashes": 0.15,
+                "sets": 0.17, "zsets": 0.17, "transactions": 0.05}
 
 LLONG_MAX = 2**63 - 1
 LLONG_MIN = -2**63
@@ -138,14 +161,6 @@ VALUES = [b"", b"0", b"1", b"-1", b"10", b"123", b"9999", b"10000", b"-922337203
           b"007", b"+5", b"abc", b"hello world", b"\x00\xff\r\n", b"\xff\xff\xff", b"a" * 44,
           b"b" * 45, b"0.1", b"inf", b"nan", b"1.5e308", b"-0", b"5.0", b"\x80\x00\x01"]
 
-PATTERNS = [b"*", b"k*", b"*k?", b"k[0-4]", b"k[^0-4]*", b"*\x00*", b"?", b"", b"\\*",
-            b"*[", b"k[a-", b"*\xff*", b"{t}*", b"*{t}k1", b"k\\1", b"*1", b"[k]?",
-            b"*[!1]", b"**", b"K*", b"??", b"*\r\n"]
-
-SCAN_TYPES = [b"string", b"STRING", b"String", b"list", b"set", b"hash", b"zset", b"stream",
-              b"bogus", b""]
-
-BAD_CURSORS = [b"abc", b"1.5", b"", b"0x", b" 0", b"18446744073709551616", b"0 "]
 
 # Members, fields and list elements: small pools, so that commands meet each other's elements.
 ELEMENTS = [b"a", b"b", b"c", b"d", b"e", b"f", b"hello", b"A", b"", b"\x00", b"a\r\nb",
@@ -166,13 +181,18 @@ DB_EDGES = [b"16", b"-1", b"abc", b"1.0", b"", b"9223372036854775808", b"15"]
 COUNT_EDGES = [b"9223372036854775807", b"-9223372036854775808", b"9223372036854775808",
                b"4294967296", b"2147483648", b"abc", b"", b"1.5", b" 1", b"+1", b"0x10"]
 
+# Timeouts of blocking commands that must be refused at once. Never ones a server might take
+# for a long or endless wait ("-0", "0x10", below 0.001, inf).
+BAD_TIMEOUTS = [b"-1", b"-0.01", b"abc", b"", b"nan", b"1e", b"0x", b"1.5.0"]
+
 # Tokens appended by the mutation step to commands whose arguments are not all keys.
 JUNK = [b"", b"x", b"NX", b"XX", b"GET", b"0", b"-1", b"\x00", b"EX", b"KEEPTTL", b"REPLACE",
         b"LEN", b"COUNT", b"MATCH", b"ASYNC"]
 
 
-class Generator(diff_fuzz_lists.ListCommands, diff_fuzz_hashes.HashCommands,
-                diff_fuzz_sets.SetCommands, diff_fuzz_zsets.ZsetCommands):
+class Generator(diff_fuzz_keyspace.KeyspaceCommands, diff_fuzz_lists.ListCommands,
+                diff_fuzz_hashes.HashCommands, diff_fuzz_sets.SetCommands,
+                diff_fuzz_zsets.ZsetCommands, diff_fuzz_txn.TxnCommands):
     """Produces Steps; see the module docstring for the contract."""
 
     def __init__(self, seed, hashtag=False, spread=False, only=None, typed_keys=False,
@@ -185,17 +205,18 @@ class Generator(diff_fuzz_lists.ListCommands, diff_fuzz_hashes.HashCommands,
         self.mutate_rate = mutate_rate
         if spread:
             self.keys = [b"{" + SPREAD_TAGS[i % 4] + b"}" + k for i, k in enumerate(BASE_KEYS)]
-            groups = [[self.keys[i] for i in range(g, len(BASE_KEYS), 4)] for g in range(4)]
+            self.key_tags = [b"{" + tag + b"}" for tag in SPREAD_TAGS]
         else:
             prefix = HASHTAG if hashtag else b""
             self.keys = [prefix + k for k in BASE_KEYS]
-            groups = [list(self.keys)]
-        self._group_of = {k: g for g in groups for k in g}
+            self.key_tags = [HASHTAG] if hashtag else []
         self._family_keys = {f: [self.keys[i] for i in idx] for f, idx in FAMILY_KEYS.items()}
         self._recent = {f: collections.deque(maxlen=24) for f in FAMILIES}
         self.absolute_times = set()
         self._used_relative = set()
         self.fragile = False
+        self.in_block = False   # True while the steps inside a MULTI block are generated
+        self._queue = collections.deque()   # the rest of a block handed out by next_step()
         families = list(FAMILIES) if not families else families
         unknown = set(families) - set(FAMILIES)
         if unknown:
@@ -224,15 +245,38 @@ class Generator(diff_fuzz_lists.ListCommands, diff_fuzz_hashes.HashCommands,
                 table.setdefault(name, (weight, gen, False))
         self._names = sorted(table)
         self._weights = [table[n][0] for n in self._names]
-        self._gens = {n: table[n][1] for n in self._names}
-        self._variadic = {n for n in self._names if table[n][2]}
+        all_entries = {n: e for t in tables.values() for n, e in t.items()}
+        all_entries.update(table)
+        self._gens = {n: e[1] for n, e in all_entries.items()}
+        self._variadic = {n for n, e in all_entries.items() if e[2]}
+        # The commands inside a transaction block: those chosen, without the transaction
+        # commands themselves (every data command if no other one was chosen).
+        inner = [n for n in self._names if n not in tables["transactions"]]
+        if not inner:
+            inner = sorted(n for f, t in tables.items() if f != "transactions" for n in t)
+        self._inner_names = inner
+        self._inner_weights = [all_entries[n][0] for n in inner]
 
     @property
     def command_names(self):
         return list(self._names)
 
     def next_step(self):
+        if self._queue:
+            return self._queue.popleft()
         name = self.rng.choices(self._names, self._weights)[0]
+        if name == "MULTI":
+            steps = self.block()
+            self._queue.extend(steps[1:])
+            return steps[0]
+        return self.command_step(name)
+
+    def drop_block(self):
+        """Forgets the rest of the block being handed out (the runner gave up on it)."""
+        self._queue.clear()
+
+    def command_step(self, name):
+        """One step of command `name`, mutated a few percent of the time."""
         self.fragile = False   # a generator sets it when a mutation could make the step unsafe
         args, check = self._gens[name]()
         args = [a if isinstance(a, bytes) else str(a).encode() for a in args]
@@ -241,15 +285,22 @@ class Generator(diff_fuzz_lists.ListCommands, diff_fuzz_hashes.HashCommands,
         args[0] = self._recase(args[0])
         return Step(name, args, check)
 
+    def fixed_step(self, name, args, check="exact", **fields):
+        """A step sent as given (only the command name may change case)."""
+        args = list(args)
+        args[0] = self._recase(args[0])
+        return Step(name, args, check, **fields)
+
     # -- the command tables: name -> (weight, generator, an appended argument is a key) ------
-    # For the last kind the mutation appends a key name, never junk: with a hashtag, a junk
-    # word in a key position would name a key on another shard. Weights are scaled so that each
-    # family gets its FAMILY_SHARE of the stream.
+    # For the last kind the mutation appends a key name, never junk: a junk word in a key
+    # position would name a key outside the keyspace (with a hashtag, on another shard).
+    # Weights are scaled so that each family gets its FAMILY_SHARE of the draws.
 
     def _family_tables(self):
-        tables = {"strings": self._string_table(), "keyspace": self._keyspace_table(),
+        tables = {"strings": self._string_table(), "keyspace": self.keyspace_table(),
                   "lists": self.list_table(), "hashes": self.hash_table(),
-                  "sets": self.set_table(), "zsets": self.zset_table()}
+                  "sets": self.set_table(), "zsets": self.zset_table(),
+                  "transactions": self.txn_table()}
         for family, t in tables.items():
             total = sum(entry[0] for entry in t.values())
             scale = FAMILY_SHARE[family] / total
@@ -274,24 +325,6 @@ class Generator(diff_fuzz_lists.ListCommands, diff_fuzz_hashes.HashCommands,
             "BITOP": (2, self.g_bitop, True), "BITFIELD": (3, self.g_bitfield, False),
         }
 
-    def _keyspace_table(self):
-        return {
-            "DEL": (2, self.g_del, True), "UNLINK": (1, self.g_unlink, True),
-            "EXISTS": (2, self.g_exists, True), "TOUCH": (1, self.g_touch, True),
-            "TYPE": (2, self.g_type, False), "KEYS": (1, self.g_keys, False),
-            "SCAN": (1, self.g_scan, False), "RANDOMKEY": (1, self.g_randomkey, False),
-            "DBSIZE": (1, self.g_dbsize, False), "EXPIRE": (2, self.g_expire, False),
-            "PEXPIRE": (2, self.g_pexpire, False), "EXPIREAT": (2, self.g_expireat, False),
-            "PEXPIREAT": (2, self.g_pexpireat, False), "TTL": (2, self.g_ttl, False),
-            "PTTL": (2, self.g_pttl, False), "EXPIRETIME": (1, self.g_expiretime, False),
-            "PEXPIRETIME": (1, self.g_pexpiretime, False), "PERSIST": (1, self.g_persist, False),
-            "RENAME": (1, self.g_rename, False), "RENAMENX": (1, self.g_renamenx, False),
-            "COPY": (2, self.g_copy, False), "MOVE": (1, self.g_move, False),
-            "SWAPDB": (0.3, self.g_swapdb, False), "SELECT": (1, self.g_select, False),
-            "OBJECT": (4, self.g_object, False), "FLUSHDB": (0.15, self.g_flushdb, False),
-            "MEMORY": (1, self.g_memory, False),
-        }
-
     # -- argument helpers --------------------------------------------------------------------
 
     def key(self, family=None):
@@ -304,21 +337,12 @@ class Generator(diff_fuzz_lists.ListCommands, diff_fuzz_hashes.HashCommands,
         """Keys from anywhere: only for the commands in CROSS_SHARD (or single-key ones)."""
         return [self.key(family) for _ in range(self.rng.randint(low, high))]
 
-    def key_near(self, other, family=None):
-        """A key on the same shard as `other` (any key unless spread=True)."""
-        group = self._group_of.get(other)
-        if group is None or len(group) == len(self.keys):
-            return self.key(family)
-        if family is not None and self.rng.random() < 0.7:
-            own = [k for k in group if k in self._family_keys[family]]
-            if own:
-                return self.rng.choice(own)
-        return self.rng.choice(group)
-
-    def keys_together(self, count, family=None):
-        """`count` keys that all live on one shard, the first one from self.key(family)."""
-        first = self.key(family)
-        return [first] + [self.key_near(first, family) for _ in range(count - 1)]
+    def keys_across(self, count, family=None):
+        """`count` keys from anywhere (CROSS_SHARD commands), now and then one repeated."""
+        keys = [self.key(family) for _ in range(count)]
+        if count > 1 and self.rng.random() < 0.05:
+            keys[self.rng.randrange(1, count)] = keys[0]
+        return keys
 
     def value(self):
         r = self.rng.random()
@@ -459,6 +483,17 @@ class Generator(diff_fuzz_lists.ListCommands, diff_fuzz_hashes.HashCommands,
             return self.rng.choice([b"0", b"-1", b"abc", b"", b"1.0", b"9223372036854775808"])
         return str(self.absolute_ms() if unit_ms else self.absolute_seconds()).encode()
 
+    def timeout_arg(self):
+        """The timeout of a blocking command (see the module contract). Blocking steps are
+        never mutated: an appended word would become the timeout, and the timeout a key."""
+        self.fragile = True
+        r = self.rng.random()
+        if r < 0.05:
+            return self.rng.choice(BAD_TIMEOUTS)
+        if self.in_block and r < 0.5:
+            return self.rng.choice([b"0", b"0.0", b"1000", b"5", b"0.001"])
+        return self.rng.choice([b"0.01", b"0.01", b"0.02", b"0.05"])
+
     def db_arg(self, edge=0.1):
         if self.rng.random() < edge:
             return self.rng.choice(DB_EDGES)
@@ -476,9 +511,8 @@ class Generator(diff_fuzz_lists.ListCommands, diff_fuzz_hashes.HashCommands,
             return args[:index] + args[index + 1:]
         if name not in self._variadic:
             return args + [self.rng.choice(JUNK)]
-        # A key where the command may take one; with spread keys, on the shard of the last
-        # argument (the last key of BITOP, SUNIONSTORE, ...), so no CROSSSLOT is provoked.
-        return args + [self.key_near(args[-1]) if self.spread else self.key()]
+        # A key where the command may take one (every such command runs across shards).
+        return args + [self.key()]
 
     def _recase(self, name):
         r = self.rng.random()
@@ -561,7 +595,7 @@ class Generator(diff_fuzz_lists.ListCommands, diff_fuzz_hashes.HashCommands,
         return [b"MSET"] + self._pairs(), "exact"
 
     def g_msetnx(self):
-        keys = self.keys_together(self.rng.randint(1, 3), "strings")
+        keys = self.keys_across(self.rng.randint(1, 3), "strings")
         args = [b"MSETNX"]
         for k in keys:
             args += [k, self.value()]
@@ -617,7 +651,7 @@ class Generator(diff_fuzz_lists.ListCommands, diff_fuzz_hashes.HashCommands,
         return [b"SETRANGE", self.key("strings"), offset, b""], "exact"
 
     def g_lcs(self):
-        args = [b"LCS"] + self.keys_together(2, "strings")
+        args = [b"LCS"] + self.keys_across(2, "strings")
         for _ in range(self.rng.choices([0, 1, 2, 3], [35, 35, 20, 10])[0]):
             kind = self.rng.choice(["LEN", "IDX", "MINMATCHLEN", "WITHMATCHLEN", "bogus"])
             if kind == "MINMATCHLEN":
@@ -680,7 +714,7 @@ class Generator(diff_fuzz_lists.ListCommands, diff_fuzz_hashes.HashCommands,
         op = self.rng.choice([b"AND", b"OR", b"XOR", b"NOT", b"and", b"Not", b"NAND", b""])
         sources = 1 if op.upper() == b"NOT" and self.rng.random() < 0.8 \
             else self.rng.randint(1, 3)
-        return [b"BITOP", op] + self.keys_together(1 + sources, "strings"), "exact"
+        return [b"BITOP", op] + self.keys_across(1 + sources, "strings"), "exact"
 
     def _bf_type(self):
         if self.rng.random() < 0.04:
@@ -725,173 +759,3 @@ class Generator(diff_fuzz_lists.ListCommands, diff_fuzz_hashes.HashCommands,
             else:
                 args += [self.option(op), self._bf_type(), self._bf_offset(), self._bf_number()]
         return args, "exact"
-
-    # -- keyspace ------------------------------------------------------------------------------
-
-    def g_del(self):
-        return [b"DEL"] + self.some_keys(), "exact"
-
-    def g_unlink(self):
-        return [b"UNLINK"] + self.some_keys(), "exact"
-
-    def g_exists(self):
-        return [b"EXISTS"] + self.some_keys(), "exact"
-
-    def g_touch(self):
-        return [b"TOUCH"] + self.some_keys(), "exact"
-
-    def g_type(self):
-        return [b"TYPE", self.key()], "exact"
-
-    def pattern(self):
-        pattern = self.rng.choice(PATTERNS)
-        if self.hashtag and self.rng.random() < 0.5:
-            pattern = HASHTAG + pattern
-        elif self.spread and self.rng.random() < 0.5:
-            pattern = b"{" + self.rng.choice(SPREAD_TAGS) + b"}" + pattern
-        return pattern
-
-    def g_keys(self):
-        return [b"KEYS", self.pattern()], "keys"
-
-    def g_scan(self):
-        cursor = b"0" if self.rng.random() < 0.9 else self.rng.choice(BAD_CURSORS)
-        args = [b"SCAN", cursor]
-        for _ in range(self.rng.choices([0, 1, 2, 3], [30, 40, 20, 10])[0]):
-            kind = self.rng.choices(["MATCH", "COUNT", "TYPE", "bogus"], [10, 10, 10, 1])[0]
-            if kind == "MATCH":
-                args += [self.option("MATCH"), self.pattern()]
-            elif kind == "COUNT":
-                count = self.rng.choice([b"1", b"2", b"5", b"10", b"1000"] * 4
-                                        + [b"0", b"-1", b"abc", b"", b"1.5"])
-                args += [self.option("COUNT"), count]
-            elif kind == "TYPE":
-                args += [self.option("TYPE"), self.rng.choice(SCAN_TYPES)]
-            else:
-                args.append(self.rng.choice([b"NOVALUES", b"", b"MATCHES"]))
-        return args, "scan"
-
-    def g_randomkey(self):
-        return [b"RANDOMKEY"], "randomkey"
-
-    def g_dbsize(self):
-        return [b"DBSIZE"], "exact"
-
-    def _expire_flags(self, args):
-        for _ in range(self.rng.choices([0, 1, 2], [50, 42, 8])[0]):
-            if self.rng.random() < 0.05:
-                args.append(self.rng.choice([b"EQ", b"", b"GTE"]))
-            else:
-                args.append(self.option(self.rng.choice(["NX", "XX", "GT", "LT"])))
-        return args
-
-    def _relative_or_past(self, unit_ms):
-        r = self.rng.random()
-        if r < 0.8:
-            return self.expire_value(unit_ms, bad_rate=0.0)
-        if r < 0.9:   # zero or negative: the key is deleted at once
-            return self.rng.choice([b"0", b"-1", b"-5000"])
-        return self.rng.choice([b"abc", b"1.5", b"", b"9223372036854775807",
-                                b"9223372036854775", b"-9223372036854775808",
-                                b"-9223372036854775"])
-
-    def g_expire(self):
-        return self._expire_flags([b"EXPIRE", self.key(), self._relative_or_past(False)]), \
-            "exact"
-
-    def g_pexpire(self):
-        return self._expire_flags([b"PEXPIRE", self.key(), self._relative_or_past(True)]), \
-            "exact"
-
-    def _absolute_or_past(self, unit_ms):
-        r = self.rng.random()
-        if r < 0.75:
-            return str(self.absolute_ms() if unit_ms else self.absolute_seconds()).encode()
-        if r < 0.9:   # in the past: the key is deleted at once
-            past = [0, 1, 1000000000, 1700000000, -1]
-            value = self.rng.choice(past)
-            return str(value * 1000 if unit_ms and value > 1 else value).encode()
-        return self.rng.choice([b"abc", b"", b"1.5", b"9223372036854775807",
-                                b"9223372036854775808", b"-9223372036854775808"])
-
-    def g_expireat(self):
-        return self._expire_flags([b"EXPIREAT", self.key(), self._absolute_or_past(False)]), \
-            "exact"
-
-    def g_pexpireat(self):
-        return self._expire_flags([b"PEXPIREAT", self.key(), self._absolute_or_past(True)]), \
-            "exact"
-
-    def g_ttl(self):
-        return [b"TTL", self.key()], "ttl"
-
-    def g_pttl(self):
-        return [b"PTTL", self.key()], "pttl"
-
-    def g_expiretime(self):
-        return [b"EXPIRETIME", self.key()], "expiretime"
-
-    def g_pexpiretime(self):
-        return [b"PEXPIRETIME", self.key()], "pexpiretime"
-
-    def g_persist(self):
-        return [b"PERSIST", self.key()], "exact"
-
-    def two_keys_of_a_family(self):
-        """Source and destination, mostly of one family, so that keys keep to their family's
-        type; on one shard."""
-        family = self.rng.choice(FAMILIES[2:] + ("strings",)) if self.rng.random() < 0.8 \
-            else None
-        return self.keys_together(2, family)
-
-    def g_rename(self):
-        return [b"RENAME"] + self.two_keys_of_a_family(), "exact"
-
-    def g_renamenx(self):
-        return [b"RENAMENX"] + self.two_keys_of_a_family(), "exact"
-
-    def g_copy(self):
-        args = [b"COPY"] + self.two_keys_of_a_family()
-        options = ["DB", "REPLACE", "bogus"]
-        for _ in range(self.rng.choices([0, 1, 2, 3], [40, 35, 20, 5])[0]):
-            kind = self.rng.choice(options)
-            if kind == "DB":
-                args += [self.option("DB"), self.db_arg()]
-            elif kind == "REPLACE":
-                args.append(self.option("REPLACE"))
-            else:
-                args.append(self.rng.choice([b"NX", b"", b"REPLACEX"]))
-        return args, "exact"
-
-    def g_move(self):
-        return [b"MOVE", self.key(), self.db_arg()], "exact"
-
-    def g_swapdb(self):
-        return [b"SWAPDB", self.db_arg(), self.db_arg()], "exact"
-
-    def g_select(self):
-        db = b"0" if self.rng.random() < 0.6 else self.db_arg(edge=0.2)
-        return [b"SELECT", db], "exact"
-
-    def g_object(self):
-        sub = self.rng.choice(["ENCODING", "ENCODING", "REFCOUNT", "IDLETIME", "FREQ", "HELP",
-                               "bogus"])
-        if sub == "HELP":
-            return [b"OBJECT", self.option("HELP")], "exact"
-        if sub == "bogus":
-            return [b"OBJECT", self.rng.choice([b"ENCODINGS", b"", b"LRU"]), self.key()], \
-                "exact"
-        check = "idletime" if sub == "IDLETIME" else "exact"
-        return [b"OBJECT", self.option(sub), self.key()], check
-
-    def g_flushdb(self):
-        args = [b"FLUSHDB"]
-        if self.rng.random() < 0.4:
-            args.append(self.rng.choice([b"ASYNC", b"SYNC", b"async", b"LAZY"]))
-        return args, "exact"
-
-    def g_memory(self):
-        args = [b"MEMORY", self.option("USAGE"), self.key()]
-        if self.rng.random() < 0.3:
-            args += [self.option("SAMPLES"), self.int_arg(0, 10, edge=0.3)]
-        return args, "memusage"

@@ -5,6 +5,11 @@ Lists are always "quicklist" in Redis 7.0, so every reply here is deterministic 
 byte for byte. Elements are mostly small and drawn from small pools (so LREM, LPOS and LINSERT
 find them); a few pushes add 130 elements at once, or one element of 4 to 9 KiB, so that lists
 span several 8 KiB quicklist nodes.
+
+The commands with several keys (LMOVE, RPOPLPUSH, LMPOP and the blocking ones) take them from
+anywhere, the same key twice now and then. The blocking commands (BLPOP, BRPOP, BLMOVE,
+BRPOPLPUSH, BLMPOP) get the timeouts of Generator.timeout_arg: on empty keys both servers
+answer nil after 0.01 to 0.05 s (or at once inside MULTI).
 """
 
 # Index arguments: around the usual list sizes, the extremes, and malformed integers.
@@ -25,7 +30,9 @@ class ListCommands:
             "LREM": (2, self.g_lrem, False), "LINSERT": (2, self.g_linsert, False),
             "LTRIM": (1.5, self.g_ltrim, False), "LPOS": (3, self.g_lpos, False),
             "LMOVE": (2, self.g_lmove, False), "RPOPLPUSH": (1, self.g_rpoplpush, False),
-            "LMPOP": (1.5, self.g_lmpop, True),
+            "LMPOP": (2.5, self.g_lmpop, True), "BLPOP": (0.7, self.g_blpop, False),
+            "BRPOP": (0.5, self.g_brpop, False), "BLMOVE": (0.6, self.g_blmove, False),
+            "BRPOPLPUSH": (0.4, self.g_brpoplpush, False), "BLMPOP": (0.7, self.g_blmpop, False),
         }
 
     # -- arguments ----------------------------------------------------------------------------
@@ -123,16 +130,54 @@ class ListCommands:
         return args, "exact"
 
     def g_lmove(self):
-        return [b"LMOVE"] + self.keys_together(2, "lists") + [self.side(), self.side()], "exact"
+        return [b"LMOVE"] + self.keys_across(2, "lists") + [self.side(), self.side()], "exact"
 
     def g_rpoplpush(self):
-        return [b"RPOPLPUSH"] + self.keys_together(2, "lists"), "exact"
+        return [b"RPOPLPUSH"] + self.keys_across(2, "lists"), "exact"
+
+    def mpop_tail(self, where):
+        """The end of LMPOP / ZMPOP / BLMPOP / BZMPOP after the keys: LEFT|RIGHT (MIN|MAX), then
+        COUNT now and then, with repeated, misplaced and malformed options now and then."""
+        r = self.rng.random()
+        if r < 0.04:
+            tail = [self.rng.choice([b"UP", b"", b"COUNT", b"LEFTT", b"MINIMUM", b"1"])]
+        else:
+            tail = [self.option(self.rng.choice(where))]
+        if self.rng.random() < 0.45:
+            count = self.count_arg(1, 6, edges=[b"0", b"-1", b"9223372036854775807", b"abc",
+                                                b"", b"1.5", b"9223372036854775808"])
+            tail += [self.option("COUNT"), count]
+            if self.rng.random() < 0.04:
+                tail += [self.option("COUNT"), b"1"]
+        elif self.rng.random() < 0.03:
+            tail.append(self.rng.choice([b"COUNT", b"LIMIT", self.option(where[1])]))
+        return tail
+
+    def mpop(self, name, family, where, timeout=None):
+        keys = self.keys_across(self.rng.choices([1, 2, 3], [50, 35, 15])[0], family)
+        tail = self.mpop_tail(where)
+        head = [name] if timeout is None else [name, timeout]
+        return head + [self.numkeys(len(keys), len(tail))] + keys + tail, "exact"
 
     def g_lmpop(self):
-        keys = self.keys_together(self.rng.randint(1, 3), "lists")
-        tail = [self.side()]
-        if self.rng.random() < 0.5:
-            tail += [self.option("COUNT"), self.count_arg(-1, 6)]
-        elif self.rng.random() < 0.03:
-            tail.append(self.rng.choice([b"COUNT", b"", b"LIMIT"]))
-        return [b"LMPOP", self.numkeys(len(keys), len(tail))] + keys + tail, "exact"
+        return self.mpop(b"LMPOP", "lists", ("LEFT", "RIGHT"))
+
+    def g_blmpop(self):
+        return self.mpop(b"BLMPOP", "lists", ("LEFT", "RIGHT"), self.timeout_arg())
+
+    def _bpop(self, name):
+        keys = self.keys_across(self.rng.choices([1, 2, 3], [50, 35, 15])[0], "lists")
+        return [name] + keys + [self.timeout_arg()], "exact"
+
+    def g_blpop(self):
+        return self._bpop(b"BLPOP")
+
+    def g_brpop(self):
+        return self._bpop(b"BRPOP")
+
+    def g_blmove(self):
+        return [b"BLMOVE"] + self.keys_across(2, "lists") + [self.side(), self.side(),
+                                                             self.timeout_arg()], "exact"
+
+    def g_brpoplpush(self):
+        return [b"BRPOPLPUSH"] + self.keys_across(2, "lists") + [self.timeout_arg()], "exact"

@@ -42,13 +42,9 @@ class SetCommands:
             return self.bulk_elements(130, self.rng.random() < 0.6, "sets")
         return [self.member() for _ in range(self.rng.choices([1, 2, 3, 4], [45, 30, 15, 10])[0])]
 
-    def set_sources(self, cross_shard, low=1, high=3):
-        """Source keys of a set-algebra command: from anywhere when the command runs across
-        shards, else from the shard of the first one."""
-        count = self.rng.randint(low, high)
-        if cross_shard:
-            return self.some_keys(count, count, "sets")
-        return self.keys_together(count, "sets")
+    def set_sources(self, low=1, high=3):
+        """Keys of a set-algebra command, from anywhere (they all run across shards)."""
+        return self.keys_across(self.rng.randint(low, high), "sets")
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -85,16 +81,16 @@ class SetCommands:
         return args, "srandmember"
 
     def g_sinter(self):
-        return [b"SINTER"] + self.set_sources(True), "sinter"
+        return [b"SINTER"] + self.set_sources(), "sinter"
 
     def g_sunion(self):
-        return [b"SUNION"] + self.set_sources(True), "sunion"
+        return [b"SUNION"] + self.set_sources(), "sunion"
 
     def g_sdiff(self):
-        return [b"SDIFF"] + self.set_sources(True), "sdiff"
+        return [b"SDIFF"] + self.set_sources(), "sdiff"
 
     def g_sintercard(self):
-        keys = self.set_sources(True)
+        keys = self.set_sources()
         tail = []
         if self.rng.random() < 0.4:
             limit = self.count_arg(-1, 4, edges=[b"-9223372036854775808", b"abc", b"",
@@ -108,10 +104,10 @@ class SetCommands:
         return self.scan_tail([b"SSCAN", self.set_key()]), "sscan"
 
     def g_smove(self):
-        return [b"SMOVE"] + self.keys_together(2, "sets") + [self.member(True)], "exact"
+        return [b"SMOVE"] + self.keys_across(2, "sets") + [self.member(True)], "exact"
 
     def _store(self, name):
-        keys = self.set_sources(False, 2, 4)   # destination, then 1 to 3 sources
+        keys = self.set_sources(2, 4)   # destination, then 1 to 3 sources
         return [name] + keys, "exact"
 
     def g_sinterstore(self):

@@ -10,6 +10,10 @@ and LIMIT offsets and counts that are negative, zero or huge. A few ZADDs add 13
 Lex-range commands (ZRANGEBYLEX, ZREVRANGEBYLEX, ZLEXCOUNT, ZREMRANGEBYLEX, ZRANGE and
 ZRANGESTORE with BYLEX) use the "zlex" rule: their result is unspecified when the members have
 different scores, and then depends on a skiplist's random levels.
+
+The commands with several keys (ZRANGESTORE, ZUNIONSTORE, ..., ZMPOP and the blocking BZPOPMIN,
+BZPOPMAX and BZMPOP) take them from anywhere; the blocking ones get the timeouts of
+Generator.timeout_arg (nil after 0.01 to 0.05 s on empty keys, at once inside MULTI).
 """
 
 SCORES = [b"1.5", b"-0.25", b"0.1", b"3.0e-5", b"-0", b"0", b"+5", b"1e308", b"-1e308",
@@ -59,7 +63,9 @@ class ZsetCommands:
             "ZUNION": (1.5, self.g_zunion, True), "ZINTER": (1.5, self.g_zinter, True),
             "ZDIFF": (1.5, self.g_zdiff, True), "ZUNIONSTORE": (1.5, self.g_zunionstore, True),
             "ZINTERSTORE": (1.5, self.g_zinterstore, True),
-            "ZDIFFSTORE": (1.5, self.g_zdiffstore, True),
+            "ZDIFFSTORE": (1.5, self.g_zdiffstore, True), "ZMPOP": (2, self.g_zmpop, True),
+            "BZPOPMIN": (0.6, self.g_bzpopmin, False), "BZPOPMAX": (0.6, self.g_bzpopmax, False),
+            "BZMPOP": (0.7, self.g_bzmpop, False),
         }
 
     # -- arguments ----------------------------------------------------------------------------
@@ -245,7 +251,7 @@ class ZsetCommands:
 
     def g_zrangestore(self):
         tail = self._zrange_tail(False)
-        return [b"ZRANGESTORE"] + self.keys_together(2, "zsets") + tail, lex_check(tail)
+        return [b"ZRANGESTORE"] + self.keys_across(2, "zsets") + tail, lex_check(tail)
 
     def _by_score(self, name, with_scores):
         args = [name, self.zset_key()] + self.score_bounds(name.startswith(b"ZREV"))
@@ -322,11 +328,10 @@ class ZsetCommands:
     def g_zscan(self):
         return self.scan_tail([b"ZSCAN", self.zset_key()]), "zscan"
 
-    def _sources(self, cross_shard, first=None):
+    def _sources(self):
+        """Source keys from anywhere, now and then a set (ZUNION and the like take sets)."""
         count = self.rng.choices([1, 2, 3], [30, 50, 20])[0]
-        if cross_shard:
-            return [self.zset_or_set_key() for _ in range(count)]
-        return [self.key_near(first, "zsets") for _ in range(count)]
+        return [self.zset_or_set_key() for _ in range(count)]
 
     def _weights_aggregate(self, keys, aggregate=True):
         tail = []
@@ -343,7 +348,7 @@ class ZsetCommands:
         return tail
 
     def _combine(self, name, with_weights):
-        keys = self._sources(True)
+        keys = self._sources()
         options = self._weights_aggregate(keys) if with_weights else []
         if self.rng.random() < 0.4:
             options.append([self.option("WITHSCORES")])
@@ -363,7 +368,9 @@ class ZsetCommands:
 
     def _combine_store(self, name, with_weights):
         dest = self.zset_key()
-        keys = self._sources(False, dest)
+        keys = self._sources()
+        if self.rng.random() < 0.1:
+            keys[self.rng.randrange(len(keys))] = dest
         options = self._weights_aggregate(keys) if with_weights else []
         if self.rng.random() < 0.03:
             options.append([self.option("WITHSCORES")])
@@ -380,3 +387,19 @@ class ZsetCommands:
 
     def g_zdiffstore(self):
         return self._combine_store(b"ZDIFFSTORE", False)
+
+    def g_zmpop(self):
+        return self.mpop(b"ZMPOP", "zsets", ("MIN", "MAX"))
+
+    def g_bzmpop(self):
+        return self.mpop(b"BZMPOP", "zsets", ("MIN", "MAX"), self.timeout_arg())
+
+    def _bzpop(self, name):
+        keys = [self.zset_or_set_key() for _ in range(self.rng.choices([1, 2, 3], [50, 35, 15])[0])]
+        return [name] + keys + [self.timeout_arg()], "exact"
+
+    def g_bzpopmin(self):
+        return self._bzpop(b"BZPOPMIN")
+
+    def g_bzpopmax(self):
+        return self._bzpop(b"BZPOPMAX")
