@@ -99,6 +99,14 @@ void Shard::run() {
       accept_armed_ = true;
     }
     bool expiry_left = core_->maintain();
+    if (!free_checks_.empty()) {
+      std::vector<Connection*> check;
+      check.swap(free_checks_);
+      for (Connection* c : check) {
+        c->free_check = false;
+        maybe_free(*c);
+      }
+    }
     core_->flush();
     submit_sends();
 
@@ -227,7 +235,11 @@ void Shard::on_send(Connection& c, int res) {
 
 void Shard::output_ready(Connection& c) {
   if (c.closed) {
-    maybe_free(c);
+    // Freed later in the turn, never from inside the call chain that reported it.
+    if (!c.free_check) {
+      c.free_check = true;
+      free_checks_.push_back(&c);
+    }
     return;
   }
   if (!c.out.empty()) want_send(c);
@@ -306,7 +318,8 @@ void Shard::close_conn(Connection& c) {
 }
 
 void Shard::maybe_free(Connection& c) {
-  if (!c.closed || c.recv_armed || c.send_inflight || c.hops_inflight > 0 || c.in_send_list) {
+  if (!c.closed || c.recv_armed || c.send_inflight || c.hops_inflight > 0 || c.in_send_list ||
+      c.free_check) {
     return;
   }
   core_->flow().forget(c);

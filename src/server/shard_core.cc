@@ -68,8 +68,8 @@ void ShardCore::remove_client(Connection& c) {
   clients_.erase(c.client.id);
   flow_.forget(c);
   unwatch_all(*this, c);
-  blocking_.on_disconnect(c);
   pubsub_.forget(c);
+  blocking_.on_disconnect(c);  // last: ending a wait may report the connection's output
 }
 
 void ShardCore::on_notify_flags_changed() {

@@ -94,6 +94,7 @@ class alignas(16) Connection {
   bool eof = false;     // peer closed, error, or server stopping: read no more
   bool closed = false;  // fd closed; waiting for outstanding work before freeing
   bool in_send_list = false;
+  bool free_check = false;  // queued for the shard's end-of-turn free check
   // Work of this connection that another shard (or a later turn) still has to answer; the
   // connection is not freed before it comes back.
   uint32_t hops_inflight = 0;

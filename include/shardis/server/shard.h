@@ -88,6 +88,7 @@ class Shard final : public runtime::CompletionHandler, public ClientIo {
 
   std::vector<Connection*> conns_;
   std::vector<Connection*> send_list_;
+  std::vector<Connection*> free_checks_;  // closed connections to free once nothing is away
   bool accept_armed_ = false;
   static constexpr int kAcceptRetryMs = 100;
   int64_t accept_retry_at_ms_ = 0;

@@ -45,8 +45,12 @@ class FlowControl {
   void unpause(Connection& c, uint8_t reason);
   // True when c may parse and run its next command.
   bool may_parse(const Connection& c) const { return c.pause == 0 && !over_limits(c); }
-  // True when c may receive more bytes.
-  bool may_read(const Connection& c) const { return may_parse(c); }
+  // True when c may receive more bytes. A blocked client is still read, as Redis reads it:
+  // its later commands wait in its input buffer (bounded by the query buffer limit), and a
+  // disconnection is seen at once, which ends the wait.
+  bool may_read(const Connection& c) const {
+    return (c.pause & ~Connection::kPauseBlocked) == 0 && !over_limits(c);
+  }
   bool over_limits(const Connection& c) const {
     return c.out.size() > limits_.out_high_water || c.pending.size() > limits_.max_pending_replies;
   }
