@@ -988,6 +988,98 @@ def check_blocking_and_transactions(check, port):
         c.close()
 
 
+def check_server_commands_in_transactions(check, port):
+    """SELECT, CLIENT and CONFIG queued in MULTI run in order with the other commands; a WATCH
+    abort runs none of them; EXEC's own errors and subcommand errors follow Redis."""
+    c = client(port)
+    conn = raw_connection(port)
+    try:
+        keys = spread_keys("srv")
+        c.set(keys[0], "v0")
+        # WATCH abort: the SELECT queued in the block does not happen.
+        check.check(call(conn, "WATCH", keys[0]) == b"OK", "WATCH")
+        c.set(keys[0], "meddled")
+        for cmd in (("MULTI",), ("SELECT", "3"), ("SET", keys[1], "in db 3"), ("EXEC",)):
+            conn.send_command(*cmd)
+        got = [read_reply(conn) for _ in range(4)]
+        check.check(got == [b"OK", b"QUEUED", b"QUEUED", None],
+                    "WATCH abort with SELECT queued -> nil (%r)" % got)
+        check.check(call(conn, "GET", keys[0]) == b"meddled",
+                    "after the WATCH abort the connection is still in db 0")
+        # Without the abort SELECT applies to the commands after it, and stays.
+        for cmd in (("MULTI",), ("SET", keys[2], "db0"), ("SELECT", "3"), ("SET", keys[2], "db3"),
+                    ("EXEC",)):
+            conn.send_command(*cmd)
+        got = [read_reply(conn) for _ in range(5)]
+        check.check(got[-1] == [True, b"OK", True] or got[-1] == [b"OK", b"OK", b"OK"],
+                    "MULTI SET, SELECT 3, SET -> %r" % got[-1])
+        check.check(call(conn, "GET", keys[2]) == b"db3" and c.get(keys[2]) == b"db0",
+                    "SELECT inside EXEC applied to the command after it, and stays")
+        call(conn, "SELECT", "0")
+
+        # CLIENT and CONFIG run in order inside EXEC.
+        for cmd in (("MULTI",), ("CLIENT", "SETNAME", "txn-name"), ("CLIENT", "GETNAME"),
+                    ("CONFIG", "SET", "notify-keyspace-events", "KEA"),
+                    ("CONFIG", "GET", "notify-keyspace-events"),
+                    ("CONFIG", "SET", "notify-keyspace-events", ""),
+                    ("CONFIG", "GET", "notify-keyspace-events"), ("EXEC",)):
+            conn.send_command(*cmd)
+        got = [read_reply(conn) for _ in range(8)][-1]
+        want = [b"OK", b"txn-name", b"OK", [b"notify-keyspace-events", b"AKE"], b"OK",
+                [b"notify-keyspace-events", b""]]
+        check.check(got == want, "CLIENT and CONFIG inside EXEC, in order (%r)" % got)
+        check.check(call(conn, "CLIENT", "GETNAME") == b"txn-name",
+                    "CLIENT SETNAME inside EXEC stays")
+
+        # CLIENT UNBLOCK inside EXEC reaches a client blocked on any shard.
+        blocked = [raw_connection(port) for _ in range(4)]
+        try:
+            ids = [call(b, "CLIENT", "ID") for b in blocked]
+            for i, b in enumerate(blocked):
+                b.send_command("BLPOP", keys[10 + i], 10)
+            check.check(wait_blocked(c, 4), "four clients blocked")
+            conn.send_command("MULTI")
+            for i in ids:
+                conn.send_command("CLIENT", "UNBLOCK", i)
+            conn.send_command("CLIENT", "UNBLOCK", 999999)
+            conn.send_command("EXEC")
+            got = [read_reply(conn) for _ in range(len(ids) + 3)][-1]
+            check.check(got == [1, 1, 1, 1, 0], "CLIENT UNBLOCK inside EXEC -> %r" % got)
+            check.check(all(read_reply(b) is None for b in blocked),
+                        "the unblocked clients got nil")
+        finally:
+            for b in blocked:
+                b.disconnect()
+
+        # EXEC with arguments ends the transaction, in MULTI or not.
+        got = call(conn, "EXEC", "x")
+        check.check(is_error(got, "Transaction discarded because of: wrong number of arguments "
+                             "for 'exec' command", redis_py.exceptions.ExecAbortError),
+                    "EXEC x outside MULTI -> EXECABORT (%r)" % got)
+        for cmd in (("MULTI",), ("SET", keys[3], "never"), ("EXEC", "x")):
+            conn.send_command(*cmd)
+        got = [read_reply(conn) for _ in range(3)]
+        check.check(is_error(got[2], "Transaction discarded because of: wrong number of "
+                             "arguments for 'exec' command", redis_py.exceptions.ExecAbortError),
+                    "EXEC x inside MULTI -> EXECABORT (%r)" % got[2])
+        check.check(c.get(keys[3]) is None and call(conn, "PING") == b"PONG",
+                    "EXEC x ran nothing and left MULTI")
+        # A container's unknown subcommand or its wrong arity is refused when queued.
+        for cmd in (("MULTI",), ("OBJECT", "NOSUCH"), ("OBJECT", "ENCODING"),
+                    ("SET", keys[4], "never"), ("EXEC",)):
+            conn.send_command(*cmd)
+        got = [read_reply(conn) for _ in range(5)]
+        check.check(is_error(got[1], "unknown subcommand 'NOSUCH'. Try OBJECT HELP.") and
+                    is_error(got[2], "wrong number of arguments for 'object|encoding' command")
+                    and got[3] == b"QUEUED",
+                    "subcommand errors are refused when queued (%r)" % got[1:4])
+        check.check(isinstance(got[4], redis_py.exceptions.ExecAbortError) and
+                    c.get(keys[4]) is None, "... and abort the transaction (%r)" % got[4])
+    finally:
+        conn.disconnect()
+        c.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -1007,7 +1099,9 @@ def main():
                           ("blocking list pops", check_blocking_lists),
                           ("blocking moves", check_blocking_moves),
                           ("blocking zset pops", check_blocking_zsets),
-                          ("blocking and transactions", check_blocking_and_transactions)):
+                          ("blocking and transactions", check_blocking_and_transactions),
+                          ("server commands in transactions",
+                           check_server_commands_in_transactions)):
             check.section(title, fn, check, srv.port)
         check.check(srv.alive(), "server still running")
     return check.finish()

@@ -123,6 +123,7 @@ struct ClientState {
 
 class Connection;
 class ShardCore;
+struct CommandSpec;
 
 // Context for a kCoordinator handler, on the connection's shard.
 struct CoordContext {
@@ -220,6 +221,11 @@ using ArgCheck = std::string (*)(ArgList args);
 // coordinator.
 using MergeFn = void (*)(ArgList args, std::span<PartResult> parts, proto::ReplyBuilder& rb);
 using ShardPicker = uint32_t (*)(ArgList args, uint32_t shards);
+// A kCoordinator command queued in MULTI, at EXEC (on the connection's shard, while the block is
+// planned): either it replies into ctx.rb at once and returns nullptr, or it returns the
+// owner-side command (kKey with pick_shard, or kAllShards) that the block runs in its place,
+// in order with the others. It never starts a transaction of its own.
+using ExecAs = const CommandSpec* (*)(CoordContext& ctx);
 // The keys a command locks, when they are not its keys in the client's database (MOVE and
 // COPY ... DB name a key of another database): (db, argv index, written) per key. Runs on the
 // coordinator after `check` passed.
@@ -254,9 +260,11 @@ struct CommandSpec {
   Handler run = nullptr;
   ConnHandler run_conn = nullptr;    // kConnection
   CoordHandler run_coord = nullptr;  // kCoordinator
-  PartHandler part = nullptr;        // kKeysFanout, kAllShards
-  Merge merge = Merge::kNone;        // kKeysFanout, kAllShards
-  MergeFn merge_fn = nullptr;        // Merge::kCustom
+  // kCoordinator inside EXEC; nullptr: run_coord, which then replies at once.
+  ExecAs exec_as = nullptr;
+  PartHandler part = nullptr;  // kKeysFanout, kAllShards
+  Merge merge = Merge::kNone;  // kKeysFanout, kAllShards
+  MergeFn merge_fn = nullptr;  // Merge::kCustom
   ArgCheck check = nullptr;
   ShardPicker pick_shard = nullptr;  // kKey without keys only
   // Replaces `keys` for routing when set (`keys` stays COMMAND INFO's legacy key range).
@@ -287,6 +295,11 @@ std::vector<LockKeyRef> lock_key_refs(const CommandSpec& spec, ArgList args, int
 // Whether spec is a container listing the subcommand `fullname` ("client|id") in its
 // metadata (families/command_family.cc).
 bool has_subcommand(const CommandSpec& spec, std::string_view fullname);
+
+// For a container command: Redis's error for an unknown subcommand, or for a subcommand's wrong
+// number of arguments, as its command lookup replies them; empty when the subcommand is known and
+// its arity right (or spec is not a container).
+std::string subcommand_error(const CommandSpec& spec, ArgList args);
 
 // Arity check, Redis rules.
 inline bool arity_ok(const CommandSpec& spec, size_t argc) {

@@ -84,7 +84,7 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
   // The connection of client id on this shard, or nullptr.
   Connection* client(uint64_t id) const;
   const Registry& registry() const { return registry_; }
-  const ServerInfo& info() const { return info_; }
+  const ServerInfo& info() const override { return info_; }
   uint32_t shards() const { return link_.shards(); }
   ScratchRunner& scratch() { return *this; }
   WatchTable& watches() { return watches_; }

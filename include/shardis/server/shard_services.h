@@ -10,12 +10,14 @@ namespace shardis::server {
 
 class PubSub;
 class Blocking;
+struct ServerInfo;
 
 class ShardServices {
  public:
   virtual ~ShardServices() = default;
   virtual PubSub& pubsub() = 0;
   virtual Blocking& blocking() = 0;
+  virtual const ServerInfo& info() const = 0;
   // notify-keyspace-events changed on this shard.
   virtual void on_notify_flags_changed() = 0;
 };

@@ -14,6 +14,7 @@
 #include <shardis/server/registry.h>
 
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -708,6 +709,25 @@ bool has_subcommand(const CommandSpec& spec, std::string_view fullname) {
     if (sub.name == fullname) return true;
   }
   return false;
+}
+
+std::string subcommand_error(const CommandSpec& spec, ArgList args) {
+  if (spec.meta == nullptr || spec.meta->subcommands.empty() || args.size() < 2) return {};
+  std::string full(spec.name);
+  full.push_back('|');
+  for (char ch : args[1])
+    full.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  for (const SubcommandMeta& sub : spec.meta->subcommands) {
+    if (sub.name != full) continue;
+    size_t argc = args.size();
+    bool ok = sub.arity >= 0 ? argc == static_cast<size_t>(sub.arity)
+                             : argc >= static_cast<size_t>(-sub.arity);
+    return ok ? std::string() : err_wrong_args(sub.name);
+  }
+  std::string upper;
+  for (char ch : args[0])
+    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+  return err_unknown_subcommand(args[1], upper);
 }
 
 }  // namespace shardis::server

@@ -65,10 +65,10 @@ const ConfigParam* find_param(std::string_view name) {
   return nullptr;
 }
 
-std::string config_value(const ConfigParam& p, ShardCore& core) {
-  if (p.name == "port") return base::int64_to_string(core.info().port);
+std::string config_value(const ConfigParam& p, ShardServices& shard) {
+  if (p.name == "port") return base::int64_to_string(shard.info().port);
   if (p.name == "notify-keyspace-events") {
-    return notify_flags_to_string(core.pubsub().notify_flags());
+    return notify_flags_to_string(shard.pubsub().notify_flags());
   }
   return std::string(p.value);
 }
@@ -76,7 +76,7 @@ std::string config_value(const ConfigParam& p, ShardCore& core) {
 // CONFIG GET parameter [parameter ...]. A pattern without glob characters names one parameter
 // (case-insensitive) and the reply uses the name as given; a glob pattern reports the matching
 // parameters under their own names. A parameter is reported once however often it matches.
-bool config_get(CoordContext& ctx) {
+void reply_config_get(ArgList args, ShardServices& shard, proto::ReplyBuilder& rb) {
   struct Match {
     size_t param;
     std::string_view name;
@@ -89,8 +89,8 @@ bool config_get(CoordContext& ctx) {
     return false;
   };
   constexpr size_t kNumParams = std::size(kConfigParams);
-  for (size_t a = 2; a < ctx.args.size(); ++a) {
-    std::string_view pattern = ctx.args[a];
+  for (size_t a = 2; a < args.size(); ++a) {
+    std::string_view pattern = args[a];
     bool is_glob = pattern.find_first_of("[*?") != std::string_view::npos;
     for (size_t i = 0; i < kNumParams; ++i) {
       std::string_view name = kConfigParams[i].name;
@@ -98,13 +98,33 @@ bool config_get(CoordContext& ctx) {
       if (hit && !seen(i)) matches.push_back({i, is_glob ? name : pattern});
     }
   }
-  ctx.rb.map(matches.size());
+  rb.map(matches.size());
   for (const Match& m : matches) {
-    ctx.rb.bulk(m.name);
-    ctx.rb.bulk(config_value(kConfigParams[m.param], ctx.core));
+    rb.bulk(m.name);
+    rb.bulk(config_value(kConfigParams[m.param], shard));
   }
+}
+
+bool config_get(CoordContext& ctx) {
+  reply_config_get(ctx.args, ctx.core, ctx.rb);
   return true;
 }
+
+// CONFIG GET inside EXEC, where a CONFIG SET before it in the block has been applied: on shard
+// 0 (every shard holds the same values).
+void run_config_get_in_exec(ExecContext& ctx) {
+  reply_config_get(ctx.args, *ctx.services, ctx.rb);
+}
+
+uint32_t first_shard(ArgList, uint32_t) {
+  return 0;
+}
+
+const CommandSpec kConfigGetInExec{.name = "config|get",
+                                   .route = Route::kKey,
+                                   .run = run_config_get_in_exec,
+                                   .pick_shard = first_shard,
+                                   .lock = LockPolicy::kNone};
 
 // Applies CONFIG SET's (already validated) parameters on one shard.
 void part_config_apply(ExecContext& ctx, std::span<const uint32_t>, PartResult& out) {
@@ -234,6 +254,18 @@ bool cmd_config(CoordContext& ctx) {
   return true;
 }
 
+// Inside EXEC a valid CONFIG SET runs as its part on every shard, and CONFIG GET on shard 0,
+// in order with the block's other commands; every other form replies at once.
+const CommandSpec* config_exec_as(CoordContext& ctx) {
+  if (base::iequals(ctx.args[1], "set") && ctx.args.size() >= 4 &&
+      check_config_set(ctx.args).empty()) {
+    return &kConfigApply;
+  }
+  if (base::iequals(ctx.args[1], "get") && ctx.args.size() >= 3) return &kConfigGetInExec;
+  cmd_config(ctx);
+  return nullptr;
+}
+
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
 #include "config_family_args.inc"
@@ -277,6 +309,7 @@ void register_config_family(Registry& r) {
          .arity = -2,
          .route = Route::kCoordinator,
          .run_coord = cmd_config,
+         .exec_as = config_exec_as,
          .acl = kAclSlow,
          .group = "server",
          .summary = "A container for server configuration commands",

@@ -183,40 +183,53 @@ class UnblockTxn final : public Txn {
   }
 };
 
-bool client_unblock(CoordContext& ctx) {
+struct UnblockRequest {
+  uint64_t target = 0;
+  bool error = false;
+};
+
+// Checks CLIENT UNBLOCK's arguments. Replies the error, or 0 for an id no client can have, and
+// returns nullopt; else what to unblock.
+std::optional<UnblockRequest> parse_unblock(CoordContext& ctx) {
   ArgList args = ctx.args;
   if (args.size() < 3) {
     ctx.rb.error(err_wrong_args("client|unblock"));
-    return true;
+    return std::nullopt;
   }
   if (args.size() > 4) {
     ctx.rb.error("ERR unknown subcommand or wrong number of arguments for '" +
                  std::string(c_str_view(args[1]).substr(0, 128)) + "'. Try CLIENT HELP.");
-    return true;
+    return std::nullopt;
   }
-  bool error = false;
+  UnblockRequest req;
   if (args.size() == 4) {
     if (base::iequals(args[3], "error")) {
-      error = true;
+      req.error = true;
     } else if (!base::iequals(args[3], "timeout")) {
       ctx.rb.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
-      return true;
+      return std::nullopt;
     }
   }
   std::optional<int64_t> id = base::parse_int64(args[2]);
   if (!id) {
     ctx.rb.error(kErrNotInteger);
-    return true;
+    return std::nullopt;
   }
-  ShardCore& core = ctx.core;
   if (*id <= 0) {
     ctx.rb.integer(0);
-    return true;
+    return std::nullopt;
   }
-  auto target = static_cast<uint64_t>(*id);
-  uint32_t shard = ShardCore::client_shard(target, core.shards());
+  req.target = static_cast<uint64_t>(*id);
+  return req;
+}
+
+bool client_unblock(CoordContext& ctx) {
+  std::optional<UnblockRequest> req = parse_unblock(ctx);
+  if (!req) return true;
+  ShardCore& core = ctx.core;
+  uint32_t shard = ShardCore::client_shard(req->target, core.shards());
   if (shard == core.id()) {
-    ctx.rb.integer(core.blocking().unblock_client(target, error) ? 1 : 0);
+    ctx.rb.integer(core.blocking().unblock_client(req->target, req->error) ? 1 : 0);
     return true;
   }
   auto t = std::make_unique<UnblockTxn>();
@@ -227,10 +240,29 @@ bool client_unblock(CoordContext& ctx) {
   p.release_after = true;
   TxnAction& a = p.actions.emplace_back();
   a.kind = TxnAction::kUnblock;
-  a.wait_id = target;
-  a.unblock_error = error;
+  a.wait_id = req->target;
+  a.unblock_error = req->error;
   return core.txns().start(std::move(t));
 }
+
+// CLIENT UNBLOCK inside EXEC, on the blocked client's shard (its id names it); the arguments
+// were checked when the block was planned.
+void run_unblock_in_exec(ExecContext& ctx) {
+  auto target = static_cast<uint64_t>(*base::parse_int64(ctx.args[2]));
+  bool error = ctx.args.size() == 4 && base::iequals(ctx.args[3], "error");
+  ctx.rb.integer(
+      ctx.services != nullptr && ctx.services->blocking().unblock_client(target, error) ? 1 : 0);
+}
+
+uint32_t unblock_shard(ArgList args, uint32_t shards) {
+  return ShardCore::client_shard(static_cast<uint64_t>(*base::parse_int64(args[2])), shards);
+}
+
+const CommandSpec kUnblockInExec{.name = "client|unblock",
+                                 .route = Route::kKey,
+                                 .run = run_unblock_in_exec,
+                                 .pick_shard = unblock_shard,
+                                 .lock = LockPolicy::kNone};
 
 // CLIENT: UNBLOCK reaches other shards; the other subcommands are the connection's own.
 bool cmd_client(CoordContext& ctx) {
@@ -238,6 +270,14 @@ bool cmd_client(CoordContext& ctx) {
   ConnContext conn{ctx.args, ctx.conn.client, ctx.rb, ctx.core.registry(), ctx.core.info()};
   run_subcommand(conn, kClientSubcommands, "CLIENT");
   return true;
+}
+
+const CommandSpec* client_exec_as(CoordContext& ctx) {
+  if (!base::iequals(ctx.args[1], "unblock")) {
+    cmd_client(ctx);
+    return nullptr;
+  }
+  return parse_unblock(ctx) ? &kUnblockInExec : nullptr;
 }
 
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
@@ -362,6 +402,7 @@ void register_connection_family(Registry& r) {
          .arity = -2,
          .route = Route::kCoordinator,
          .run_coord = cmd_client,
+         .exec_as = client_exec_as,
          .acl = kAclSlow,
          .group = "connection",
          .summary = "A container for client connection commands",

@@ -80,6 +80,10 @@ constexpr uint32_t kAclFastTxn = kAclFast | kAclTransaction;
 
 }  // namespace
 
+CoordHandler exec_handler() {
+  return cmd_exec;
+}
+
 void register_transaction_family(Registry& r) {
   r.add({.name = "multi",
          .arity = 1,

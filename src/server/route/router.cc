@@ -51,6 +51,7 @@ bool Router::dispatch(Connection& c, ArgList args) {
   {
     proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
     if (spec == nullptr || !arity_ok(*spec, args.size())) {
+      if (spec != nullptr && refuse_exec(c, spec, err_wrong_args(spec->name), rb)) return true;
       validate_command(spec, args, rb);  // writes the error
       return true;
     }
@@ -58,6 +59,17 @@ bool Router::dispatch(Connection& c, ArgList args) {
     if (!validate_command(spec, args, rb)) return true;
   }
   return route(c, *spec, args);
+}
+
+bool Router::refuse_exec(Connection& c, const CommandSpec* spec, std::string_view err,
+                         proto::ReplyBuilder& rb) {
+  if (spec == nullptr || spec->run_coord != exec_handler()) return false;
+  // A refused EXEC ends any transaction (Redis's execCommandAbort), in MULTI or not.
+  std::string_view reason = err.substr(0, 4) == "ERR " ? err.substr(4) : err;
+  rb.error("EXECABORT Transaction discarded because of: " + std::string(reason));
+  multi_reset(c);
+  unwatch_all(core_, c);
+  return true;
 }
 
 bool Router::refused_in_pubsub(Connection& c, const CommandSpec& spec, ArgList args,
@@ -87,8 +99,15 @@ bool Router::queue_or_run(Connection& c, const CommandSpec* spec, ArgList args) 
   // Inside MULTI, as Redis's processCommand: an unknown command or a wrong arity is refused and
   // dooms the transaction; the argument checks of a command run at EXEC, like its handler.
   proto::ReplyBuilder rb(c.local_sink(), c.client.resp);
+  std::string err;
   if (spec == nullptr || !arity_ok(*spec, args.size())) {
-    rb.error(spec == nullptr ? err_unknown_command(args) : err_wrong_args(spec->name));
+    err = spec == nullptr ? err_unknown_command(args) : err_wrong_args(spec->name);
+  } else {
+    err = subcommand_error(*spec, args);
+  }
+  if (!err.empty()) {
+    if (refuse_exec(c, spec, err, rb)) return true;  // the transaction is over
+    rb.error(err);
     c.multi->dirty_exec = true;
     return true;
   }

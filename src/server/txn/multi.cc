@@ -5,6 +5,7 @@
 #include <shardis/server/txn/multi.h>
 
 #include <algorithm>
+#include <cassert>
 #include <map>
 
 namespace shardis::server {
@@ -83,6 +84,7 @@ class ExecTxn final : public Txn {
   std::vector<proto::ReplyBuffer> replies;
   std::vector<std::vector<WatchItem>> watched;  // per participant
   bool has_watches = false;
+  int db_before = 0;  // the client's database at EXEC: a WATCH abort runs no SELECT of the block
 
   // Actions of the commands [from, to) for participant `part`.
   void add_segment_actions(uint32_t part, size_t from, size_t to) {
@@ -119,6 +121,9 @@ class ExecTxn final : public Txn {
     }
     if (aborted_) {
       for (TxnParticipant& p : parts) p.actions.clear();
+      // The connection is still paused for this EXEC (nothing after it was parsed): the block's
+      // SELECTs, run when it was planned, are undone.
+      if (conn != nullptr) conn->client.db = db_before;
       proto::ReplyBuffer out;
       proto::ReplyBuilder(out, resp).null_array();
       t.reply(*this, std::move(out));
@@ -386,6 +391,7 @@ bool exec_start(ShardCore& core, Connection& c) {
   t->conn = &c;
   t->resp = c.client.resp;
   t->client = c.client.id;
+  t->db_before = c.client.db;
   t->cmds = std::move(m.queue);
   m.queue.clear();
   const size_t count = t->cmds.size();
@@ -403,21 +409,28 @@ bool exec_start(ShardCore& core, Connection& c) {
   std::vector<Pending> placed;
   for (size_t i = 0; i < count; ++i) {
     TxnCommand& cmd = t->cmds[i];
-    const CommandSpec& spec = *cmd.spec;
     cmd.db = c.client.db;
     cmd.resp = c.client.resp;
     proto::ReplyBuilder rb(t->replies[i], cmd.resp);
-    if (spec.route == Route::kConnection) {
+    if (cmd.spec->route == Route::kConnection) {
       ConnContext ctx{cmd.args, c.client, rb, core.registry(), core.info()};
-      spec.run_conn(ctx);
+      cmd.spec->run_conn(ctx);
       continue;
     }
-    if (spec.route == Route::kCoordinator) {
-      // Only UNWATCH is queued of these (EXEC, MULTI, WATCH, DISCARD run at once): the
-      // transaction has dropped every watch already.
-      rb.ok();
-      continue;
+    if (cmd.spec->route == Route::kCoordinator) {
+      // MULTI, EXEC, WATCH and DISCARD are never queued; UNWATCH finds no watch left (the
+      // transaction took them). The others reply now, or name what runs in their place.
+      CoordContext ctx{cmd.args, c, rb, core};
+      if (cmd.spec->exec_as == nullptr) {
+        [[maybe_unused]] bool ran = cmd.spec->run_coord(ctx);
+        assert(ran);
+        continue;
+      }
+      const CommandSpec* as = cmd.spec->exec_as(ctx);
+      if (as == nullptr) continue;
+      cmd.spec = as;
     }
+    const CommandSpec& spec = *cmd.spec;
     if (spec.check != nullptr) {
       std::string err = spec.check(cmd.args);
       if (!err.empty()) {

@@ -57,6 +57,10 @@ class Router {
   bool queue_or_run(Connection& c, const CommandSpec* spec, ArgList args);
   bool refused_in_pubsub(Connection& c, const CommandSpec& spec, ArgList args,
                          proto::ReplyBuilder& rb);
+  // A refused EXEC (wrong arity): replies EXECABORT and drops the transaction; false for any
+  // other command.
+  bool refuse_exec(Connection& c, const CommandSpec* spec, std::string_view err,
+                   proto::ReplyBuilder& rb);
   bool route(Connection& c, const CommandSpec& spec, ArgList args);
   bool route_key(Connection& c, const CommandSpec& spec, ArgList args);
   bool route_fanout(Connection& c, const CommandSpec& spec, ArgList args);

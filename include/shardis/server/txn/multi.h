@@ -34,5 +34,7 @@ bool watch_start(ShardCore& core, Connection& c, ArgList args);
 void unwatch_all(ShardCore& core, Connection& c);
 // Forgets the queued commands and the dirty flag (DISCARD, EXEC).
 void multi_reset(Connection& c);
+// EXEC's handler (families/transaction_family.cc): the router recognizes a refused EXEC by it.
+CoordHandler exec_handler();
 
 }  // namespace shardis::server
