@@ -60,6 +60,10 @@ void ShardCore::push_to(uint32_t shard, std::unique_ptr<PushMessage> msg) {
   link_.send_push(shard, Hop{msg.release(), 0, Hop::kPush});
 }
 
+int64_t ShardCore::blocked_clients() const {
+  return static_cast<int64_t>(blocking_.blocked_clients());
+}
+
 void ShardCore::add_client(Connection& c) {
   clients_[c.client.id] = &c;
 }

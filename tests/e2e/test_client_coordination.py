@@ -1006,6 +1006,14 @@ def check_server_commands_in_transactions(check, port):
                     "WATCH abort with SELECT queued -> nil (%r)" % got)
         check.check(call(conn, "GET", keys[0]) == b"meddled",
                     "after the WATCH abort the connection is still in db 0")
+        # UNWATCH queued in the block does not save it from the watch.
+        check.check(call(conn, "WATCH", keys[5], keys[6]) == b"OK", "WATCH two keys")
+        c.set(keys[6], "meddled")
+        for cmd in (("MULTI",), ("UNWATCH",), ("SET", keys[5], "never"), ("EXEC",)):
+            conn.send_command(*cmd)
+        got = [read_reply(conn) for _ in range(4)]
+        check.check(got == [b"OK", b"QUEUED", b"QUEUED", None] and c.get(keys[5]) is None,
+                    "UNWATCH inside MULTI: EXEC still aborts (%r)" % got)
         # Without the abort SELECT applies to the commands after it, and stays.
         for cmd in (("MULTI",), ("SET", keys[2], "db0"), ("SELECT", "3"), ("SET", keys[2], "db3"),
                     ("EXEC",)):

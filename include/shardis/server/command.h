@@ -200,6 +200,8 @@ struct PartShardStats {  // INFO: one shard's databases and memory
   int64_t entry_bytes = 0;   // slab bytes in use
   int64_t index_bytes = 0;   // hash-table buckets and TTL heaps
   int64_t mapped_bytes = 0;  // the part of index_bytes mapped outside malloc
+  int64_t clients = 0;       // client connections of the shard
+  int64_t blocked = 0;       // of them, waiting in a blocking command
 };
 using PartResult = std::variant<std::monostate, PartCount, PartValues, PartKeys, PartShardStats>;
 

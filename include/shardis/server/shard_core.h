@@ -121,6 +121,8 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
   Blocking& blocking() override { return blocking_; }
   PubSub& pubsub() override { return pubsub_; }
   void on_notify_flags_changed() override;
+  int64_t connected_clients() const override { return static_cast<int64_t>(clients_.size()); }
+  int64_t blocked_clients() const override;
 
   Admission& admission() { return admission_; }
   // Whether keyspace "new" events are wanted (key additions must then be reported).

@@ -1,4 +1,4 @@
-// INFO [section ...]: the server, memory and keyspace sections, in Redis 7.0's format.
+// INFO [section ...]: the server, clients, memory and keyspace sections, in Redis 7.0's format.
 //
 // INFO runs on every shard (Route::kAllShards): each part reports its databases' key and TTL
 // counts and its store's memory into a PartShardStats; the coordinator formats the text. The memory
@@ -9,6 +9,7 @@
 #include <shardis/server/command.h>
 #include <shardis/server/db.h>
 #include <shardis/server/registry.h>
+#include <shardis/server/shard_services.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -34,6 +35,10 @@ void part_info(ExecContext& ctx, std::span<const uint32_t>, PartResult& out) {
     st.mapped_bytes += static_cast<int64_t>(db.mapped_bytes());
   }
   st.entry_bytes = static_cast<int64_t>(ctx.store.slab().bytes_in_use());
+  if (ctx.services != nullptr) {
+    st.clients = ctx.services->connected_clients();
+    st.blocked = ctx.services->blocked_clients();
+  }
 }
 
 // The allocator's bytes in use, over the whole process (as Redis's used_memory counts every
@@ -112,6 +117,19 @@ void merge_info(ArgList args, std::span<PartResult> results, proto::ReplyBuilder
     line(out, "arch_bits", static_cast<int64_t>(sizeof(void*) * 8));
     line(out, "process_id", static_cast<int64_t>(getpid()));
     line(out, "shards", static_cast<int64_t>(parts.size()));
+  }
+  if (wanted(args, "clients", true)) {
+    int64_t clients = 0, blocked = 0;
+    for (const PartShardStats* p : parts) {
+      clients += p->clients;
+      blocked += p->blocked;
+    }
+    section("Clients");
+    line(out, "connected_clients", clients);
+    line(out, "cluster_connections", int64_t{0});
+    line(out, "maxclients", int64_t{10000});
+    line(out, "blocked_clients", blocked);
+    line(out, "tracking_clients", int64_t{0});
   }
   if (wanted(args, "memory", true)) {
     int64_t rss = rss_bytes();

@@ -67,6 +67,13 @@ bool cmd_unwatch(CoordContext& ctx) {
   return true;
 }
 
+// Queued in MULTI: EXEC checks the watches before any command and drops them all, so UNWATCH
+// inside the block changes nothing.
+const CommandSpec* unwatch_in_exec(CoordContext& ctx) {
+  ctx.rb.ok();
+  return nullptr;
+}
+
 #include "transaction_family_args.inc"
 
 constexpr RedisMeta kMultiMeta{};
@@ -135,6 +142,7 @@ void register_transaction_family(Registry& r) {
          .flags = kTxnFlags | kFast | kAllowBusy,
          .route = Route::kCoordinator,
          .run_coord = cmd_unwatch,
+         .exec_as = unwatch_in_exec,
          .acl = kAclFastTxn,
          .group = "transactions",
          .summary = "Forget about all watched keys",

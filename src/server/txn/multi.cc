@@ -418,8 +418,8 @@ bool exec_start(ShardCore& core, Connection& c) {
       continue;
     }
     if (cmd.spec->route == Route::kCoordinator) {
-      // MULTI, EXEC, WATCH and DISCARD are never queued; UNWATCH finds no watch left (the
-      // transaction took them). The others reply now, or name what runs in their place.
+      // MULTI, EXEC, WATCH and DISCARD are never queued. The others reply now (UNWATCH without
+      // touching the watches this EXEC checks), or name what runs in their place.
       CoordContext ctx{cmd.args, c, rb, core};
       if (cmd.spec->exec_as == nullptr) {
         [[maybe_unused]] bool ran = cmd.spec->run_coord(ctx);
