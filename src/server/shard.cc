@@ -84,6 +84,8 @@ void Shard::run() {
     int timeout_ms = (stopping_ || !accept_armed_) ? 50 : -1;
     if (block)
       timeout_ms = merge_timeout(timeout_ms, core_->next_timeout_ms(opts_.expire_idle_wake_ms));
+    // Pushes wait for room in a peer's ring: retry within a millisecond.
+    if (block && core_->push_backlog()) timeout_ms = merge_timeout(timeout_ms, 1);
     clock_fresh_ = false;
     engine_->run_once(block, timeout_ms, *this);
     fabric_.sleeping(id_).store(false, std::memory_order_relaxed);

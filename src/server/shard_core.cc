@@ -60,6 +60,10 @@ void ShardCore::push_to(uint32_t shard, std::unique_ptr<PushMessage> msg) {
   link_.send_push(shard, Hop{msg.release(), 0, Hop::kPush});
 }
 
+uint32_t ShardCore::notify_flags() const {
+  return pubsub_.notify_flags();
+}
+
 int64_t ShardCore::blocked_clients() const {
   return static_cast<int64_t>(blocking_.blocked_clients());
 }
@@ -70,6 +74,7 @@ void ShardCore::add_client(Connection& c) {
 
 void ShardCore::remove_client(Connection& c) {
   clients_.erase(c.client.id);
+  if ((c.pause & Connection::kPausePushRoom) != 0) std::erase(push_waiters_, &c);
   flow_.forget(c);
   unwatch_all(*this, c);
   pubsub_.forget(c);
@@ -80,8 +85,23 @@ void ShardCore::on_notify_flags_changed() {
   executor_.set_report_adds(blocking_.has_waiters() || wants_new_events());
 }
 
+void ShardCore::flush() {
+  link_.flush();
+  if (push_waiters_.empty() || link_.push_backlog() > FabricLink::kPushBacklogLimit / 2) return;
+  std::vector<Connection*> waiters;
+  waiters.swap(push_waiters_);
+  for (Connection* c : waiters) flow_.unpause(*c, Connection::kPausePushRoom);
+}
+
 void ShardCore::process_input(Connection& c) {
   while (!c.closed && flow_.may_parse(c)) {
+    // Pushes this shard starts (messages, wake-ups) outrun a peer: its clients wait, so that the
+    // overflow stays bounded. The peer drains its push rings whatever this shard does.
+    if (link_.push_backlog() > FabricLink::kPushBacklogLimit) {
+      flow_.pause(c, Connection::kPausePushRoom);
+      push_waiters_.push_back(&c);
+      return;
+    }
     std::string_view in = c.unparsed();
     if (in.empty()) return;
     auto st = c.parser.parse(in);

@@ -1088,6 +1088,52 @@ def check_server_commands_in_transactions(check, port):
         c.close()
 
 
+def check_concurrent_cross_shard_reads(check, port):
+    """Read-only commands over keys of several shards (SINTER, SUNION, ZUNION, LCS) running at
+    once from many clients, against SCARD/ZCARD/STRLEN readers: no reader ever sees a key
+    missing or short, and every key is intact afterwards."""
+    c = client(port)
+    try:
+        sets = spread_keys("ro:set", 8)
+        zsets = spread_keys("ro:zset", 8)
+        strs = spread_keys("ro:str", 8)
+        for k in sets:
+            c.sadd(k, *range(20))
+        for k in zsets:
+            c.zadd(k, {str(i): i for i in range(20)})
+        for k in strs:
+            c.set(k, "abcdefghij")
+        bad = []
+
+        def reader(i):
+            r = client(port)
+            try:
+                for j in range(250):
+                    a, b = (i + j) % 8, (i + j + 1) % 8
+                    if len(r.sinter(sets[a], sets[b])) != 20 or r.scard(sets[a]) != 20:
+                        bad.append(("set", a, b))
+                    if len(r.sunion(sets[a], sets[b])) != 20:
+                        bad.append(("sunion", a, b))
+                    if len(r.zunion([zsets[a], zsets[b]])) != 20 or r.zcard(zsets[b]) != 20:
+                        bad.append(("zset", a, b))
+                    if r.execute_command("LCS", strs[a], strs[b]) != b"abcdefghij" or \
+                            r.strlen(strs[a]) != 10:
+                        bad.append(("lcs", a, b))
+            finally:
+                r.close()
+
+        left = run_threads([lambda i=i: reader(i) for i in range(6)], timeout=120)
+        check.check(left == 0, "six concurrent readers finished (%d still running)" % left)
+        check.check(not bad, "no read saw a key missing or short (%d bad, first %r)"
+                    % (len(bad), bad[:3]))
+        check.check([c.scard(k) for k in sets] == [20] * 8 and
+                    [c.zcard(k) for k in zsets] == [20] * 8 and
+                    c.mget(strs) == [b"abcdefghij"] * 8,
+                    "every key intact after the concurrent cross-shard reads")
+    finally:
+        c.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -1109,7 +1155,8 @@ def main():
                           ("blocking zset pops", check_blocking_zsets),
                           ("blocking and transactions", check_blocking_and_transactions),
                           ("server commands in transactions",
-                           check_server_commands_in_transactions)):
+                           check_server_commands_in_transactions),
+                          ("concurrent cross-shard reads", check_concurrent_cross_shard_reads)):
             check.section(title, fn, check, srv.port)
         check.check(srv.alive(), "server still running")
     return check.finish()

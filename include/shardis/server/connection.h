@@ -80,10 +80,11 @@ class alignas(16) Connection {
   int64_t soft_limit_since_ms = 0;        // over the pubsub soft output limit since then
 
   // Why the connection may not parse or read now (FlowControl): a bit per reason.
-  static constexpr uint8_t kPauseCredit = 1 << 0;   // its next command needs a fabric credit
-  static constexpr uint8_t kPauseBlocked = 1 << 1;  // blocked in BLPOP and the like
-  static constexpr uint8_t kPauseTxn = 1 << 2;      // a transaction of it is taking its keys
-  static constexpr uint8_t kPauseQuit = 1 << 3;     // closes once its replies are sent
+  static constexpr uint8_t kPauseCredit = 1 << 0;    // its next command needs a fabric credit
+  static constexpr uint8_t kPauseBlocked = 1 << 1;   // blocked in BLPOP and the like
+  static constexpr uint8_t kPauseTxn = 1 << 2;       // a transaction of it is taking its keys
+  static constexpr uint8_t kPauseQuit = 1 << 3;      // closes once its replies are sent
+  static constexpr uint8_t kPausePushRoom = 1 << 4;  // the shard's push backlog is over its limit
   uint8_t pause = 0;
   bool in_resume_list = false;
 

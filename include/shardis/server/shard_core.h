@@ -95,7 +95,11 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
   // Once per turn: active expiry and bounded maintenance; true if expired keys were left.
   bool maintain();
   // Publishes this turn's hops.
-  void flush() { link_.flush(); }
+  // Publishes this turn's hops; connections held back by the push backlog go on once it drained
+  // below half its limit.
+  void flush();
+  // Pushes waiting for room in a peer's ring: while any wait, the loop must wake to retry.
+  bool push_backlog() const { return link_.push_backlog() > 0; }
   bool incoming_nonempty() { return link_.incoming_nonempty(); }
   // Milliseconds until the next timed event (key expiry), or -1.
   int next_timeout_ms(int idle_cap_ms) const;
@@ -121,6 +125,7 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
   Blocking& blocking() override { return blocking_; }
   PubSub& pubsub() override { return pubsub_; }
   void on_notify_flags_changed() override;
+  uint32_t notify_flags() const override;
   int64_t connected_clients() const override { return static_cast<int64_t>(clients_.size()); }
   int64_t blocked_clients() const override;
 
@@ -167,6 +172,7 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
   Transactions txns_;
   Router router_;
   std::unordered_map<uint64_t, Connection*> clients_;
+  std::vector<Connection*> push_waiters_;  // paused with Connection::kPausePushRoom
   uint64_t client_seq_ = 0;
 };
 

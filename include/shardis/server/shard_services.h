@@ -18,6 +18,8 @@ class ShardServices {
   virtual PubSub& pubsub() = 0;
   virtual Blocking& blocking() = 0;
   virtual const ServerInfo& info() const = 0;
+  // notify-keyspace-events on this shard (kNotify* bits, exec/outcome.h).
+  virtual uint32_t notify_flags() const = 0;
   // This shard's client connections, and those of them waiting in a blocking command.
   virtual int64_t connected_clients() const = 0;
   virtual int64_t blocked_clients() const = 0;

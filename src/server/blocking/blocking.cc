@@ -1,5 +1,6 @@
 #include <shardis/proto/reply_builder.h>
 #include <shardis/server/blocking/blocking.h>
+#include <shardis/server/db_key.h>
 #include <shardis/server/shard_core.h>
 #include <shardis/server/txn/admission.h>
 
@@ -49,11 +50,7 @@ Blocking::Blocking(ShardCore& core) : core_(core) {}
 Blocking::~Blocking() = default;
 
 std::string Blocking::name_of(int db, std::string_view key) {
-  std::string name(4 + key.size(), '\0');
-  auto d = static_cast<uint32_t>(db);
-  std::memcpy(name.data(), &d, 4);
-  std::memcpy(name.data() + 4, key.data(), key.size());
-  return name;
+  return db_key(db, key);
 }
 
 // ---- Owner side ----
@@ -115,10 +112,8 @@ void Blocking::serve_ready() {
 }
 
 bool Blocking::serve_key(const std::string& name) {
-  uint32_t d;
-  std::memcpy(&d, name.data(), 4);
-  int db = static_cast<int>(d);
-  std::string_view key(name.data() + 4, name.size() - 4);
+  int db = db_key_db(name);
+  std::string_view key = db_key_key(name);
   bool progress = false;
   for (;;) {
     auto it = by_key_.find(name);

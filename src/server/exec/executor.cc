@@ -1,4 +1,5 @@
 #include <shardis/server/exec/executor.h>
+#include <shardis/server/shard_services.h>
 
 #include <algorithm>
 #include <random>
@@ -30,19 +31,21 @@ void Executor::add_observer(OutcomeObserver* o) {
   observers_.push_back(o);
 }
 
-const Outcome& Executor::run(const CommandSpec& spec, ArgList args, int db,
-                             proto::ReplyBuilder& rb, ExecOptions opts) {
+const Outcome& Executor::run(const CommandSpec& spec, ArgList args, int db, proto::ReplyBuilder& rb,
+                             ExecOptions opts) {
   outcome_.clear();
   ExecContext ctx{args, store_, store_.db(db), rb, outcome_};
   ctx.may_block = opts.may_block;
   ctx.serve_key = opts.serve_key;
   ctx.services = services_;
   if (spec.run != nullptr) {
+    if (wants_misses(spec)) report_misses(args, ctx.db, key_indices(spec, args));
     spec.run(ctx);
   } else {
     // A fanned-out command whose keys are all here: its part, then its merge.
     std::vector<uint32_t> idx;
     if (spec.route == Route::kKeysFanout) idx = key_indices(spec, args);
+    if (wants_misses(spec)) report_misses(args, ctx.db, idx);
     PartResult part;
     spec.part(ctx, idx, part);
     merge_parts(spec, args, std::span<const std::vector<uint32_t>>(&idx, 1),
@@ -59,9 +62,25 @@ const Outcome& Executor::run_part(const CommandSpec& spec, ArgList args, int db,
   proto::ReplyBuilder rb(unused, 2);
   ExecContext ctx{args, store_, store_.db(db), rb, outcome_};
   ctx.services = services_;
+  if (wants_misses(spec)) report_misses(args, ctx.db, key_idx);
   spec.part(ctx, key_idx, out);
   finish(&spec, args, db);
   return outcome_;
+}
+
+// Containers (OBJECT, MEMORY) carry no read-only flag of their own: their lookups fire nothing,
+// as Redis's LOOKUP_NONOTIFY.
+bool Executor::wants_misses(const CommandSpec& spec) const {
+  return services_ != nullptr && (services_->notify_flags() & kNotifyKeyMiss) != 0 &&
+         (spec.flags & kReadOnly) != 0 && spec.has_keys;
+}
+
+void Executor::report_misses(ArgList args, Db& db, std::span<const uint32_t> key_idx) {
+  for (uint32_t i : key_idx) {
+    if (i < args.size() && db.peek(args[i]) == nullptr) {
+      outcome_.event(db.index(), kNotifyKeyMiss, "keymiss", args[i]);
+    }
+  }
 }
 
 void Executor::finish(const CommandSpec* spec, ArgList args, int db) {

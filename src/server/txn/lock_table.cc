@@ -1,3 +1,4 @@
+#include <shardis/server/db_key.h>
 #include <shardis/server/txn/lock_table.h>
 
 #include <algorithm>
@@ -34,10 +35,7 @@ bool LockTable::compatible(const Resource& res, LockMode mode) {
 }
 
 std::string_view LockTable::name_of(int db, std::string_view key) const {
-  scratch_name_.resize(4 + key.size());
-  auto d = static_cast<uint32_t>(db);
-  std::memcpy(scratch_name_.data(), &d, 4);
-  std::memcpy(scratch_name_.data() + 4, key.data(), key.size());
+  db_key_into(scratch_name_, db, key);
   return scratch_name_;
 }
 

@@ -464,8 +464,12 @@ bool exec_start(ShardCore& core, Connection& c) {
     if (spec.route == Route::kAllShards) {
       for (uint32_t s = 0; s < n; ++s) widen(shards[s].scope, Admission::scope_of(spec));
     }
+    // A migrated command's keys leave their owners while it runs: locked exclusive, read-only
+    // or not.
+    const bool migrated = pl.kind == ExecTxn::Kind::kMigrate;
     for (const LockKeyRef& r : lock_key_refs(spec, cmd.args, cmd.db)) {
-      shards[shard_of(cmd.args[r.argv], n)].items.push_back({r.db, cmd.args[r.argv], r.write});
+      shards[shard_of(cmd.args[r.argv], n)].items.push_back(
+          {r.db, cmd.args[r.argv], r.write || migrated});
     }
     placed.push_back(std::move(pend));
   }

@@ -336,7 +336,9 @@ std::unique_ptr<MigrateTxn> make_migrate_txn(const CommandSpec& spec, ArgList ar
     size_t i = std::lower_bound(order.begin(), order.end(), owner[k]) - order.begin();
     TxnParticipant& p = t->parts[i];
     std::string_view key = cmd.args[refs[k].argv];
-    p.lock.items.push_back({refs[k].db, key, refs[k].write});
+    // Exclusive even for a read-only command: its keys leave their owner while it runs, so no
+    // other command (a reader included) may look at them, nor detach them as well.
+    p.lock.items.push_back({refs[k].db, key, true});
     auto& keys = p.actions.back().keys;
     std::pair<int, std::string> name{refs[k].db, std::string(key)};
     if (std::find(keys.begin(), keys.end(), name) == keys.end()) keys.push_back(std::move(name));

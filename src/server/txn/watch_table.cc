@@ -1,3 +1,4 @@
+#include <shardis/server/db_key.h>
 #include <shardis/server/txn/watch_table.h>
 
 #include <cstring>
@@ -5,10 +6,7 @@
 namespace shardis::server {
 
 std::string_view WatchTable::name_of(int db, std::string_view key) {
-  scratch_.resize(4 + key.size());
-  auto d = static_cast<uint32_t>(db);
-  std::memcpy(scratch_.data(), &d, 4);
-  std::memcpy(scratch_.data() + 4, key.data(), key.size());
+  db_key_into(scratch_, db, key);
   return scratch_;
 }
 
@@ -46,11 +44,9 @@ bool WatchTable::changed(int db, std::string_view key, const WatchStamp& at) {
 void WatchTable::before_flush(int db, int other) {
   if (entries_.empty()) return;
   for (auto& [name, e] : entries_) {
-    uint32_t d;
-    std::memcpy(&d, name.data(), 4);
-    int key_db = static_cast<int>(d);
+    int key_db = db_key_db(name);
     if (db >= 0 && key_db != db) continue;
-    std::string_view key(name.data() + 4, name.size() - 4);
+    std::string_view key = db_key_key(name);
     bool exists = store_.db(key_db).contains_raw(key);
     if (!exists && other >= 0) exists = store_.db(other).contains_raw(key);
     if (exists) e.version = ++counter_;

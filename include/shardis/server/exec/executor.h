@@ -94,6 +94,10 @@ class Executor final : public DbObserver, public FlushListener {
 
  private:
   void finish(const CommandSpec* spec, ArgList args, int db);
+  // Keyspace "keymiss" events of a read-only command, one per key of key_idx it will not find
+  // (Redis fires them from its read lookups); only while the 'm' class is on.
+  bool wants_misses(const CommandSpec& spec) const;
+  void report_misses(ArgList args, Db& db, std::span<const uint32_t> key_idx);
 
   ShardStore& store_;
   Outcome outcome_;
