@@ -1,7 +1,7 @@
 #pragma once
-// Command specs: what the dispatcher knows about a command before running it. Each family file
-// declares its commands with named fields and registers them; the dispatcher checks arity, finds
-// the keys and routes by Route. Derived bits are computed once by Registry::add.
+// Command specs: what the router knows about a command before running it. Each family file
+// declares its commands with named fields and registers them; the router (route/router.h) checks
+// arity, finds the keys and routes by Route. Derived bits are computed once by Registry::add.
 //
 // Who runs what, and where:
 //   Route::kConnection  run_conn on the connection's own shard; sees ClientState, no keyspace.
@@ -11,6 +11,8 @@
 //                       of its keys and fills a typed PartResult; the coordinator merges them
 //                       (Merge) in argv order.
 //   Route::kAllShards   part() runs on every shard with no keys; the coordinator merges.
+//   Route::kCoordinator run_coord on the connection's shard (MULTI/EXEC, WATCH, pub/sub
+//                       subscriptions, CONFIG, CLIENT); may start a transaction of its own.
 // Handlers and parts never touch sockets or client state other than what they are given. They
 // report what they changed through ExecContext (see exec/outcome.h); the executor that calls
 // them does everything else (statistics, WATCH, notifications, logging).
