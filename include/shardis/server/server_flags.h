@@ -5,6 +5,7 @@
 #include <shardis/server/shard_set.h>
 
 #include <CLI/CLI.hpp>
+#include <sched.h>
 #include <algorithm>
 #include <string>
 #include <thread>
@@ -14,7 +15,7 @@ namespace shardis::server {
 struct ServerFlags {
   int port = 6379;
   std::string bind = "127.0.0.1";
-  unsigned cores = 0;  // 0: all online CPUs
+  unsigned cores = 0;  // 0: default_shards()
   std::string recv_mode = "multishot";
   std::string notify_keyspace_events;  // Redis's notify-keyspace-events classes ("" = off)
 };
@@ -24,7 +25,8 @@ inline void add_server_flags(CLI::App& app, ServerFlags& flags) {
   app.add_option("--port", flags.port, "TCP port to listen on")->check(CLI::Range(1, 65535));
   app.add_option("--bind", flags.bind, "IPv4 address to listen on");
   app.add_option("--cores", flags.cores,
-                 "Number of shards, one thread each (default: all online CPUs)")
+                 "Number of shards, one thread each (default: half the CPUs this process may "
+                 "run on, at least 1)")
       ->check(CLI::Range(1u, 1024u));
   app.add_option("--recv-mode", flags.recv_mode,
                  "Socket receive: multishot (armed once, buffers from a per-shard pool) or plain "
@@ -40,13 +42,26 @@ inline void add_server_flags(CLI::App& app, ServerFlags& flags) {
       });
 }
 
+// The shards started without --cores: half the CPUs the process may run on (its affinity mask),
+// at least one. The other half is left to the clients and to the kernel's network work, which
+// share the machine with the server as soon as a client runs on it: every hop to another shard
+// wakes a thread that must then be scheduled, and on a machine whose CPUs are all busy that
+// costs more than the second shard gains (docs/event-loop.md has the measurement).
+inline unsigned default_shards() {
+  unsigned cpus = 0;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) cpus = static_cast<unsigned>(CPU_COUNT(&set));
+  if (cpus == 0) cpus = std::thread::hardware_concurrency();
+  return std::max(1u, cpus / 2);
+}
+
 // The ServerConfig the parsed flags describe.
 inline ServerConfig config_from_flags(const ServerFlags& flags) {
   ServerConfig config;
   config.bind = flags.bind;
   config.port = static_cast<uint16_t>(flags.port);
-  config.shards =
-      flags.cores != 0 ? flags.cores : std::max(1u, std::thread::hardware_concurrency());
+  config.shards = flags.cores != 0 ? flags.cores : default_shards();
   config.options.recv_multishot = flags.recv_mode == "multishot";
   bool ok = false;
   config.options.core.notify_flags = notify_flags_from_string(flags.notify_keyspace_events, &ok);
