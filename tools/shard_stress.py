@@ -2,8 +2,9 @@
 """Shard stress: many pipelining clients against one shardis-server, every reply checked.
 
 The clients send long pipelines of random commands over keys spread across every shard, mostly
-multi-key commands whose keys live on different shards (MGET, MSET, DEL, UNLINK, EXISTS, TOUCH
-with 2 to 20 keys, repeats included), mixed with single-key string and expiry commands, SELECT
+multi-key commands whose keys live on different shards (MGET, MSET, MSETNX, DEL, UNLINK, EXISTS,
+TOUCH with 2 to 20 keys, repeats included; RENAME and COPY; MULTI/EXEC blocks of these and of
+single-key commands, all predicted exactly), mixed with single-key string and expiry commands, SELECT
 between databases and HELLO 3 / HELLO 2 switches. Besides the ordinary clients:
   * client 0, every --burst-every seconds, sends one pipeline of --burst (12,000+) multi-key
     commands at once and does not read for a while;
@@ -232,6 +233,11 @@ class Client:
             (4, lambda: self.c_delete(b"UNLINK"), True),
             (11, lambda: self.c_count(b"EXISTS"), True),
             (5, lambda: self.c_count(b"TOUCH"), True),
+            # Atomic multi-key commands and transactions, their keys on any shards.
+            (3, self.c_msetnx, True),
+            (3, self.c_rename, True),
+            (2, self.c_copy, True),
+            (4, self.c_multi, True),
             # Single-key commands.
             (7, self.c_set, False),
             (5, self.c_get, False),
@@ -322,6 +328,59 @@ class Client:
         d = self.data
         n = sum(1 for k in ks if k in d)       # repeats count each time
         return [self.name(cmd)] + ks, integer(n)
+
+    def c_msetnx(self):
+        ks = self.keys_multi()
+        d = self.data
+        args = [self.name(b"MSETNX")]
+        pairs = []
+        for k in ks:
+            v = self.value()
+            args += [k, v]
+            pairs.append((k, v))
+        if any(k in d for k in ks):
+            return args, integer(0)
+        for k, v in pairs:
+            d[k] = [v, None]                   # the last of repeats wins
+        return args, integer(1)
+
+    def c_rename(self):
+        src, dst = self.key1(), self.key1()
+        d = self.data
+        entry = d.get(src)
+        if entry is None:
+            return [self.name(b"RENAME"), src, dst], b"-ERR no such key\r\n"
+        if src != dst:
+            d[dst] = d.pop(src)                # value and TTL move together
+        return [self.name(b"RENAME"), src, dst], OK
+
+    def c_copy(self):
+        src, dst = self.key1(), self.key1()
+        if src == dst:
+            return [self.name(b"COPY"), src, dst], \
+                b"-ERR source and destination objects are the same\r\n"
+        d = self.data
+        entry = d.get(src)
+        if entry is None or dst in d:
+            return [self.name(b"COPY"), src, dst], integer(0)
+        d[dst] = [entry[0], entry[1]]
+        return [self.name(b"COPY"), src, dst], integer(1)
+
+    def c_multi(self):
+        """MULTI, 1 to 6 commands of private keys on any shards, EXEC: a list of commands. Each
+        queued command answers QUEUED and EXEC the array of their replies, as the model predicts
+        them in order."""
+        inner = (self.c_mget, self.c_mset, lambda: self.c_delete(b"DEL"),
+                 lambda: self.c_count(b"EXISTS"), self.c_get, self.c_set, self.c_incr,
+                 self.c_append, self.c_getdel, self.c_msetnx, self.c_rename, self.c_copy)
+        cmds = [([self.name(b"MULTI")], OK)]
+        replies = []
+        for _ in range(self.rng.randint(1, 6)):
+            args, want = self.rng.choice(inner)()
+            cmds.append((args, b"+QUEUED\r\n"))
+            replies.append(want)
+        cmds.append(([self.name(b"EXEC")], b"*%d\r\n" % len(replies) + b"".join(replies)))
+        return cmds
 
     def c_get(self):
         k = self.key1()
@@ -587,7 +646,14 @@ class Client:
     def make_pipeline(self, n, multi_only=False):
         self.pipe_state = (self.db, self.proto)
         table = self.multi_table if multi_only else self.table
-        return [self.pick(table)() for _ in range(n)]
+        cmds = []
+        while len(cmds) < n:
+            got = self.pick(table)()
+            if isinstance(got, list):
+                cmds.extend(got)               # a MULTI block
+            else:
+                cmds.append(got)
+        return cmds
 
     def big_read_pipeline(self, n):
         """An ordinary pipeline with a big value written first and then read again and again
@@ -606,7 +672,11 @@ class Client:
                 continue
             fn = self.pick(self.table)
             if fn != self.c_select:
-                cmds.append(fn())
+                got = fn()
+                if isinstance(got, list):
+                    cmds.extend(got)
+                else:
+                    cmds.append(got)
         return cmds
 
     async def connect(self, port):
