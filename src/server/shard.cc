@@ -300,7 +300,11 @@ void Shard::want_send(Connection& c) {
 void Shard::submit_sends() {
   for (Connection* c : send_list_) {
     c->in_send_list = false;
-    if (c->closed || c->send_inflight) continue;
+    if (c->closed) {
+      maybe_free(*c);  // the send list may have been the last thing keeping it
+      continue;
+    }
+    if (c->send_inflight) continue;
     if (c->prepare_send()) {
       engine_->sendmsg(c->fd(), c->send_msg(), reinterpret_cast<uint64_t>(c) | kOpSend);
       c->send_inflight = true;
