@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "support/family_harness.h"
+#include "support/outcome_expect.h"
 #include "support/resp_expect.h"
 
 namespace shardis::test {
@@ -20,38 +21,13 @@ namespace {
 const std::string kWrongType =
     "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
 
-struct Report {
-  std::string reply;
-  std::vector<std::string> events;
-  std::vector<std::string> propagated;
-  uint64_t dirty = 0;
-  bool operator==(const Report&) const = default;
-};
+using Report = Reported;
 
-std::ostream& operator<<(std::ostream& os, const Report& r) {
-  os << "{reply " << r.reply << " events [";
-  for (const std::string& e : r.events) os << e << "; ";
-  os << "] propagated [";
-  for (const std::string& p : r.propagated) os << p << "; ";
-  return os << "] dirty " << r.dirty << "}";
-}
-
-// Runs one command and returns its reply with what it reported.
+// Runs one command and returns its reply with what it reported (earlier commands' reports are
+// dropped first).
 Report run(FamilyHarness& h, std::initializer_list<std::string_view> cmd) {
-  h.log().take_events();
-  h.log().take_propagated();
-  h.log().take_dirty();
-  Report r;
-  r.reply = h.run(cmd);
-  r.events = h.log().take_events();
-  r.propagated = h.log().take_propagated();
-  r.dirty = h.log().take_dirty();
-  return r;
-}
-
-// A command that must reply `reply` and report nothing at all.
-Report quiet(std::string reply) {
-  return {std::move(reply), {}, {}, 0};
+  take_reported(h, {});
+  return run_reported(h, cmd);
 }
 
 std::string arr(std::initializer_list<std::string_view> elems) {
