@@ -16,16 +16,19 @@ class Step:
     """One line of the script.
 
     kind is 'cmd' (send args, compare the reply), 'nocompare' (send, read one
-    reply, ignore it), 'tolerance' (integer replies may differ by `tolerance`)
-    or 'sleep' (pause `seconds`)."""
+    reply, ignore it), 'tolerance' (integer replies may differ by `tolerance`),
+    'sleep' (pause `seconds`), 'conn' (later lines use connection `conn`) or
+    'read' (send nothing, read and compare one more reply or push message) or
+    'send' (send args, read nothing yet: a later 'read' takes the reply)."""
 
-    def __init__(self, kind, line_no, text, args=(), tolerance=0, seconds=0.0):
+    def __init__(self, kind, line_no, text, args=(), tolerance=0, seconds=0.0, conn=1):
         self.kind = kind
         self.line_no = line_no
         self.text = text
         self.args = list(args)
         self.tolerance = tolerance
         self.seconds = seconds
+        self.conn = conn
 
 
 def tokenize(text, line_no):
@@ -63,9 +66,17 @@ def parse(path=SCRIPT_PATH):
             if text.startswith("@sleep"):
                 steps.append(Step("sleep", line_no, text, seconds=float(text.split()[1])))
                 continue
+            if text.startswith("@conn"):
+                steps.append(Step("conn", line_no, text, conn=int(text.split()[1])))
+                continue
+            if text == "@read":
+                steps.append(Step("read", line_no, text))
+                continue
             kind, tolerance = "cmd", 0
             if text.startswith("?"):
                 kind, text = "nocompare", text[1:]
+            elif text.startswith("!"):
+                kind, text = "send", text[1:]
             elif text.startswith("~"):
                 head, _, text = text.partition(" ")
                 kind, tolerance = "tolerance", int(head[1:])

@@ -3,6 +3,7 @@ differential_script.txt with exactly the bytes redis-server sends, over RESP2
 and over RESP3."""
 
 import argparse
+import contextlib
 import socket
 import sys
 import time
@@ -53,28 +54,52 @@ def read_one(conn):
         return None, "bad reply stream: %s" % err
 
 
+def open_pair(ref_port, test_port, protocol, stack):
+    """A connection to each server (after HELLO 3 for RESP3), closed with stack.
+    Returns (ref, tst, problem)."""
+    ref = stack.enter_context(resp_wire.Conn(ref_port))
+    tst = stack.enter_context(resp_wire.Conn(test_port))
+    if protocol == 3:
+        ref.send_command("HELLO", "3")
+        tst.send_command("HELLO", "3")
+        ref_raw, _ = read_one(ref)
+        tst_raw, problem = read_one(tst)
+        if tst_raw is None or not tst_raw.startswith(b"%"):
+            return ref, tst, ("HELLO 3: expected a RESP3 map like %s, got %s %s"
+                              % (show(ref_raw), show(tst_raw), problem or ""))
+    return ref, tst, None
+
+
 def run(steps, ref_port, test_port, protocol, label):
-    """Runs the script over a fresh connection to each server. Returns the
-    list of difference descriptions and the number of replies compared."""
+    """Runs the script over fresh connections to each server (connection 1, and
+    the others the script switches to with @conn). Returns the list of
+    difference descriptions and the number of replies compared."""
     diffs = []
     compared = 0
-    with resp_wire.Conn(ref_port) as ref, resp_wire.Conn(test_port) as tst:
-        if protocol == 3:
-            ref.send_command("HELLO", "3")
-            tst.send_command("HELLO", "3")
-            ref_raw, _ = read_one(ref)
-            tst_raw, problem = read_one(tst)
-            if tst_raw is None or not tst_raw.startswith(b"%"):
-                diffs.append("HELLO 3: expected a RESP3 map like %s, got %s %s"
-                             % (show(ref_raw), show(tst_raw), problem or ""))
-                return diffs, compared
+    with contextlib.ExitStack() as stack:
+        conns = {}
+        ref, tst, problem = open_pair(ref_port, test_port, protocol, stack)
+        if problem:
+            return [problem], compared
+        conns[1] = (ref, tst)
         for step in steps:
             if step.kind == "sleep":
                 time.sleep(step.seconds)
                 continue
-            payload = resp_wire.encode(*step.args)
-            ref.send(payload)
-            tst.send(payload)
+            if step.kind == "conn":
+                if step.conn not in conns:
+                    pair = open_pair(ref_port, test_port, protocol, stack)
+                    if pair[2]:
+                        return diffs + [pair[2]], compared
+                    conns[step.conn] = pair[:2]
+                ref, tst = conns[step.conn]
+                continue
+            if step.kind != "read":
+                payload = resp_wire.encode(*step.args)
+                ref.send(payload)
+                tst.send(payload)
+            if step.kind == "send":
+                continue
             ref_raw, ref_problem = read_one(ref)
             if ref_raw is None:
                 diffs.append("line %d %s: redis-server itself failed: %s"
@@ -96,6 +121,7 @@ def run(steps, ref_port, test_port, protocol, label):
                 diffs.append("line %d [%s] %s\n    expected: %s\n    got:      %s"
                              % (step.line_no, label, show_cmd(step), show(ref_raw), show(tst_raw)))
         # Both connections must still be usable after the script.
+        ref, tst = conns[1]
         ref.send_command("PING", "end-of-script")
         tst.send_command("PING", "end-of-script")
         ref_raw, _ = read_one(ref)
@@ -113,7 +139,7 @@ def main():
     args = parser.parse_args()
 
     steps = differential_script.parse(args.script)
-    commands = sum(1 for s in steps if s.kind != "sleep")
+    commands = sum(1 for s in steps if s.kind not in ("sleep", "conn", "read"))
     check = server_harness.Checker("differential vs redis-server: %s, %d commands from %s"
                                    % (server_harness.describe(args), commands, args.script))
     check.check(commands >= 300, "script has at least 300 commands (%d)" % commands)
