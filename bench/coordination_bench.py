@@ -15,6 +15,9 @@ cross-shard
         (redis-benchmark sends one command per request, it cannot send a MULTI block): a forked
         process with --txn-connections sockets, each with one transaction (4 pipelined
         commands) in flight; every reply line is counted and any error reply stops the run.
+    Each twice: with the same two keys in every request ("same", every request contends for
+    their locks) and with two keys per request drawn from 100,000 under the same hash tags
+    ("random": {t}:N and {t}:b:N local, {X}:N and {Y}:N cross, X and Y the cross keys).
     The cross keys are chosen for the server actually running: candidate keys are written to
     it and read back with SCAN (tests/support/server_harness.key_shards: one SCAN call walks
     the shard its cursor names), and two keys on different shards are kept. When libxxhash is
@@ -79,6 +82,7 @@ import io
 import json
 import multiprocessing.sharedctypes
 import os
+import random
 import select
 import selectors
 import shutil
@@ -398,10 +402,19 @@ def check_txn(port, k1, k2):
         raise RuntimeError("unexpected MULTI/INCR/INCR/EXEC replies: %r" % (got,))
 
 
-def txn_child(wfd, port, k1, k2, conns, warmup, seconds, server_pid, cpu):
+def txn_child(wfd, port, pairs, conns, warmup, seconds, server_pid, cpu):
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})
-    txn = txn_commands(k1, k2)
+    blocks = [txn_commands(k1, k2) for k1, k2 in pairs]
+    turn = [0]
+
+    def txns(k):
+        """The next k blocks, taking the key pairs in turn."""
+        chunk = []
+        for _ in range(k):
+            chunk.append(blocks[turn[0] % len(blocks)])
+            turn[0] += 1
+        return b"".join(chunk)
     sel = selectors.DefaultSelector()
     socks = []
     for _ in range(conns):
@@ -409,7 +422,7 @@ def txn_child(wfd, port, k1, k2, conns, warmup, seconds, server_pid, cpu):
         socks.append(s)
         sel.register(s, selectors.EVENT_READ, [0])
     for s in socks:
-        s.sendall(txn)
+        s.sendall(txns(1))
     done = done0 = 0
     t0 = time.monotonic() + warmup
     t_end = t0 + seconds
@@ -433,7 +446,7 @@ def txn_child(wfd, port, k1, k2, conns, warmup, seconds, server_pid, cpu):
             key.data[0] = lines - k * TXN_LINES
             if k:
                 done += k
-                key.fileobj.sendall(txn * k)
+                key.fileobj.sendall(txns(k))
     stop = time.monotonic()
     cpu1, ctx1 = cpu_seconds(server_pid), ctx_switches(server_pid)
     for s in socks:
@@ -443,9 +456,10 @@ def txn_child(wfd, port, k1, k2, conns, warmup, seconds, server_pid, cpu):
                    "cpu_us": (cpu1 - cpu0) / max(n, 1) * 1e6, "ctx": (ctx1 - ctx0) / max(n, 1)})
 
 
-def txn_load(srv, k1, k2, args, cpu=None):
-    check_txn(srv.port, k1, k2)
-    child = ChildReader(*fork_child(txn_child, srv.port, k1, k2, args.txn_connections,
+def txn_load(srv, pairs, args, cpu=None):
+    """MULTI/INCR/INCR/EXEC load over the (k1, k2) key pairs, taken in turn."""
+    check_txn(srv.port, *pairs[0])
+    child = ChildReader(*fork_child(txn_child, srv.port, pairs, args.txn_connections,
                                     args.warmup, args.seconds, srv.pid, cpu),
                         what="transaction load generator")
     try:
@@ -530,50 +544,81 @@ def pick_keys(port):
     return (first, other), tuple(local), note
 
 
+RAND_RANGE = 100000
+
+
+def key_variants(cross, local):
+    """The four key sets of the cross-shard case: (keys, variant) -> (MSET benchmark args,
+    MULTI key pairs). "same": the same two keys in every request (every request contends for
+    them); "random": two keys per request drawn from 100,000 each, under the same hash tags (no
+    contention), so the figures show what crossing shards costs rather than lock waits."""
+    rnd = random.Random(7)
+    mset = lambda k1, k2: ["MSET", k1, "1", k2, "1"]  # noqa: E731
+    out_ = {}
+    for variant, (k1, k2) in (("local", local), ("cross", cross)):
+        out_[("same", variant)] = (mset(k1.decode(), k2.decode()), [(k1, k2)])
+    tags = {"local": (b"{t}:", b"{t}:b:"),
+            "cross": (b"{%s}:" % cross[0], b"{%s}:" % cross[1])}
+    for variant, (t1, t2) in tags.items():
+        pairs = [(t1 + b"%d" % rnd.randrange(RAND_RANGE), t2 + b"%d" % rnd.randrange(RAND_RANGE))
+                 for _ in range(4096)]
+        bench = ["-r", str(RAND_RANGE)] + mset(t1.decode() + "__rand_int__",
+                                               t2.decode() + "__rand_int__")
+        out_[("random", variant)] = (bench, pairs)
+    return out_
+
+
 def case_cross_shard(args):
     factories = [("shardis --cores 2", lambda: shardis_server(args, 2)),
                  ("redis-server", lambda: redis_server(args))]
     with running(factories) as servers:
         cross, local, note = pick_keys(servers["shardis --cores 2"].port)
-        variants = {"local": local, "cross": cross}
-        results = {}  # (command, server, variant) -> [result]
-        mset = lambda keys: ["MSET", keys[0].decode(), "1", keys[1].decode(), "1"]  # noqa: E731
-        requests = size_requests(servers["redis-server"], args.clients, mset(local), args)
+        variants = key_variants(cross, local)
+        results = {}  # (command, keys, server, variant) -> [result]
+        requests = size_requests(servers["redis-server"], args.clients,
+                                 variants[("same", "local")][0], args)
         for rnd in range(args.rounds):
             for command in ("MSET", "MULTI/EXEC"):
-                for variant in order_for(("local", "cross"), rnd):
-                    for name in order_for(servers, rnd):
-                        srv = servers[name]
-                        k1, k2 = variants[variant]
-                        log("cross-shard: %s %s on %s ..." % (command, variant, name))
-                        if command == "MSET":
-                            r = redis_benchmark(srv, args.clients, requests, mset((k1, k2)))
-                        else:
-                            r = txn_load(srv, k1, k2, args)
-                        log("    %.0f ops/s, %.2f CPU us/op" % (r["rps"], r["cpu_us"]))
-                        results.setdefault((command, name, variant), []).append(r)
+                for keys in ("same", "random"):
+                    for variant in order_for(("local", "cross"), rnd):
+                        for name in order_for(servers, rnd):
+                            srv = servers[name]
+                            bench, pairs = variants[(keys, variant)]
+                            log("cross-shard: %s %s keys %s on %s ..."
+                                % (command, keys, variant, name))
+                            if command == "MSET":
+                                r = redis_benchmark(srv, args.clients, requests, bench)
+                            else:
+                                r = txn_load(srv, pairs, args)
+                            log("    %.0f ops/s, %.2f CPU us/op" % (r["rps"], r["cpu_us"]))
+                            results.setdefault((command, keys, name, variant), []).append(r)
 
         out("### cross-shard")
         out()
-        out("Local keys %s %s (one shard); cross keys %s %s (%s). Server and client unpinned; "
-            "%d round(s), median; server CPU = utime + stime of the server process."
-            % (local[0].decode(), local[1].decode(), cross[0].decode(), cross[1].decode(), note,
-               args.rounds))
+        out("Local keys on one shard (hash tag {t}), cross keys one on each shard (%s %s: %s). "
+            "\"same\": the same two keys in every request, so every request contends for their "
+            "locks; \"random\": two keys per request, each drawn from %d under the same hash "
+            "tags (`{t}:N {t}:b:N`, `{%s}:N {%s}:N`), so requests rarely meet. Server and client "
+            "unpinned; %d round(s), median; server CPU = utime + stime of the server process."
+            % (cross[0].decode(), cross[1].decode(), note, RAND_RANGE, cross[0].decode(),
+               cross[1].decode(), args.rounds))
         out()
-        out("| command | server | local ops/s | cross ops/s | cross / local ops/s "
+        out("| command | keys | server | local ops/s | cross ops/s | cross / local ops/s "
             "| local CPU us/op | cross CPU us/op | cross / local CPU/op |")
-        out("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        out("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         goals = []
         for command in ("MSET", "MULTI/EXEC"):
-            for name in servers:
-                lo = median_of(results[(command, name, "local")])
-                cr = median_of(results[(command, name, "cross")])
-                out("| %s | %s | %.0f | %.0f | %s | %.2f | %.2f | %s |"
-                    % (command, name, lo["rps"], cr["rps"], ratio(cr["rps"], lo["rps"]),
-                       lo["cpu_us"], cr["cpu_us"], ratio(cr["cpu_us"], lo["cpu_us"])))
-                if name.startswith("shardis"):
-                    x = cr["cpu_us"] / lo["cpu_us"] if lo["cpu_us"] else float("inf")
-                    goals.append("%s %.2fx (%s)" % (command, x, "met" if x <= 2.0 else "NOT met"))
+            for keys in ("same", "random"):
+                for name in servers:
+                    lo = median_of(results[(command, keys, name, "local")])
+                    cr = median_of(results[(command, keys, name, "cross")])
+                    out("| %s | %s | %s | %.0f | %.0f | %s | %.2f | %.2f | %s |"
+                        % (command, keys, name, lo["rps"], cr["rps"], ratio(cr["rps"], lo["rps"]),
+                           lo["cpu_us"], cr["cpu_us"], ratio(cr["cpu_us"], lo["cpu_us"])))
+                    if name.startswith("shardis"):
+                        x = cr["cpu_us"] / lo["cpu_us"] if lo["cpu_us"] else float("inf")
+                        goals.append("%s (%s keys) %.2fx (%s)"
+                                     % (command, keys, x, "met" if x <= 2.0 else "NOT met"))
         out()
         out("Goal: cross-shard CPU/op <= 2x local: " + ", ".join(goals) + ".")
         out()
@@ -582,11 +627,12 @@ def case_cross_shard(args):
         out("Load:")
         out()
         out("```")
-        out(bench_template(args.clients, requests, mset(local), None))
-        out(bench_template(args.clients, requests, mset(cross), None))
+        for keys in ("same", "random"):
+            for variant in ("local", "cross"):
+                out(bench_template(args.clients, requests, variants[(keys, variant)][0], None))
         out("# MULTI/EXEC: this script, %d connections, each with one MULTI; INCR k1; INCR k2; "
-            "EXEC in flight, %.1f s warm-up + %.1f s measured"
-            % (args.txn_connections, args.warmup, args.seconds))
+            "EXEC in flight (random keys: 4096 pairs taken in turn), %.1f s warm-up + %.1f s "
+            "measured" % (args.txn_connections, args.warmup, args.seconds))
         out("```")
         out()
 

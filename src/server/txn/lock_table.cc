@@ -24,6 +24,30 @@ size_t idx(LockMode m) {
 
 }  // namespace
 
+void LockTable::WaitQueue::pop_front() {
+  ++head_;
+  compact();
+}
+
+bool LockTable::WaitQueue::erase(const LockRequest* r) {
+  auto begin = items_.begin() + static_cast<ptrdiff_t>(head_);
+  auto pos = std::find_if(begin, items_.end(), [r](const Waiter& w) { return w.req == r; });
+  if (pos == items_.end()) return false;
+  items_.erase(pos);
+  compact();
+  return true;
+}
+
+void LockTable::WaitQueue::compact() {
+  if (head_ == items_.size()) {
+    items_.clear();
+    head_ = 0;
+  } else if (head_ >= 32 && head_ * 2 >= items_.size()) {
+    items_.erase(items_.begin(), items_.begin() + static_cast<ptrdiff_t>(head_));
+    head_ = 0;
+  }
+}
+
 LockTable::LockTable() = default;
 LockTable::~LockTable() = default;
 
@@ -85,8 +109,17 @@ void LockTable::build_taken(LockRequest& r) {
   r.taken_.push_back({&shard_, nullptr, shard_mode});
   size_t first_key = r.taken_.size();
   for (const LockItem& it : r.items) {
-    auto [pos, fresh] = keys_.try_emplace(std::string(name_of(it.db, it.key)));
-    (void)fresh;
+    std::string_view name = name_of(it.db, it.key);
+    auto pos = keys_.find(name);
+    if (pos == keys_.end() && !spare_.empty()) {
+      KeyMap::node_type node = std::move(spare_.back());
+      spare_.pop_back();
+      node.key().assign(name);
+      node.mapped() = Resource{};
+      pos = keys_.insert(std::move(node)).position;
+    } else if (pos == keys_.end()) {
+      pos = keys_.emplace(std::string(name), Resource{}).first;
+    }
     r.taken_.push_back({&pos->second, &pos->first, it.write ? LockMode::kX : LockMode::kS});
   }
   // One entry per resource, in the strongest mode asked for it.
@@ -181,8 +214,12 @@ void LockTable::drop_idle(LockRequest& r) {
   for (const LockRequest::Taken& t : r.taken_) {
     auto* res = static_cast<Resource*>(t.res);
     if (t.name == nullptr || !res->idle()) continue;
-    scratch_name_.assign(*t.name);  // the node's own key must not be the argument that frees it
-    keys_.erase(scratch_name_);
+    auto pos = keys_.find(*t.name);
+    if (spare_.size() < kSpareNodes) {
+      spare_.push_back(keys_.extract(pos));
+    } else {
+      keys_.erase(pos);
+    }
   }
   r.taken_.clear();
 }
@@ -208,11 +245,7 @@ void LockTable::release(LockRequest& r) {
     case LockRequest::State::kWaiting: {
       for (const LockRequest::Taken& t : r.taken_) {
         auto* res = static_cast<Resource*>(t.res);
-        auto pos = std::find_if(res->queue.begin(), res->queue.end(),
-                                [&](const Waiter& w) { return w.req == &r; });
-        if (pos != res->queue.end()) {
-          res->queue.erase(pos);
-        } else {
+        if (!res->queue.erase(&r)) {
           --res->held[idx(t.mode)];
         }
       }

@@ -95,7 +95,7 @@ class LockTable {
   // called then).
   bool acquire(LockRequest& r);
   // Drops every lock of r (granted), or withdraws it (waiting or parked). Requests that become
-  // granted are queued for run_granted().
+  // granted are queued for run_granted(). Does nothing for a request not in the table.
   void release(LockRequest& r);
   // Calls on_granted() of every request granted since the last call, in grant order. A callback
   // may acquire or release further requests.
@@ -109,9 +109,24 @@ class LockTable {
     LockRequest* req;
     LockMode mode;
   };
+  // A FIFO of waiters that allocates nothing while empty (most resources never queue anyone).
+  class WaitQueue {
+   public:
+    bool empty() const { return head_ == items_.size(); }
+    const Waiter& front() const { return items_[head_]; }
+    void push_back(Waiter w) { items_.push_back(w); }
+    void pop_front();
+    // Withdraws r's entry; false if r has none.
+    bool erase(const LockRequest* r);
+
+   private:
+    void compact();
+    std::vector<Waiter> items_;
+    size_t head_ = 0;
+  };
   struct Resource {
     uint32_t held[4] = {0, 0, 0, 0};
-    std::deque<Waiter> queue;
+    WaitQueue queue;
     bool idle() const { return held[0] + held[1] + held[2] + held[3] == 0 && queue.empty(); }
   };
   struct KeyHash {
@@ -139,6 +154,10 @@ class LockTable {
   mutable std::string scratch_name_;
   Resource shard_;
   KeyMap keys_;
+  // Nodes of keys_ dropped when idle, kept (at most kSpareNodes) for the next keys locked: a
+  // transaction locks and frees its keys' entries every time, and this spares the allocator.
+  static constexpr size_t kSpareNodes = 256;
+  std::vector<KeyMap::node_type> spare_;
   // Per client: its requests still waiting or parked here, oldest first.
   std::unordered_map<uint64_t, std::deque<LockRequest*>> client_queue_;
   std::vector<LockRequest*> granted_;
