@@ -241,11 +241,16 @@ bool ShardCore::run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& key
     names.emplace_back(k.db, k.key);
     scratch_store_.db(k.db).attach(k);
   }
+  // The scratch executor has no services (no events): its keymiss events fire here.
+  executor_.report_misses_elsewhere(*cmd.spec, cmd.args, scratch_store_.db(cmd.db));
   proto::ReplyBuilder rb(reply, cmd.resp);
   const Outcome& out = scratch_exec_.run(*cmd.spec, cmd.args, cmd.db, rb, opts);
   bool blocked = out.blocked();
   for (const Outcome::Change& c : out.changes()) {
     changes.push_back({c.db, c.cls, std::string(c.key), std::string(c.event)});
+  }
+  for (const Outcome::Event& e : out.events()) {
+    changes.push_back({e.db, e.cls, std::string(e.key), std::string(e.event), true});
   }
   keys.clear();
   keys.reserve(names.size());

@@ -1,7 +1,9 @@
 // Keyspace "keymiss" events (notify-keyspace-events class 'm'): which lookups of missing keys
 // fire one, as redis-server 7.0.15 fires them (events counted from a __keyevent@0__:keymiss
 // subscriber with notify-keyspace-events KEm, every key missing). Read-only commands fire one per
-// key they look up; OBJECT and MEMORY fire none; with 'm' off nothing fires.
+// key they look up; writes that read (GETDEL, SET ... GET, COPY, the *STORE sources, BITOP, a
+// BITFIELD of GETs) one per key read, unless their arguments are refused first; OBJECT and MEMORY
+// fire none; with 'm' off nothing fires.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -81,7 +83,46 @@ const std::vector<Case> kCases = {
     {{"TOUCH", "m"}, 1},
     {{"OBJECT", "ENCODING", "m"}, 0},
     {{"MEMORY", "USAGE", "m"}, 0},
+    // Writes that read some keys through a read lookup.
+    {{"GETDEL", "m"}, 1},
+    {{"GETEX", "m"}, 1},
+    {{"GETEX", "m", "PERSIST"}, 1},
+    {{"GETEX", "m", "EX", "abc"}, 1},  // the expiry is checked after the lookup
+    {{"GETEX", "m", "EX", "1", "PX", "1"}, 0},
+    {{"GETSET", "m", "v"}, 1},
+    {{"SET", "m", "v", "GET"}, 1},
+    {{"SET", "m", "v", "NX", "GET"}, 1},
+    {{"SET", "m", "v", "EX", "0", "GET"}, 0},
+    {{"SET", "m", "v", "NX", "XX", "GET"}, 0},
+    {{"SET", "m", "v"}, 0},
+    {{"COPY", "m", "d"}, 1},
+    {{"COPY", "m", "d", "REPLACE"}, 1},
+    {{"COPY", "m", "d", "DB", "99"}, 0},
+    {{"COPY", "m", "m"}, 0},
+    {{"SINTERSTORE", "d", "m1", "m2"}, 2},
+    {{"SUNIONSTORE", "d", "m1", "m2"}, 2},
+    {{"SDIFFSTORE", "d", "m1", "m2"}, 2},
+    {{"ZUNIONSTORE", "d", "2", "m1", "m2"}, 2},
+    {{"ZINTERSTORE", "d", "2", "m1", "m2"}, 2},
+    {{"ZDIFFSTORE", "d", "2", "m1", "m2"}, 2},
+    {{"ZUNIONSTORE", "d", "2", "m1", "m2", "WEIGHTS", "x", "y"}, 2},
+    {{"ZRANGESTORE", "d", "m", "0", "-1"}, 1},
+    {{"ZRANGESTORE", "d", "m", "0", "-1", "NOSUCH"}, 0},
+    {{"BITOP", "AND", "d", "m1", "m2"}, 2},
+    {{"BITOP", "NOT", "d", "m1"}, 1},
+    {{"BITOP", "NOT", "d", "m1", "m2"}, 0},
+    {{"BITOP", "NAND", "d", "m1"}, 0},
+    {{"BITFIELD", "m", "GET", "u8", "0"}, 1},
+    {{"BITFIELD", "m", "GET", "u8", "0", "SET", "u8", "0", "1"}, 0},
+    {{"BITFIELD", "m", "INCRBY", "u8", "0", "1"}, 0},
     // Writes that do not read their key through a read lookup.
+    {{"LMOVE", "m", "d", "LEFT", "LEFT"}, 0},
+    {{"SMOVE", "m", "d", "x"}, 0},
+    {{"RENAME", "m", "d"}, 0},
+    {{"MSETNX", "a", "1", "b", "2"}, 0},
+    {{"APPEND", "m", "x"}, 0},
+    {{"HINCRBY", "m", "f", "1"}, 0},
+    {{"SETRANGE", "m", "0", "x"}, 0},
     {{"LPOP", "m"}, 0},
     {{"SPOP", "m"}, 0},
     {{"ZPOPMIN", "m"}, 0},

@@ -273,6 +273,11 @@ struct CommandSpec {
   ShardPicker pick_shard = nullptr;  // kKey without keys only
   // Replaces `keys` for routing when set (`keys` stays COMMAND INFO's legacy key range).
   KeyFinder find_keys = nullptr;
+  // A write command that reads some keys the way Redis's lookupKeyRead does (GETDEL, SET ... GET,
+  // COPY's source, the sources of the *STORE forms and BITOP, a BITFIELD of GETs only): the argv
+  // indices of those keys, each of which fires keymiss when missing. Empty when the arguments
+  // are refused before Redis looks anything up. Read-only commands need none: all their keys.
+  KeyFinder read_keys = nullptr;
   LockPolicy lock = LockPolicy::kAuto;
   LockKeysFn lock_keys = nullptr;  // see LockKeysFn; nullptr: the keys, in the client's db
   BlockSpec block{};               // blocking commands only

@@ -39,7 +39,7 @@ const Outcome& Executor::run(const CommandSpec& spec, ArgList args, int db, prot
   ctx.serve_key = opts.serve_key;
   ctx.services = services_;
   if (spec.run != nullptr) {
-    if (wants_misses(spec)) report_misses(args, ctx.db, key_indices(spec, args));
+    if (wants_misses(spec)) report_misses(args, ctx.db, miss_candidates(spec, args));
     spec.run(ctx);
   } else {
     // A fanned-out command whose keys are all here: its part, then its merge.
@@ -72,7 +72,25 @@ const Outcome& Executor::run_part(const CommandSpec& spec, ArgList args, int db,
 // as Redis's LOOKUP_NONOTIFY.
 bool Executor::wants_misses(const CommandSpec& spec) const {
   return services_ != nullptr && (services_->notify_flags() & kNotifyKeyMiss) != 0 &&
-         (spec.flags & kReadOnly) != 0 && spec.has_keys;
+         spec.has_keys && ((spec.flags & kReadOnly) != 0 || spec.read_keys != nullptr);
+}
+
+std::vector<uint32_t> Executor::miss_candidates(const CommandSpec& spec, ArgList args) {
+  if ((spec.flags & kReadOnly) != 0) return key_indices(spec, args);
+  return spec.read_keys != nullptr ? spec.read_keys(args) : std::vector<uint32_t>{};
+}
+
+void Executor::report_misses_elsewhere(const CommandSpec& spec, ArgList args, Db& looked_in) {
+  if (!wants_misses(spec) || observers_.empty()) return;
+  expiry_outcome_.clear();
+  for (uint32_t i : miss_candidates(spec, args)) {
+    if (i < args.size() && looked_in.peek(args[i]) == nullptr) {
+      expiry_outcome_.event(looked_in.index(), kNotifyKeyMiss, "keymiss", args[i]);
+    }
+  }
+  expiry_outcome_.propagate_nothing();
+  for (OutcomeObserver* o : observers_)
+    o->on_outcome(nullptr, {}, looked_in.index(), expiry_outcome_);
 }
 
 void Executor::report_misses(ArgList args, Db& db, std::span<const uint32_t> key_idx) {
@@ -96,7 +114,12 @@ void Executor::report_changes(const std::vector<KeyChangeRecord>& changes) {
     int db = changes[i].db;
     expiry_outcome_.clear();
     for (; i < changes.size() && changes[i].db == db; ++i) {
-      expiry_outcome_.changed(db, changes[i].cls, changes[i].event, changes[i].key);
+      const KeyChangeRecord& c = changes[i];
+      if (c.event_only) {
+        expiry_outcome_.event(db, c.cls, c.event, c.key);
+      } else {
+        expiry_outcome_.changed(db, c.cls, c.event, c.key);
+      }
     }
     expiry_outcome_.propagate_nothing();  // logged where the command ran
     for (OutcomeObserver* o : observers_) o->on_outcome(nullptr, {}, db, expiry_outcome_);

@@ -387,20 +387,27 @@ IntResult op_bitop(Db& db, BitOp op, std::string_view dest, ArgList sources) {
   return {{}, len, existed};
 }
 
+std::optional<BitOp> parse_bitop(std::string_view name) {
+  if (base::iequals(name, "and")) return BitOp::kAnd;
+  if (base::iequals(name, "or")) return BitOp::kOr;
+  if (base::iequals(name, "xor")) return BitOp::kXor;
+  if (base::iequals(name, "not")) return BitOp::kNot;
+  return std::nullopt;
+}
+
+// BITOP reads its sources once the operation is known (and NOT has exactly one).
+std::vector<uint32_t> bitop_sources(ArgList args) {
+  std::optional<BitOp> op = parse_bitop(args[1]);
+  if (!op || (*op == BitOp::kNot && args.size() != 4)) return {};
+  std::vector<uint32_t> out;
+  for (size_t i = 3; i < args.size(); ++i) out.push_back(static_cast<uint32_t>(i));
+  return out;
+}
+
 void cmd_bitop(ExecContext& ctx) {
-  std::string_view name = ctx.args[1];
-  BitOp op;
-  if (base::iequals(name, "and")) {
-    op = BitOp::kAnd;
-  } else if (base::iequals(name, "or")) {
-    op = BitOp::kOr;
-  } else if (base::iequals(name, "xor")) {
-    op = BitOp::kXor;
-  } else if (base::iequals(name, "not")) {
-    op = BitOp::kNot;
-  } else {
-    return ctx.rb.error(kErrSyntax);
-  }
+  std::optional<BitOp> parsed = parse_bitop(ctx.args[1]);
+  if (!parsed) return ctx.rb.error(kErrSyntax);
+  BitOp op = *parsed;
   if (op == BitOp::kNot && ctx.args.size() != 4) return ctx.rb.error(kErrBitopNot);
   IntResult res = op_bitop(ctx.db, op, ctx.args[2], ctx.args.subspan(3));
   if (!res.error.empty()) return ctx.rb.error(res.error);
@@ -614,6 +621,13 @@ std::string_view parse_bitfield(ArgList args, FieldPlan* plan) {
   return {};
 }
 
+// A BITFIELD of GETs only is a read (keymiss when its key is missing); any write is not.
+std::vector<uint32_t> bitfield_read_keys(ArgList args) {
+  FieldPlan plan;
+  if (!parse_bitfield(args, &plan).empty() || plan.writes) return {};
+  return {1};
+}
+
 struct FieldResult {
   std::string_view error;
   std::vector<std::optional<int64_t>> values;  // one per step; nullopt: refused by FAIL
@@ -779,6 +793,7 @@ void register_bitmap_family(Registry& r) {
          .flags = kWrite | kDenyOom,
          .keys = {2, -1, 1},
          .run = cmd_bitop,
+         .read_keys = bitop_sources,
          .acl = kWriteSlow,
          .group = "bitmap",
          .summary = "Perform bitwise operations between strings",
@@ -790,6 +805,7 @@ void register_bitmap_family(Registry& r) {
          .flags = kWrite | kDenyOom,
          .keys = {1, 1, 1},
          .run = cmd_bitfield,
+         .read_keys = bitfield_read_keys,
          .acl = kWriteSlow,
          .group = "bitmap",
          .summary = "Perform arbitrary bitfield integer operations on strings",

@@ -289,6 +289,25 @@ void cmd_copy(ExecContext& ctx) {
   ctx.rb.integer(r == Db::RenameResult::kOk ? 1 : 0);
 }
 
+// COPY reads its source once its options parsed (keymiss when missing). The client's database
+// is not known here: COPY k k DB n with n the client's own database is refused by Redis before
+// the lookup, and counted as a read here.
+std::vector<uint32_t> copy_read_keys(ArgList args) {
+  bool other_db = false;
+  for (size_t j = 3; j < args.size(); ++j) {
+    if (base::iequals(args[j], "replace")) continue;
+    std::string_view err;
+    if (!base::iequals(args[j], "db") || j + 1 == args.size() ||
+        !parse_db_index(args[j + 1], &err)) {
+      return {};
+    }
+    other_db = true;
+    ++j;
+  }
+  if (!other_db && args[1] == args[2]) return {};
+  return {1};
+}
+
 // MOVE key db: the target database is on this shard too, since a key's shard does not depend on
 // the database. A move fires "move_from" in the client's database and "move_to" in the target;
 // Redis counts it as one change.
@@ -803,6 +822,7 @@ void register_keyspace_family(Registry& r) {
          .flags = kWrite | kDenyOom,
          .keys = {1, 2, 1},
          .run = cmd_copy,
+         .read_keys = copy_read_keys,
          .lock_keys = copy_lock_keys,
          .acl = kAclKeyspace | kAclWrite | kAclSlow,
          .group = "generic",

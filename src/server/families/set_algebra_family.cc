@@ -219,6 +219,11 @@ std::string check_sintercard(ArgList args) {
   return parse_sintercard(args, &a);
 }
 
+// The *STORE forms read their sources (every key after the destination).
+std::vector<uint32_t> store_sources(ArgList args) {
+  return index_range(2, args.size());
+}
+
 std::vector<uint32_t> sintercard_keys(ArgList args) {
   CardArgs a;
   if (!parse_sintercard(args, &a).empty()) return {};
@@ -378,6 +383,7 @@ void register_set_algebra_family(Registry& r) {
          .flags = kWrite | kDenyOom,
          .keys = {1, -1, 1},
          .run = cmd_sinterstore,
+         .read_keys = store_sources,
          .acl = kWriteSlow,
          .group = "set",
          .summary = "Intersect multiple sets and store the resulting set in a key",
@@ -389,6 +395,7 @@ void register_set_algebra_family(Registry& r) {
          .flags = kWrite | kDenyOom,
          .keys = {1, -1, 1},
          .run = cmd_sunionstore,
+         .read_keys = store_sources,
          .acl = kWriteSlow,
          .group = "set",
          .summary = "Add multiple sets and store the resulting set in a key",
@@ -400,6 +407,7 @@ void register_set_algebra_family(Registry& r) {
          .flags = kWrite | kDenyOom,
          .keys = {1, -1, 1},
          .run = cmd_sdiffstore,
+         .read_keys = store_sources,
          .acl = kWriteSlow,
          .group = "set",
          .summary = "Subtract multiple sets and store the resulting set in a key",

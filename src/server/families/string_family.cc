@@ -412,11 +412,17 @@ void cmd_get(ExecContext& ctx) {
 // SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ms-ts | KEEPTTL]
 // Options may repeat; conflicting ones are a syntax error. The whole option list is checked
 // before the expiry value is parsed, as Redis does.
-void cmd_set(ExecContext& ctx) {
+// SET's options (args[3..]) as Redis parses them; false on a syntax error.
+struct SetOptions {
   SetParams params;
   ExpiryKind expiry = ExpiryKind::kNone;
   std::string_view expiry_arg;
-  ArgList args = ctx.args;
+};
+
+bool parse_set_options(ArgList args, SetOptions& o) {
+  SetParams& params = o.params;
+  ExpiryKind& expiry = o.expiry;
+  std::string_view& expiry_arg = o.expiry_arg;
   for (size_t j = 3; j < args.size(); ++j) {
     std::string_view opt = args[j];
     bool has_next = j + 1 < args.size();
@@ -444,9 +450,32 @@ void cmd_set(ExecContext& ctx) {
       expiry = ExpiryKind::kPxAt;
       expiry_arg = args[++j];
     } else {
-      return ctx.rb.error(kErrSyntax);
+      return false;
     }
   }
+  return true;
+}
+
+// SET ... GET reads its key (keymiss when missing) once its options parsed and its expiry is
+// valid; without GET it does not.
+std::vector<uint32_t> set_read_keys(ArgList args) {
+  SetOptions o;
+  if (!parse_set_options(args, o) || !o.params.get) return {};
+  int64_t at = 0;
+  if (o.expiry != ExpiryKind::kNone &&
+      parse_expiry_of(o.expiry, o.expiry_arg, 0, &at) != ExpiryError::kNone) {
+    return {};
+  }
+  return {1};
+}
+
+void cmd_set(ExecContext& ctx) {
+  SetOptions o;
+  ArgList args = ctx.args;
+  if (!parse_set_options(args, o)) return ctx.rb.error(kErrSyntax);
+  SetParams& params = o.params;
+  ExpiryKind expiry = o.expiry;
+  std::string_view expiry_arg = o.expiry_arg;
   if (expiry != ExpiryKind::kNone) {
     ExpiryError e = parse_expiry_of(expiry, expiry_arg, ctx.db.now_ms(), &params.expire_at);
     if (reply_expiry_error(ctx.rb, e, "set")) return;
@@ -510,9 +539,7 @@ void cmd_getdel(ExecContext& ctx) {
 
 // GETEX key [EX s | PX ms | EXAT ts | PXAT ms-ts | PERSIST]
 // An option may repeat (the last value wins); two different ones are a syntax error.
-void cmd_getex(ExecContext& ctx) {
-  GetexParams params;
-  ArgList args = ctx.args;
+bool parse_getex_options(ArgList args, GetexParams& params) {
   for (size_t j = 2; j < args.size(); ++j) {
     std::string_view opt = args[j];
     bool has_next = j + 1 < args.size();
@@ -535,9 +562,29 @@ void cmd_getex(ExecContext& ctx) {
       params.expiry = kind;
       params.expiry_arg = args[++j];
     } else {
-      return ctx.rb.error(kErrSyntax);
+      return false;
     }
   }
+  return true;
+}
+
+// GETEX reads its key once its options parsed (the expiry value is checked after the lookup).
+std::vector<uint32_t> getex_read_keys(ArgList args) {
+  GetexParams params;
+  if (!parse_getex_options(args, params)) return {};
+  return {1};
+}
+
+// GETSET, GETDEL: the key, always.
+std::vector<uint32_t> first_read_key(ArgList args) {
+  (void)args;
+  return {1};
+}
+
+void cmd_getex(ExecContext& ctx) {
+  GetexParams params;
+  ArgList args = ctx.args;
+  if (!parse_getex_options(args, params)) return ctx.rb.error(kErrSyntax);
   GetexResult res = op_getex(ctx.db, args[1], params);
   if (res.status != OpStatus::kOk) return reply_status_error(ctx.rb, res.status);
   if (reply_expiry_error(ctx.rb, res.expiry_error, "getex")) return;
@@ -764,6 +811,7 @@ void register_string_family(Registry& r) {
          .flags = kWrite | kDenyOom,
          .keys = {1, 1, 1},
          .run = cmd_set,
+         .read_keys = set_read_keys,
          .acl = kWriteSlow,
          .group = "string",
          .summary = "Set the string value of a key",
@@ -808,6 +856,7 @@ void register_string_family(Registry& r) {
          .flags = kWrite | kDenyOom | kFast,
          .keys = {1, 1, 1},
          .run = cmd_getset,
+         .read_keys = first_read_key,
          .acl = kWriteFast,
          .group = "string",
          .summary = "Set the string value of a key and return its old value",
@@ -819,6 +868,7 @@ void register_string_family(Registry& r) {
          .flags = kWrite | kFast,
          .keys = {1, 1, 1},
          .run = cmd_getdel,
+         .read_keys = first_read_key,
          .acl = kWriteFast,
          .group = "string",
          .summary = "Get the value of a key and delete the key",
@@ -830,6 +880,7 @@ void register_string_family(Registry& r) {
          .flags = kWrite | kFast,
          .keys = {1, 1, 1},
          .run = cmd_getex,
+         .read_keys = getex_read_keys,
          .acl = kWriteFast,
          .group = "string",
          .summary = "Get the value of a key and optionally set its expiration",

@@ -347,6 +347,11 @@ std::vector<uint32_t> store_keys(ArgList args) {
   return out;
 }
 
+// The sources of ZUNIONSTORE, ZINTERSTORE and ZDIFFSTORE, read before their options parse.
+std::vector<uint32_t> store_sources(ArgList args) {
+  return numkeys_keys(args, 2);
+}
+
 // ---- COMMAND INFO / DOCS metadata (checked against redis-server 7.0.15) ----
 
 #include "zset_algebra_family_args.inc"
@@ -421,6 +426,7 @@ void register_zset_algebra_family(Registry& r) {
          .keys = {1, 1, 1},
          .run = cmd_zunionstore,
          .find_keys = store_keys,
+         .read_keys = store_sources,
          .acl = kWriteSlow,
          .group = "sorted-set",
          .summary = "Add multiple sorted sets and store the resulting sorted set in a new key",
@@ -435,6 +441,7 @@ void register_zset_algebra_family(Registry& r) {
        .keys = {1, 1, 1},
        .run = cmd_zinterstore,
        .find_keys = store_keys,
+       .read_keys = store_sources,
        .acl = kWriteSlow,
        .group = "sorted-set",
        .summary = "Intersect multiple sorted sets and store the resulting sorted set in a new key",
@@ -447,6 +454,7 @@ void register_zset_algebra_family(Registry& r) {
          .keys = {1, 1, 1},
          .run = cmd_zdiffstore,
          .find_keys = store_keys,
+         .read_keys = store_sources,
          .acl = kWriteSlow,
          .group = "sorted-set",
          .summary = "Subtract multiple sorted sets and store the resulting sorted set in a new key",

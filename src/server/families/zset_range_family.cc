@@ -219,6 +219,13 @@ void cmd_zrevrangebylex(ExecContext& ctx) {
 // result by adding the elements one by one, in reply order, to a new sorted set: a skiplist when
 // it is a rank range known to exceed 128 elements, else a listpack that converts as any sorted
 // set does. So do we, down to -0 scores added to the listpack becoming 0.
+// ZRANGESTORE reads its source once its range parsed.
+std::vector<uint32_t> zrangestore_source(ArgList args) {
+  RangeQuery q;
+  if (!parse_range_query(args, 2, RangeKind::kAuto, Direction::kAuto, true, &q).empty()) return {};
+  return {2};
+}
+
 void cmd_zrangestore(ExecContext& ctx) {
   RangeQuery q;
   std::string err = parse_range_query(ctx.args, 2, RangeKind::kAuto, Direction::kAuto, true, &q);
@@ -412,6 +419,7 @@ void register_zset_range_family(Registry& r) {
          .flags = kWrite | kDenyOom,
          .keys = {1, 2, 1},
          .run = cmd_zrangestore,
+         .read_keys = zrangestore_source,
          .acl = kWriteSlow,
          .group = "sorted-set",
          .summary = "Store a range of members from sorted set into another key",

@@ -81,6 +81,10 @@ class Executor final : public DbObserver, public FlushListener {
   // Reports changes made to keys of this shard by a command that ran elsewhere (a scratch store)
   // to the observers, as the outcome of no command here.
   void report_changes(const std::vector<KeyChangeRecord>& changes);
+  // Fires the keymiss events of spec/args (client database `db`), which is about to run
+  // elsewhere on keys attached to `looked_in` (a scratch store's database): one per key it reads
+  // and will not find there, as the outcome of no command here.
+  void report_misses_elsewhere(const CommandSpec& spec, ArgList args, Db& looked_in);
   // Whether key additions must be reported (someone blocks on keys, or "new" events are on).
   void set_report_adds(bool on) { store_.set_report_adds(on); }
 
@@ -94,9 +98,11 @@ class Executor final : public DbObserver, public FlushListener {
 
  private:
   void finish(const CommandSpec* spec, ArgList args, int db);
-  // Keyspace "keymiss" events of a read-only command, one per key of key_idx it will not find
-  // (Redis fires them from its read lookups); only while the 'm' class is on.
+  // Keyspace "keymiss" events, one per key a command reads and will not find (Redis fires them
+  // from its read lookups): every key of a read-only command, the read_keys of a write; only
+  // while the 'm' class is on.
   bool wants_misses(const CommandSpec& spec) const;
+  static std::vector<uint32_t> miss_candidates(const CommandSpec& spec, ArgList args);
   void report_misses(ArgList args, Db& db, std::span<const uint32_t> key_idx);
 
   ShardStore& store_;

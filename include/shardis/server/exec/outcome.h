@@ -51,6 +51,8 @@ struct KeyChangeRecord {
   uint32_t cls = 0;
   std::string key;
   std::string event;
+  bool event_only =
+      false;  // an event that changes nothing (Outcome::event), e.g. "del" after "rpop"
 };
 
 // Told synchronously when a handler is about to empty or swap a database (Outcome::flushed),
