@@ -81,7 +81,7 @@ void Blocking::unlink(Waiter& w) {
   for (const std::string& name : w.names) {
     auto it = by_key_.find(name);
     if (it == by_key_.end()) continue;
-    std::erase(it->second, &w);
+    it->second.erase_first(&w);
     if (it->second.empty()) by_key_.erase(it);
   }
 }

@@ -24,30 +24,6 @@ size_t idx(LockMode m) {
 
 }  // namespace
 
-void LockTable::WaitQueue::pop_front() {
-  ++head_;
-  compact();
-}
-
-bool LockTable::WaitQueue::erase(const LockRequest* r) {
-  auto begin = items_.begin() + static_cast<ptrdiff_t>(head_);
-  auto pos = std::find_if(begin, items_.end(), [r](const Waiter& w) { return w.req == r; });
-  if (pos == items_.end()) return false;
-  items_.erase(pos);
-  compact();
-  return true;
-}
-
-void LockTable::WaitQueue::compact() {
-  if (head_ == items_.size()) {
-    items_.clear();
-    head_ = 0;
-  } else if (head_ >= 32 && head_ * 2 >= items_.size()) {
-    items_.erase(items_.begin(), items_.begin() + static_cast<ptrdiff_t>(head_));
-    head_ = 0;
-  }
-}
-
 LockTable::LockTable() = default;
 LockTable::~LockTable() = default;
 
@@ -245,7 +221,7 @@ void LockTable::release(LockRequest& r) {
     case LockRequest::State::kWaiting: {
       for (const LockRequest::Taken& t : r.taken_) {
         auto* res = static_cast<Resource*>(t.res);
-        if (!res->queue.erase(&r)) {
+        if (!res->queue.erase_first_if([&r](const Waiter& w) { return w.req == &r; })) {
           --res->held[idx(t.mode)];
         }
       }

@@ -27,6 +27,7 @@
 // connection is not freed while a wake-up for it may still come (hops_inflight).
 //
 // Thread: the owning shard's only.
+#include <shardis/base/fifo.h>
 #include <shardis/server/command.h>
 #include <shardis/server/connection.h>
 #include <shardis/server/exec/executor.h>
@@ -137,7 +138,7 @@ class Blocking final : public OutcomeObserver {
   ShardCore& core_;
   uint64_t wait_seq_ = 0;
   std::unordered_map<uint64_t, std::unique_ptr<Waiter>> waiters_;
-  std::unordered_map<std::string, std::deque<Waiter*>> by_key_;
+  std::unordered_map<std::string, base::Fifo<Waiter*>> by_key_;  // first come, first served
   std::vector<std::string> ready_;
   std::unordered_set<std::string> ready_set_;
   std::vector<std::string> deferred_;  // ready but locked: retried later

@@ -21,6 +21,8 @@
 //   earlier ones are granted; a command of that client that would run at once (must_wait) waits
 //   too.
 // - Cost: a shard with no lock held and none waiting is idle(); commands then check nothing.
+#include <shardis/base/fifo.h>
+
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -109,24 +111,9 @@ class LockTable {
     LockRequest* req;
     LockMode mode;
   };
-  // A FIFO of waiters that allocates nothing while empty (most resources never queue anyone).
-  class WaitQueue {
-   public:
-    bool empty() const { return head_ == items_.size(); }
-    const Waiter& front() const { return items_[head_]; }
-    void push_back(Waiter w) { items_.push_back(w); }
-    void pop_front();
-    // Withdraws r's entry; false if r has none.
-    bool erase(const LockRequest* r);
-
-   private:
-    void compact();
-    std::vector<Waiter> items_;
-    size_t head_ = 0;
-  };
   struct Resource {
     uint32_t held[4] = {0, 0, 0, 0};
-    WaitQueue queue;
+    base::Fifo<Waiter> queue;  // allocates nothing until someone waits
     bool idle() const { return held[0] + held[1] + held[2] + held[3] == 0 && queue.empty(); }
   };
   struct KeyHash {
