@@ -60,7 +60,7 @@ hop-overhead
 sharing
     Nothing pinned: server and redis-benchmark share the machine's CPUs. -t get and -t set,
     -r 100000, at -c 50, 1000 and 8000 (--sharing-clients): requests per second for Shardis at
-    its default --cores (flag absent: one shard per online CPU), --cores 1, --cores 2, and
+    its default --cores (flag absent: half the CPUs), --cores 1, --cores 2, and
     redis-server (--maxclients 10100), plus server CPU per request and the server's context
     switches per request (voluntary_ctxt_switches + nonvoluntary_ctxt_switches of every thread,
     /proc/PID/task/*/status, delta over the run / requests). redis-benchmark opens its

@@ -33,8 +33,9 @@ int main(int argc, char** argv) {
     SHARDIS_LOG_ERROR("cannot start: %s", error.c_str());
     return 1;
   }
-  SHARDIS_LOG_INFO("Shardis %s started: %u shards, listening on %s:%d, pid %d", SHARDIS_VERSION,
-                   config.shards, config.bind.c_str(), flags.port, static_cast<int>(getpid()));
+  SHARDIS_LOG_INFO("Shardis %s started: %u shards, listening on %s:%d, pid %d, idle poll %d us",
+                   SHARDIS_VERSION, config.shards, config.bind.c_str(), flags.port,
+                   static_cast<int>(getpid()), config.options.idle_poll_us);
   int sig = runtime::wait_for_stop_signal();
   SHARDIS_LOG_INFO("received %s, finishing replies and stopping",
                    sig == SIGINT ? "SIGINT" : "SIGTERM");

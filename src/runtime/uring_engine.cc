@@ -2,6 +2,7 @@
 #include <sys/mman.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 
@@ -10,9 +11,10 @@ namespace shardis::runtime {
 UringEngine::UringEngine(unsigned entries) {
   io_uring_params p{};
   p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_SINGLE_ISSUER |
-            IORING_SETUP_DEFER_TASKRUN;
+            IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
   p.cq_entries = entries * 4;
   int rc = io_uring_queue_init_params(entries, &ring_, &p);
+  taskrun_flag_ = rc == 0;
   if (rc == -EINVAL) {
     // Older kernels: no single-issuer / deferred task work; cooperative task work instead.
     p = io_uring_params{};
@@ -145,6 +147,24 @@ void UringEngine::wake(int target_handle, uint64_t tag) {
   io_uring_prep_msg_ring(sqe, target_handle, 0, tag, 0);
   io_uring_sqe_set_data64(sqe, kIgnoreTag);
   sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+}
+
+bool UringEngine::poll_for_work(int us, const std::function<bool()>& other_work) {
+  io_uring_submit_and_get_events(&ring_);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
+  for (unsigned i = 1;; ++i) {
+    if (io_uring_cq_ready(&ring_) > 0 || other_work()) return true;
+    // Deferred task work: finished operations post their completions only when this thread
+    // enters the kernel. The TASKRUN flag tells, without a system call, that some are waiting.
+    if (!taskrun_flag_ || (IO_URING_READ_ONCE(*ring_.sq.kflags) & IORING_SQ_TASKRUN) != 0) {
+      io_uring_get_events(&ring_);
+      if (io_uring_cq_ready(&ring_) > 0) return true;
+    }
+    if ((i & 7) == 0 && std::chrono::steady_clock::now() >= until) return false;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
 }
 
 int UringEngine::run_once(bool block, int timeout_ms, CompletionHandler& handler) {

@@ -71,7 +71,15 @@ void Shard::run() {
   engine_->accept_multishot(listen_fd_, kAcceptTag);
   accept_armed_ = true;
   bool block = true;
+  bool busy = false;  // the last turn had completions to handle
   for (;;) {
+    // Bounded polling (docs/event-loop.md): after a turn that had work, look for more for a few
+    // microseconds before going to sleep. A busy client's next request often comes that soon,
+    // and it then costs no sleep and no wake-up.
+    if (block && busy && opts_.idle_poll_us > 0 &&
+        engine_->poll_for_work(opts_.idle_poll_us, [this] { return core_->incoming_nonempty(); })) {
+      block = false;
+    }
     if (block) {
       // Announce sleep, then re-check the rings: a producer that published before seeing the
       // flag is caught here, one that publishes after sees the flag and wakes us.
@@ -87,7 +95,7 @@ void Shard::run() {
     // Pushes wait for room in a peer's ring: retry within a millisecond.
     if (block && core_->push_backlog()) timeout_ms = merge_timeout(timeout_ms, 1);
     clock_fresh_ = false;
-    engine_->run_once(block, timeout_ms, *this);
+    busy = engine_->run_once(block, timeout_ms, *this) > 0;
     fabric_.sleeping(id_).store(false, std::memory_order_relaxed);
     if (!clock_fresh_) core_->store().refresh_clock();
 

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace shardis::runtime {
@@ -64,6 +65,10 @@ class IoEngine {
   // (at most timeout_ms milliseconds if timeout_ms >= 0), then delivers all ready completions.
   // Returns the number delivered.
   virtual int run_once(bool block, int timeout_ms, CompletionHandler& handler) = 0;
+  // Submits everything queued, then polls without sleeping for up to `us` microseconds until a
+  // completion is ready or other_work() returns true. Returns whether either happened. Costs CPU
+  // instead of a sleep and a wake-up: see docs/event-loop.md for when the loop uses it.
+  virtual bool poll_for_work(int us, const std::function<bool()>& other_work) = 0;
 };
 
 }  // namespace shardis::runtime

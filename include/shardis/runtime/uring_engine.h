@@ -33,6 +33,7 @@ class UringEngine final : public IoEngine {
   void wake(int target_handle, uint64_t tag) override;
   int wake_handle() const override { return ring_.ring_fd; }
   int run_once(bool block, int timeout_ms, CompletionHandler& handler) override;
+  bool poll_for_work(int us, const std::function<bool()>& other_work) override;
 
   // Tag reserved for completions the engine swallows itself.
   static constexpr uint64_t kIgnoreTag = ~0ull;
@@ -43,6 +44,7 @@ class UringEngine final : public IoEngine {
   static constexpr uint16_t kPoolGroup = 1;
 
   io_uring ring_{};
+  bool taskrun_flag_ = false;  // the kernel flags pending deferred task work (TASKRUN_FLAG)
   io_uring_buf_ring* buf_ring_ = nullptr;  // shared with the kernel
   size_t buf_ring_bytes_ = 0;
   char* pool_ = nullptr;

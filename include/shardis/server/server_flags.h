@@ -1,16 +1,21 @@
 #pragma once
 // Command-line flags shared by shardis-server and bench/ok-server, so both binaries accept the
 // same names, defaults and checks. Header-only: only the binaries depend on CLI11.
+#include <sched.h>
 #include <shardis/server/pubsub/pubsub.h>
 #include <shardis/server/shard_set.h>
 
 #include <CLI/CLI.hpp>
-#include <sched.h>
 #include <algorithm>
 #include <string>
 #include <thread>
 
 namespace shardis::server {
+
+// Bounded polling before sleep, microseconds (docs/event-loop.md has the measurement): on when
+// the shards leave at least half the CPUs to others, as the default --cores does; off when they
+// would take CPU time that clients on the same CPUs need.
+constexpr int kIdlePollUs = 50;
 
 struct ServerFlags {
   int port = 6379;
@@ -18,6 +23,7 @@ struct ServerFlags {
   unsigned cores = 0;  // 0: default_shards()
   std::string recv_mode = "multishot";
   std::string notify_keyspace_events;  // Redis's notify-keyspace-events classes ("" = off)
+  int idle_poll_us = -1;               // -1: kIdlePollUs when shards <= CPUs / 2, else 0
 };
 
 // Declares --port, --bind, --cores and --recv-mode on app, bound to flags.
@@ -32,6 +38,11 @@ inline void add_server_flags(CLI::App& app, ServerFlags& flags) {
                  "Socket receive: multishot (armed once, buffers from a per-shard pool) or plain "
                  "(one recv per read into the connection's buffer)")
       ->check(CLI::IsMember({"plain", "multishot"}));
+  app.add_option("--idle-poll-us", flags.idle_poll_us,
+                 "After a loop turn with work, poll this many microseconds for more before "
+                 "sleeping (0: sleep at once; default: 50 when the shards are at most half the "
+                 "CPUs, else 0)")
+      ->check(CLI::Range(-1, 10000));
   app.add_option("--notify-keyspace-events", flags.notify_keyspace_events,
                  "Keyspace notification classes, as Redis's notify-keyspace-events (e.g. KEA)")
       ->check([](const std::string& v) {
@@ -47,13 +58,18 @@ inline void add_server_flags(CLI::App& app, ServerFlags& flags) {
 // share the machine with the server as soon as a client runs on it: every hop to another shard
 // wakes a thread that must then be scheduled, and on a machine whose CPUs are all busy that
 // costs more than the second shard gains (docs/event-loop.md has the measurement).
-inline unsigned default_shards() {
+// The CPUs this process may run on (its affinity mask), at least 1.
+inline unsigned usable_cpus() {
   unsigned cpus = 0;
   cpu_set_t set;
   CPU_ZERO(&set);
   if (sched_getaffinity(0, sizeof(set), &set) == 0) cpus = static_cast<unsigned>(CPU_COUNT(&set));
   if (cpus == 0) cpus = std::thread::hardware_concurrency();
-  return std::max(1u, cpus / 2);
+  return std::max(1u, cpus);
+}
+
+inline unsigned default_shards() {
+  return std::max(1u, usable_cpus() / 2);
 }
 
 // The ServerConfig the parsed flags describe.
@@ -63,6 +79,9 @@ inline ServerConfig config_from_flags(const ServerFlags& flags) {
   config.port = static_cast<uint16_t>(flags.port);
   config.shards = flags.cores != 0 ? flags.cores : default_shards();
   config.options.recv_multishot = flags.recv_mode == "multishot";
+  config.options.idle_poll_us = flags.idle_poll_us >= 0              ? flags.idle_poll_us
+                                : config.shards * 2 <= usable_cpus() ? kIdlePollUs
+                                                                     : 0;
   bool ok = false;
   config.options.core.notify_flags = notify_flags_from_string(flags.notify_keyspace_events, &ok);
   return config;

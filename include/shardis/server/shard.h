@@ -33,6 +33,8 @@ struct ShardOptions {
   bool recv_multishot = true;
   unsigned recv_pool_buffers = 2048;  // power of two
   unsigned recv_pool_buffer_size = 16384;
+  // After a turn with work, poll this many microseconds for more before sleeping (0: never).
+  int idle_poll_us = 0;
 };
 
 class Shard final : public runtime::CompletionHandler, public ClientIo {
