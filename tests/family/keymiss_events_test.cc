@@ -159,6 +159,18 @@ TEST_CASE("keymiss: a key that exists fires nothing; an expired one fires expire
   CHECK(events[1] == "0 keymiss t");
 }
 
+TEST_CASE("keymiss: a write that reads fires keymiss before its own events, as Redis") {
+  FamilyHarness h;
+  h.run({"CONFIG", "SET", "notify-keyspace-events", "KEAm"});
+  h.log().take_events();
+  h.run({"SET", "m", "v", "GET"});
+  CHECK(h.log().take_events() == std::vector<std::string>{"0 keymiss m", "0 set m"});
+  h.run({"SADD", "s", "x"});
+  h.log().take_events();
+  h.run({"SUNIONSTORE", "d", "nosuch", "s"});
+  CHECK(h.log().take_events() == std::vector<std::string>{"0 keymiss nosuch", "0 sunionstore d"});
+}
+
 TEST_CASE("keymiss: nothing fires unless the 'm' class is on ('A' does not include it)") {
   FamilyHarness h;
   h.run({"CONFIG", "SET", "notify-keyspace-events", "KEA"});

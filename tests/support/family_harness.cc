@@ -14,17 +14,13 @@ namespace shardis::test {
 
 void OutcomeLog::on_outcome(const server::CommandSpec*, server::ArgList args, int,
                             const server::Outcome& out) {
-  for (const server::Outcome::Change& c : out.changes()) {
-    std::string e = std::to_string(c.db) + " ";
-    e.append(c.event.empty() ? std::string_view("(modified)") : c.event);
+  out.for_each_in_order([this](int db, uint32_t, std::string_view event, std::string_view key) {
+    std::string e = std::to_string(db) + " ";
+    e.append(event.empty() ? std::string_view("(modified)") : event);
     e.push_back(' ');
-    e.append(c.key);
+    e.append(key);
     events_.push_back(std::move(e));
-  }
-  for (const server::Outcome::Event& ev : out.events()) {
-    events_.push_back(std::to_string(ev.db) + " " + std::string(ev.event) + " " +
-                      std::string(ev.key));
-  }
+  });
   dirty_ += out.dirty();
   auto join = [](std::span<const std::string_view> argv) {
     std::string line;

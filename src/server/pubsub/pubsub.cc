@@ -233,10 +233,9 @@ void PubSub::notify(uint32_t cls, std::string_view event, std::string_view key, 
 
 void PubSub::on_outcome(const CommandSpec*, ArgList, int, const Outcome& out) {
   if (notify_flags_ == 0) return;
-  for (const Outcome::Change& c : out.changes()) {
-    if (!c.event.empty()) notify(c.cls, c.event, c.key, c.db);
-  }
-  for (const Outcome::Event& e : out.events()) notify(e.cls, e.event, e.key, e.db);
+  out.for_each_in_order([this](int db, uint32_t cls, std::string_view event, std::string_view key) {
+    if (!event.empty()) notify(cls, event, key, db);
+  });
 }
 
 void PubSub::on_key_added(int db, std::string_view key, ObjType) {

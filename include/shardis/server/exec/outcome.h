@@ -110,6 +110,20 @@ class Outcome {
   bool wrote() const { return dirty_ > 0; }
   std::span<const Change> changes() const { return changes_; }
   std::span<const Event> events() const { return events_; }
+  // Changes and events in Redis's order, as fn(db, cls, event, key): the keymiss events first
+  // (they come from the command's lookups, before it changes anything), then the changes (event
+  // empty for a change that fires none), then the other events, which complete a change (a "del"
+  // after the "rpop" that emptied a list).
+  template <typename Fn>
+  void for_each_in_order(Fn&& fn) const {
+    for (const Event& e : events_) {
+      if (e.cls == kNotifyKeyMiss) fn(e.db, e.cls, e.event, e.key);
+    }
+    for (const Change& c : changes_) fn(c.db, c.cls, c.event, c.key);
+    for (const Event& e : events_) {
+      if (e.cls != kNotifyKeyMiss) fn(e.db, e.cls, e.event, e.key);
+    }
+  }
   // Databases flushed whole: -1 for all.
   std::span<const int> flushed_dbs() const { return flushed_; }
 
