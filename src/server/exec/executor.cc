@@ -39,13 +39,13 @@ const Outcome& Executor::run(const CommandSpec& spec, ArgList args, int db, prot
   ctx.serve_key = opts.serve_key;
   ctx.services = services_;
   if (spec.run != nullptr) {
-    if (wants_misses(spec)) report_misses(args, ctx.db, miss_candidates(spec, args));
+    if (wants_misses(spec)) add_misses(outcome_, args, ctx.db, miss_candidates(spec, args));
     spec.run(ctx);
   } else {
     // A fanned-out command whose keys are all here: its part, then its merge.
     std::vector<uint32_t> idx;
     if (spec.route == Route::kKeysFanout) idx = key_indices(spec, args);
-    if (wants_misses(spec)) report_misses(args, ctx.db, idx);
+    if (wants_misses(spec)) add_misses(outcome_, args, ctx.db, idx);
     PartResult part;
     spec.part(ctx, idx, part);
     merge_parts(spec, args, std::span<const std::vector<uint32_t>>(&idx, 1),
@@ -62,7 +62,7 @@ const Outcome& Executor::run_part(const CommandSpec& spec, ArgList args, int db,
   proto::ReplyBuilder rb(unused, 2);
   ExecContext ctx{args, store_, store_.db(db), rb, outcome_};
   ctx.services = services_;
-  if (wants_misses(spec)) report_misses(args, ctx.db, key_idx);
+  if (wants_misses(spec)) add_misses(outcome_, args, ctx.db, key_idx);
   spec.part(ctx, key_idx, out);
   finish(&spec, args, db);
   return outcome_;
@@ -83,20 +83,16 @@ std::vector<uint32_t> Executor::miss_candidates(const CommandSpec& spec, ArgList
 void Executor::report_misses_elsewhere(const CommandSpec& spec, ArgList args, Db& looked_in) {
   if (!wants_misses(spec) || observers_.empty()) return;
   expiry_outcome_.clear();
-  for (uint32_t i : miss_candidates(spec, args)) {
-    if (i < args.size() && looked_in.peek(args[i]) == nullptr) {
-      expiry_outcome_.event(looked_in.index(), kNotifyKeyMiss, "keymiss", args[i]);
-    }
-  }
+  add_misses(expiry_outcome_, args, looked_in, miss_candidates(spec, args));
   expiry_outcome_.propagate_nothing();
   for (OutcomeObserver* o : observers_)
     o->on_outcome(nullptr, {}, looked_in.index(), expiry_outcome_);
 }
 
-void Executor::report_misses(ArgList args, Db& db, std::span<const uint32_t> key_idx) {
+void Executor::add_misses(Outcome& out, ArgList args, Db& db, std::span<const uint32_t> key_idx) {
   for (uint32_t i : key_idx) {
     if (i < args.size() && db.peek(args[i]) == nullptr) {
-      outcome_.event(db.index(), kNotifyKeyMiss, "keymiss", args[i]);
+      out.event(db.index(), kNotifyKeyMiss, "keymiss", args[i]);
     }
   }
 }

@@ -103,7 +103,8 @@ class Executor final : public DbObserver, public FlushListener {
   // while the 'm' class is on.
   bool wants_misses(const CommandSpec& spec) const;
   static std::vector<uint32_t> miss_candidates(const CommandSpec& spec, ArgList args);
-  void report_misses(ArgList args, Db& db, std::span<const uint32_t> key_idx);
+  // Records into out one keymiss per key of key_idx that db does not hold.
+  static void add_misses(Outcome& out, ArgList args, Db& db, std::span<const uint32_t> key_idx);
 
   ShardStore& store_;
   Outcome outcome_;
