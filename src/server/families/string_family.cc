@@ -38,9 +38,12 @@
 #include <vector>
 
 #include "command_meta.h"
+#include "string_args.h"
 
 namespace shardis::server {
 namespace {
+
+using namespace string_args;  // NOLINT: the option parsers of these commands
 
 constexpr int64_t kMaxInt64 = std::numeric_limits<int64_t>::max();
 constexpr int64_t kMinInt64 = std::numeric_limits<int64_t>::min();
@@ -102,47 +105,6 @@ bool fits_string_limit(size_t size, size_t append) {
   return size <= kMaxStringLen && append <= kMaxStringLen - size;
 }
 
-// ---- Expiry arguments (SET EX/PX/EXAT/PXAT, SETEX, PSETEX, GETEX) ----
-
-enum class ExpiryError : uint8_t { kNone, kNotInteger, kInvalid };
-
-// The absolute expiry (ms since epoch) for an expiry argument, with Redis's rules: the value must
-// be a positive integer, and the time in milliseconds, after adding `now` for a relative one,
-// must fit in int64.
-ExpiryError parse_expiry(std::string_view arg, bool seconds, bool relative, int64_t now,
-                         int64_t* at_ms) {
-  std::optional<int64_t> v = base::parse_int64(arg);
-  if (!v) return ExpiryError::kNotInteger;
-  if (*v <= 0) return ExpiryError::kInvalid;
-  std::optional<int64_t> at = absolute_expire_ms(*v, seconds, relative ? now : 0);
-  if (!at) return ExpiryError::kInvalid;
-  *at_ms = *at;
-  return ExpiryError::kNone;
-}
-
-// Replies the error for a failed parse_expiry; false when there was none.
-bool reply_expiry_error(proto::ReplyBuilder& rb, ExpiryError e, std::string_view cmd) {
-  switch (e) {
-    case ExpiryError::kNone:
-      return false;
-    case ExpiryError::kNotInteger:
-      rb.error(kErrNotInteger);
-      return true;
-    case ExpiryError::kInvalid:
-      rb.error(err_invalid_expire(cmd));
-      return true;
-  }
-  return false;
-}
-
-enum class ExpiryKind : uint8_t { kNone, kEx, kPx, kExAt, kPxAt };
-
-ExpiryError parse_expiry_of(ExpiryKind kind, std::string_view arg, int64_t now, int64_t* at_ms) {
-  bool seconds = kind == ExpiryKind::kEx || kind == ExpiryKind::kExAt;
-  bool relative = kind == ExpiryKind::kEx || kind == ExpiryKind::kPx;
-  return parse_expiry(arg, seconds, relative, now, at_ms);
-}
-
 // ---- Shard operations ----
 
 struct GetResult {
@@ -156,15 +118,6 @@ GetResult op_get(Db& db, std::string_view key) {
   if (!is_string(e)) return {OpStatus::kWrongType, std::nullopt};
   return {OpStatus::kOk, Db::string_copy(e)};
 }
-
-enum class SetCondition : uint8_t { kAlways, kIfAbsent, kIfPresent };
-
-struct SetParams {
-  SetCondition cond = SetCondition::kAlways;
-  bool get = false;        // reply with the old value instead of OK
-  bool keep_ttl = false;   // keep the TTL of an existing key
-  int64_t expire_at = -1;  // absolute ms, or -1 for no TTL
-};
 
 struct SetResult {
   OpStatus status = OpStatus::kOk;
@@ -198,13 +151,6 @@ GetResult op_getdel(Db& db, std::string_view key) {
   if (res.status == OpStatus::kOk && res.value) db.erase(key);
   return res;
 }
-
-// GETEX's TTL change: none, a new absolute expiry, or removing the TTL.
-struct GetexParams {
-  ExpiryKind expiry = ExpiryKind::kNone;
-  std::string_view expiry_arg;
-  bool persist = false;
-};
 
 // What GETEX did to the key's TTL.
 enum class GetexChange : uint8_t { kNone, kExpire, kDeleted, kPersisted };
@@ -412,63 +358,6 @@ void cmd_get(ExecContext& ctx) {
 // SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ms-ts | KEEPTTL]
 // Options may repeat; conflicting ones are a syntax error. The whole option list is checked
 // before the expiry value is parsed, as Redis does.
-// SET's options (args[3..]) as Redis parses them; false on a syntax error.
-struct SetOptions {
-  SetParams params;
-  ExpiryKind expiry = ExpiryKind::kNone;
-  std::string_view expiry_arg;
-};
-
-bool parse_set_options(ArgList args, SetOptions& o) {
-  SetParams& params = o.params;
-  ExpiryKind& expiry = o.expiry;
-  std::string_view& expiry_arg = o.expiry_arg;
-  for (size_t j = 3; j < args.size(); ++j) {
-    std::string_view opt = args[j];
-    bool has_next = j + 1 < args.size();
-    auto other_expiry = [&](ExpiryKind self) {
-      return params.keep_ttl || (expiry != ExpiryKind::kNone && expiry != self);
-    };
-    if (base::iequals(opt, "nx") && params.cond != SetCondition::kIfPresent) {
-      params.cond = SetCondition::kIfAbsent;
-    } else if (base::iequals(opt, "xx") && params.cond != SetCondition::kIfAbsent) {
-      params.cond = SetCondition::kIfPresent;
-    } else if (base::iequals(opt, "get")) {
-      params.get = true;
-    } else if (base::iequals(opt, "keepttl") && expiry == ExpiryKind::kNone) {
-      params.keep_ttl = true;
-    } else if (has_next && base::iequals(opt, "ex") && !other_expiry(ExpiryKind::kEx)) {
-      expiry = ExpiryKind::kEx;
-      expiry_arg = args[++j];
-    } else if (has_next && base::iequals(opt, "px") && !other_expiry(ExpiryKind::kPx)) {
-      expiry = ExpiryKind::kPx;
-      expiry_arg = args[++j];
-    } else if (has_next && base::iequals(opt, "exat") && !other_expiry(ExpiryKind::kExAt)) {
-      expiry = ExpiryKind::kExAt;
-      expiry_arg = args[++j];
-    } else if (has_next && base::iequals(opt, "pxat") && !other_expiry(ExpiryKind::kPxAt)) {
-      expiry = ExpiryKind::kPxAt;
-      expiry_arg = args[++j];
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
-// SET ... GET reads its key (keymiss when missing) once its options parsed and its expiry is
-// valid; without GET it does not.
-std::vector<uint32_t> set_read_keys(ArgList args) {
-  SetOptions o;
-  if (!parse_set_options(args, o) || !o.params.get) return {};
-  int64_t at = 0;
-  if (o.expiry != ExpiryKind::kNone &&
-      parse_expiry_of(o.expiry, o.expiry_arg, 0, &at) != ExpiryError::kNone) {
-    return {};
-  }
-  return {1};
-}
-
 void cmd_set(ExecContext& ctx) {
   SetOptions o;
   ArgList args = ctx.args;
@@ -539,48 +428,6 @@ void cmd_getdel(ExecContext& ctx) {
 
 // GETEX key [EX s | PX ms | EXAT ts | PXAT ms-ts | PERSIST]
 // An option may repeat (the last value wins); two different ones are a syntax error.
-bool parse_getex_options(ArgList args, GetexParams& params) {
-  for (size_t j = 2; j < args.size(); ++j) {
-    std::string_view opt = args[j];
-    bool has_next = j + 1 < args.size();
-    auto other = [&](ExpiryKind self) {
-      return params.persist || (params.expiry != ExpiryKind::kNone && params.expiry != self);
-    };
-    ExpiryKind kind = ExpiryKind::kNone;
-    if (base::iequals(opt, "ex")) {
-      kind = ExpiryKind::kEx;
-    } else if (base::iequals(opt, "px")) {
-      kind = ExpiryKind::kPx;
-    } else if (base::iequals(opt, "exat")) {
-      kind = ExpiryKind::kExAt;
-    } else if (base::iequals(opt, "pxat")) {
-      kind = ExpiryKind::kPxAt;
-    }
-    if (base::iequals(opt, "persist") && params.expiry == ExpiryKind::kNone) {
-      params.persist = true;
-    } else if (kind != ExpiryKind::kNone && has_next && !other(kind)) {
-      params.expiry = kind;
-      params.expiry_arg = args[++j];
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
-// GETEX reads its key once its options parsed (the expiry value is checked after the lookup).
-std::vector<uint32_t> getex_read_keys(ArgList args) {
-  GetexParams params;
-  if (!parse_getex_options(args, params)) return {};
-  return {1};
-}
-
-// GETSET, GETDEL: the key, always.
-std::vector<uint32_t> first_read_key(ArgList args) {
-  (void)args;
-  return {1};
-}
-
 void cmd_getex(ExecContext& ctx) {
   GetexParams params;
   ArgList args = ctx.args;
