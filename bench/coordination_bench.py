@@ -982,6 +982,17 @@ def case_hop_overhead(args):
         out("Goal: --cores 2 CPU/request <= 1.25x --cores 1 on the same CPU: "
             + ", ".join(goals) + ".")
         out()
+        # The host's noise moves every server's CPU/request from round to round; a ratio taken
+        # within one round (the two servers measured back to back) is steadier.
+        for test, _ in tests:
+            pairs = [two["cpu_us"] / one["cpu_us"]
+                     for one, two in zip(results[(test, "shardis --cores 1")],
+                                         results[(test, "shardis --cores 2")])
+                     if one["cpu_us"]]
+            if pairs:
+                out("%s, --cores 2 / --cores 1 CPU/request within each round: %s; median %.2fx."
+                    % (test, " ".join("%.2f" % r for r in pairs), statistics.median(pairs)))
+        out()
         print_servers(servers)
         out()
         out("Load:")

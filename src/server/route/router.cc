@@ -248,12 +248,14 @@ bool Router::start_fanout(Connection& c, const CommandSpec& spec, ArgList args,
   cmd.resp = c.client.resp;
   cmd.set_args(args);
   bool write = (spec.flags & kWrite) != 0;
+  t->parts.reserve(n_);
   for (uint32_t s = 0; s < n_; ++s) {
     bool involved = spec.route == Route::kAllShards || !by_shard[s].empty();
     if (!involved) continue;
     TxnParticipant& p = t->parts.emplace_back();
     p.shard = s;
     p.lock.scope = Admission::scope_of(spec);
+    p.lock.items.reserve(by_shard[s].size());
     for (uint32_t i : by_shard[s]) p.lock.items.push_back({cmd.db, cmd.args[i], write});
     TxnAction& a = p.actions.emplace_back();
     a.kind = TxnAction::kPart;

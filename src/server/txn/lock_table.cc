@@ -82,6 +82,7 @@ void LockTable::build_taken(LockRequest& r) {
       if (it.write) shard_mode = LockMode::kIX;
     }
   }
+  r.taken_.reserve(r.items.size() + 1);
   r.taken_.push_back({&shard_, nullptr, shard_mode});
   size_t first_key = r.taken_.size();
   for (const LockItem& it : r.items) {

@@ -27,6 +27,10 @@ void TxnCommand::set_args(ArgList in) {
   }
 }
 
+void TxnLock::on_granted() {
+  owner->after_lock(*txn, part, from);
+}
+
 namespace {
 // Keeps a transaction alive while a coordinator frame works on it.
 struct Busy {
@@ -204,7 +208,10 @@ void Transactions::run_step(Txn& t, uint32_t part, uint32_t from) {
         after_lock(t, part, from);
         return;
       }
-      p.lock.granted_fn = [this, &t, part, from] { after_lock(t, part, from); };
+      p.lock.owner = this;
+      p.lock.txn = &t;
+      p.lock.part = part;
+      p.lock.from = from;
       if (locks_.acquire(p.lock)) after_lock(t, part, from);
       return;
     case TxnParticipant::Step::kRun:
@@ -300,6 +307,8 @@ void Transactions::run_actions(Txn& t, TxnParticipant& p) {
 void FanoutTxn::on_acquired(Transactions& t) {
   std::vector<std::vector<uint32_t>> key_idx;
   std::vector<PartResult> results;
+  key_idx.reserve(parts.size());
+  results.reserve(parts.size());
   for (TxnParticipant& p : parts) {
     for (TxnAction& a : p.actions) {
       if (a.kind != TxnAction::kPart) continue;

@@ -87,10 +87,15 @@ struct TxnAction {
 };
 
 // The participant's lock request: lives in the Txn, touched by the participant's shard only.
+class Transactions;
 class TxnLock final : public LockRequest {
  public:
-  void on_granted() override { granted_fn(); }
-  std::function<void()> granted_fn;
+  void on_granted() override;
+  // Who resumes when the lock is granted: participant `part` of `txn`, for coordinator `from`.
+  Transactions* owner = nullptr;
+  Txn* txn = nullptr;
+  uint32_t part = 0;
+  uint32_t from = 0;
 };
 
 struct TxnParticipant {
@@ -203,6 +208,7 @@ class Transactions {
   void participant_done(Txn& t, uint32_t part);
   // Participant side: runs the step of t.parts[part]; `from` is the coordinator's shard.
   void run_step(Txn& t, uint32_t part, uint32_t from);
+  friend class TxnLock;
   void after_lock(Txn& t, uint32_t part, uint32_t from);
   void run_actions(Txn& t, TxnParticipant& p);
   void finish_if_done(Txn& t);
