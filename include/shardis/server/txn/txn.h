@@ -40,7 +40,6 @@
 #include <shardis/server/txn/watch_table.h>
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <span>
 #include <string>
