@@ -32,7 +32,9 @@ Shard::Shard(uint32_t id, int listen_fd, Fabric& fabric, const Registry& registr
       fabric_(fabric),
       registry_(registry),
       info_(info),
-      opts_(options) {}
+      opts_(options),
+      accept_tag_(0x10 | (uint64_t{id} << 8)),
+      stop_tag_(0x30 | (uint64_t{id} << 8)) {}
 
 Shard::~Shard() {
   for (Connection* c : conns_) {
@@ -43,22 +45,12 @@ Shard::~Shard() {
   if (stop_fd_ >= 0) ::close(stop_fd_);
 }
 
-bool Shard::init(std::string* error) {
-  try {
-    engine_ = std::make_unique<runtime::UringEngine>(opts_.ring_entries);
-  } catch (const std::exception& e) {
-    *error = e.what();
-    return false;
-  }
-  if (opts_.recv_multishot &&
-      !engine_->setup_recv_pool(opts_.recv_pool_buffers, opts_.recv_pool_buffer_size, error)) {
-    return false;
-  }
-  core_ =
-      std::make_unique<ShardCore>(id_, &fabric_, registry_, info_, base::SystemClock::instance(),
-                                  opts_.core, *this, engine_.get());
+void Shard::init(runtime::IoEngine* engine, runtime::CompletionHandler* handler) {
+  engine_ = engine;
+  handler_ = handler;
+  core_ = std::make_unique<ShardCore>(id_, &fabric_, registry_, info_,
+                                      base::SystemClock::instance(), opts_.core, *this, engine_);
   fabric_.set_wake_handle(id_, engine_->wake_handle());
-  return true;
 }
 
 void Shard::request_stop() {
@@ -66,79 +58,74 @@ void Shard::request_stop() {
   [[maybe_unused]] ssize_t n = ::write(stop_fd_, &one, sizeof(one));
 }
 
-void Shard::run() {
-  engine_->read(stop_fd_, &stop_buf_, sizeof(stop_buf_), kStopTag);
-  engine_->accept_multishot(listen_fd_, kAcceptTag);
+void Shard::start_loop() {
+  engine_->read(stop_fd_, &stop_buf_, sizeof(stop_buf_), stop_tag_);
+  engine_->accept_multishot(listen_fd_, accept_tag_);
   accept_armed_ = true;
-  bool block = true;
-  bool busy = false;  // the last turn had completions to handle
-  for (;;) {
-    // Bounded polling (docs/event-loop.md): after a turn that had work, look for more for a few
-    // microseconds before going to sleep. A busy client's next request often comes that soon,
-    // and it then costs no sleep and no wake-up.
-    if (block && busy && opts_.idle_poll_us > 0 &&
-        engine_->poll_for_work(opts_.idle_poll_us, [this] { return core_->incoming_nonempty(); })) {
-      block = false;
-    }
-    if (block) {
-      // Announce sleep, then re-check the rings: a producer that published before seeing the
-      // flag is caught here, one that publishes after sees the flag and wakes us.
-      fabric_.sleeping(id_).store(true, std::memory_order_relaxed);
-      std::atomic_thread_fence(std::memory_order_seq_cst);
-      if (core_->incoming_nonempty()) block = false;
-    }
-    // While stopping, or while accept is paused after an error, wake up periodically; while
-    // keys have a TTL, wake up for the next expiry (or every expire_idle_wake_ms at most).
-    int timeout_ms = (stopping_ || !accept_armed_) ? 50 : -1;
-    if (block)
-      timeout_ms = merge_timeout(timeout_ms, core_->next_timeout_ms(opts_.expire_idle_wake_ms));
-    // Pushes wait for room in a peer's ring: retry within a millisecond.
-    if (block && core_->push_backlog()) timeout_ms = merge_timeout(timeout_ms, 1);
-    clock_fresh_ = false;
-    busy = engine_->run_once(block, timeout_ms, *this) > 0;
-    fabric_.sleeping(id_).store(false, std::memory_order_relaxed);
-    if (!clock_fresh_) core_->store().refresh_clock();
+}
 
-    bool left = core_->poll_fabric();
-    for (Connection* c : core_->flow().take_resumed()) {
-      if (!c->closed) pump(*c);
+void Shard::prepare_wait(bool* block, int* timeout_ms) {
+  if (*block) {
+    // Announce sleep, then re-check the rings: a producer that published before seeing the
+    // flag is caught here, one that publishes after sees the flag and wakes us.
+    fabric_.sleeping(id_).store(true, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (core_->incoming_nonempty()) *block = false;
+  }
+  // While stopping, or while accept is paused after an error, wake up periodically; while
+  // keys have a TTL, wake up for the next expiry (or every expire_idle_wake_ms at most).
+  if (stopping_ || !accept_armed_) *timeout_ms = merge_timeout(*timeout_ms, 50);
+  *timeout_ms = merge_timeout(*timeout_ms, core_->next_timeout_ms(opts_.expire_idle_wake_ms));
+  // Pushes wait for room in a peer's ring: retry within a millisecond.
+  if (core_->push_backlog()) *timeout_ms = merge_timeout(*timeout_ms, 1);
+  clock_fresh_ = false;
+}
+
+bool Shard::after_wait() {
+  fabric_.sleeping(id_).store(false, std::memory_order_relaxed);
+  if (!clock_fresh_) core_->store().refresh_clock();
+
+  bool left = core_->poll_fabric();
+  for (Connection* c : core_->flow().take_resumed()) {
+    if (!c->closed) pump(*c);
+    maybe_free(*c);
+  }
+  if (!accept_armed_ && !stopping_ && mono_ms() >= accept_retry_at_ms_) {
+    engine_->accept_multishot(listen_fd_, accept_tag_);
+    accept_armed_ = true;
+  }
+  bool expiry_left = core_->maintain();
+  if (!free_checks_.empty()) {
+    std::vector<Connection*> check;
+    check.swap(free_checks_);
+    for (Connection* c : check) {
+      c->free_check = false;
       maybe_free(*c);
     }
-    if (!accept_armed_ && !stopping_ && mono_ms() >= accept_retry_at_ms_) {
-      engine_->accept_multishot(listen_fd_, kAcceptTag);
-      accept_armed_ = true;
-    }
-    bool expiry_left = core_->maintain();
-    if (!free_checks_.empty()) {
-      std::vector<Connection*> check;
-      check.swap(free_checks_);
-      for (Connection* c : check) {
-        c->free_check = false;
-        maybe_free(*c);
-      }
-    }
-    core_->flush();
-    submit_sends();
-
-    if (stopping_) {
-      if (!reported_drained_ && mono_ms() - stop_started_ms_ > opts_.drain_deadline_ms) {
-        for (Connection* c : std::vector<Connection*>(conns_)) {
-          if (!c->closed) close_conn(*c);
-        }
-      }
-      if (!reported_drained_ && drained()) {
-        reported_drained_ = true;
-        if (fabric_.report_drained()) {
-          for (uint32_t s = 0; s < fabric_.shards(); ++s) {
-            if (s != id_) engine_->wake(fabric_.wake_handle(s), FabricLink::kWakeTag);
-          }
-          engine_->run_once(false, 0, *this);
-        }
-      }
-      if (reported_drained_ && fabric_.all_drained() && !core_->incoming_nonempty()) break;
-    }
-    block = !left && !expiry_left;
   }
+  core_->flush();
+  submit_sends();
+
+  if (stopping_) {
+    if (!reported_drained_ && mono_ms() - stop_started_ms_ > opts_.drain_deadline_ms) {
+      for (Connection* c : std::vector<Connection*>(conns_)) {
+        if (!c->closed) close_conn(*c);
+      }
+    }
+    if (!reported_drained_ && drained()) {
+      reported_drained_ = true;
+      if (fabric_.report_drained()) {
+        for (uint32_t s = 0; s < fabric_.shards(); ++s) {
+          if (s != id_) engine_->wake(fabric_.wake_handle(s), FabricLink::kWakeTag);
+        }
+        engine_->run_once(false, 0, *handler_);
+      }
+    }
+    if (reported_drained_ && fabric_.all_drained() && !core_->incoming_nonempty()) {
+      finished_ = true;
+    }
+  }
+  return left || expiry_left;
 }
 
 int Shard::merge_timeout(int a, int b) {
@@ -155,18 +142,15 @@ void Shard::on_completion(const runtime::Completion& comp) {
     clock_fresh_ = true;
   }
   uint64_t tag = comp.tag;
-  switch (tag) {
-    case kAcceptTag:
-      on_accept(comp.res, comp.more);
-      return;
-    case FabricLink::kWakeTag:
-      return;
-    case kStopTag:
-      begin_stop();
-      return;
-    default:
-      break;
+  if (tag == accept_tag_) {
+    on_accept(comp.res, comp.more);
+    return;
   }
+  if (tag == stop_tag_) {
+    begin_stop();
+    return;
+  }
+  if (tag == FabricLink::kWakeTag) return;
   auto* c = reinterpret_cast<Connection*>(tag & ~uint64_t{7});
   if ((tag & 7) == kOpRecv) {
     on_recv(*c, comp);
@@ -194,6 +178,7 @@ void Shard::on_accept(int res, bool more) {
   runtime::tune_client_socket(res);
   auto* c = new Connection(res, core_->new_client_id());
   c->shard_index = static_cast<uint32_t>(conns_.size());
+  c->owner_shard = id_;
   conns_.push_back(c);
   core_->add_client(*c);
   arm_recv(*c);

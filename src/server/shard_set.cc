@@ -2,6 +2,7 @@
 #include <sched.h>
 #include <shardis/base/log.h>
 #include <shardis/runtime/socket_util.h>
+#include <shardis/server/shard_loop.h>
 #include <shardis/server/shard_set.h>
 
 #include <atomic>
@@ -55,6 +56,16 @@ bool ShardSet::start(std::string* error) {
   }
   fabric_.init_drain_count();
 
+  // One loop per shard.
+  std::vector<int> cpus = allowed_cpus();
+  uint32_t nloops = config_.shards;
+
+  for (uint32_t l = 0; l < nloops; ++l) {
+    std::vector<Shard*> mine;
+    for (uint32_t i = l; i < config_.shards; i += nloops) mine.push_back(shards_[i].get());
+    loops_.push_back(std::make_unique<ShardLoop>(std::move(mine), config_.options));
+  }
+
   // Start-up rendezvous. It lives on the heap, shared with the threads, because a thread may
   // still be returning from go.wait() after start() has returned.
   struct Rendezvous {
@@ -63,24 +74,24 @@ bool ShardSet::start(std::string* error) {
     std::latch go{1};
     std::atomic<bool> failed{false};
     std::vector<std::string> errors;
-    std::vector<int> cpus = allowed_cpus();
   };
-  auto rv = std::make_shared<Rendezvous>(config_.shards);
-  for (uint32_t i = 0; i < config_.shards; ++i) {
-    threads_.emplace_back([this, i, rv] {
-      std::string tag = "shard " + std::to_string(i);
+  auto rv = std::make_shared<Rendezvous>(nloops);
+  for (uint32_t l = 0; l < nloops; ++l) {
+    int cpu = cpus.empty() ? -1 : cpus[l % cpus.size()];
+    threads_.emplace_back([this, l, cpu, rv] {
+      std::string tag = "shard " + std::to_string(l);
       base::set_thread_log_tag(tag.c_str());
-      if (!rv->cpus.empty()) {
+      if (cpu >= 0) {
         cpu_set_t set;
         CPU_ZERO(&set);
-        CPU_SET(rv->cpus[i % rv->cpus.size()], &set);
+        CPU_SET(cpu, &set);
         pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
       }
-      bool ok = shards_[i]->init(&rv->errors[i]);
+      bool ok = loops_[l]->init(&rv->errors[l]);
       if (!ok) rv->failed = true;
       rv->ready.count_down();
       rv->go.wait();
-      if (ok && !rv->failed) shards_[i]->run();
+      if (ok && !rv->failed) loops_[l]->run();
     });
   }
   rv->ready.wait();
@@ -89,6 +100,7 @@ bool ShardSet::start(std::string* error) {
     for (auto& t : threads_) t.join();
     threads_.clear();
     shards_.clear();
+    loops_.clear();
     for (const auto& e : rv->errors) {
       if (!e.empty()) {
         *error = e;
@@ -106,6 +118,7 @@ void ShardSet::stop() {
   for (auto& t : threads_) t.join();
   threads_.clear();
   shards_.clear();
+  loops_.clear();  // after the shards, which point at their loop's engine
 }
 
 }  // namespace shardis::server

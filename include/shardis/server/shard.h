@@ -1,13 +1,15 @@
 #pragma once
-// Shard: one event loop on one thread. It owns its io_uring engine, the client connections it
-// accepted on its own SO_REUSEPORT listener, and a ShardCore (the keyspace slice and all command
-// logic). Nothing here is touched by another thread except through Fabric rings and
-// request_stop().
+// Shard: one event loop's worth of state. It owns the client connections it accepted on its own
+// SO_REUSEPORT listener and a ShardCore (the keyspace slice and all command logic). It runs on
+// one thread, inside a ShardLoop that owns the io_uring engine; a loop usually drives one shard,
+// and several when the process has fewer CPUs than shards (shard_loop.h). Nothing here is
+// touched by another thread except through Fabric rings and request_stop().
 //
-// One loop turn: run_once (submit + wait + completions: accepts, receives that parse and
-// dispatch commands, finished sends) -> take hops from the fabric (bounded) -> parse again for
-// connections whose pause ended -> maintenance (active expiry) -> flush hops (one publish per
-// ring) -> one vectored send per connection with output -> back to run_once.
+// One loop turn: prepare_wait (sleep announcement, timeout) -> run_once on the loop's engine
+// (submit + wait + completions: accepts, receives that parse and dispatch commands, finished
+// sends) -> after_wait: take hops from the fabric (bounded) -> parse again for connections whose
+// pause ended -> maintenance (active expiry) -> flush hops (one publish per ring) -> one vectored
+// send per connection with output.
 #include <shardis/runtime/io_engine.h>
 #include <shardis/server/connection.h>
 #include <shardis/server/fabric.h>
@@ -44,21 +46,33 @@ class Shard final : public runtime::CompletionHandler, public ClientIo {
         const ServerInfo& info, const ShardOptions& options);
   ~Shard() override;
 
-  // Creates the engine and the core on the calling thread (the shard's thread). Returns false
-  // with *error.
-  bool init(std::string* error);
-  // Thread body; returns when the server is stopping and every shard has drained.
-  void run();
+  // Creates the core on the calling thread (the loop's thread), on the loop's engine; handler
+  // receives the engine's completions (the loop, which routes this shard's back here).
+  void init(runtime::IoEngine* engine, runtime::CompletionHandler* handler);
   // Any thread: asks the shard to stop accepting and reading, then drain.
   void request_stop();
 
- private:
-  static constexpr uint64_t kAcceptTag = 0x10;
-  static constexpr uint64_t kStopTag = 0x30;
+  // ---- Driven by ShardLoop, on the loop's thread ----
+  // Arms the stop read and the listener.
+  void start_loop();
+  // Before a wait: with *block, announces sleep and clears *block if hops are already waiting;
+  // merges this shard's wait timeout into *timeout_ms (-1: none).
+  void prepare_wait(bool* block, int* timeout_ms);
+  // After a wait (or a poll): the rest of the turn. Returns whether work is left for a next turn
+  // at once (hops over budget, expiry left).
+  bool after_wait();
+  // Stopping, drained, and every shard reported so: the loop may end.
+  bool finished() const { return finished_; }
+  bool incoming_nonempty() { return core_->incoming_nonempty(); }
+  // Completion tags this shard owns besides its connections' (accept, stop).
+  bool owns_tag(uint64_t tag) const { return tag == accept_tag_ || tag == stop_tag_; }
+  uint32_t id() const { return id_; }
+  void on_completion(const runtime::Completion& comp) override;
+
   static constexpr uint64_t kOpRecv = 1;
   static constexpr uint64_t kOpSend = 2;
 
-  void on_completion(const runtime::Completion& comp) override;
+ private:
   // ClientIo
   void output_ready(Connection& c) override;
   void close_client(Connection& c, const char* reason) override;
@@ -85,7 +99,11 @@ class Shard final : public runtime::CompletionHandler, public ClientIo {
   const Registry& registry_;
   const ServerInfo& info_;
   ShardOptions opts_;
-  std::unique_ptr<runtime::IoEngine> engine_;
+  runtime::IoEngine* engine_ = nullptr;            // the loop's
+  runtime::CompletionHandler* handler_ = nullptr;  // the loop's
+  // Small numbers (no connection's address) naming this shard: accept and stop completions.
+  uint64_t accept_tag_;
+  uint64_t stop_tag_;
   std::unique_ptr<ShardCore> core_;
 
   std::vector<Connection*> conns_;
@@ -98,6 +116,7 @@ class Shard final : public runtime::CompletionHandler, public ClientIo {
   bool stopping_ = false;
   bool reported_drained_ = false;
   int64_t stop_started_ms_ = 0;
+  bool finished_ = false;
 };
 
 }  // namespace shardis::server

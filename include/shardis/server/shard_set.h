@@ -1,9 +1,11 @@
 #pragma once
-// ShardSet: the whole server. Owns the command table's users (one Shard per thread), the
-// fabric between them, and their threads. start() and stop() are called from the main thread.
+// ShardSet: the whole server. Owns the shards, the fabric between them, and the event loop
+// threads that drive them (one per shard, or one per usable CPU when there are fewer). start() and
+// stop() are called from the main thread.
 #include <shardis/server/fabric.h>
 #include <shardis/server/registry.h>
 #include <shardis/server/shard.h>
+#include <shardis/server/shard_loop.h>
 
 #include <cstdint>
 #include <memory>
@@ -38,6 +40,7 @@ class ShardSet {
   ServerInfo info_;
   Fabric fabric_;
   std::vector<std::unique_ptr<Shard>> shards_;
+  std::vector<std::unique_ptr<ShardLoop>> loops_;  // one per thread
   std::vector<std::thread> threads_;
 };
 
