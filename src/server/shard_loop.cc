@@ -66,11 +66,17 @@ void ShardLoop::run() {
     int timeout_ms = -1;
     for (Shard* s : shards_) s->prepare_wait(&block, &timeout_ms);
     busy = engine_->run_once(block, timeout_ms, *this) > 0;
-    left = false;
     bool finished = true;
-    for (Shard* s : shards_) {
-      left = s->after_wait() || left;
-      finished = finished && s->finished();
+    // Hops between the shards of this loop are answered in the same turn, without another
+    // system call, for a bounded number of passes.
+    for (int pass = 0; pass < kMaxPasses; ++pass) {
+      left = false;
+      finished = true;
+      for (Shard* s : shards_) {
+        left = s->after_wait() || left;
+        finished = finished && s->finished();
+      }
+      if (shards_.size() == 1 || !any_incoming()) break;
     }
     if (finished) break;
   }

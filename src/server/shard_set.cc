@@ -56,14 +56,20 @@ bool ShardSet::start(std::string* error) {
   }
   fabric_.init_drain_count();
 
-  // One loop per shard.
+  // One loop per shard, or, when the process may use fewer CPUs than it has shards, one loop
+  // per CPU with the shards dealt out to them (shard_loop.h).
   std::vector<int> cpus = allowed_cpus();
   uint32_t nloops = config_.shards;
-
+  if (!cpus.empty() && cpus.size() < nloops) nloops = static_cast<uint32_t>(cpus.size());
   for (uint32_t l = 0; l < nloops; ++l) {
     std::vector<Shard*> mine;
     for (uint32_t i = l; i < config_.shards; i += nloops) mine.push_back(shards_[i].get());
     loops_.push_back(std::make_unique<ShardLoop>(std::move(mine), config_.options));
+  }
+  if (nloops < config_.shards) {
+    SHARDIS_LOG_INFO(
+        "%u shards on %u usable CPU(s): one event loop thread per CPU, shards shared out",
+        config_.shards, nloops);
   }
 
   // Start-up rendezvous. It lives on the heap, shared with the threads, because a thread may

@@ -36,6 +36,9 @@ class ShardLoop final : public runtime::CompletionHandler {
   Shard* owner_of(const runtime::Completion& comp) const;
   bool any_incoming();
 
+  // Rounds of after_wait per turn while the loop's shards have hops for each other.
+  static constexpr int kMaxPasses = 4;
+
   std::vector<Shard*> shards_;
   ShardOptions opts_;
   std::unique_ptr<runtime::IoEngine> engine_;
