@@ -333,6 +333,12 @@ def shardis(binary, cores=1, port=None, extra_args=(), **kwargs):
         return [binary, "--port", str(p), "--bind", HOST, "--cores", str(cores)] + list(extra_args)
 
     name = "%s --cores %d" % (os.path.basename(binary), cores)
+    if os.environ.get("SHARDIS_TEST_ONE_CPU") and shutil.which("taskset"):
+        # The whole server on one CPU of the allowed set: more shards than CPUs, so one event
+        # loop thread drives them all (docs/event-loop.md).
+        cpu = min(os.sched_getaffinity(0))
+        kwargs["wrapper"] = ["taskset", "-c", str(cpu)] + list(kwargs.get("wrapper", ()))
+        name += " on CPU %d" % cpu
     return ServerProcess(name, argv, port=port, **kwargs)
 
 
