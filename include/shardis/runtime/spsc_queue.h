@@ -75,6 +75,13 @@ class SpscQueue {
     return true;
   }
 
+  // Consumer: how many items are published and not yet popped. The acquire load also makes
+  // visible whatever the producer did before publishing them (its other queues included).
+  size_t available() {
+    cons_.cached_tail = tail_.value.load(std::memory_order_acquire);
+    return static_cast<size_t>(cons_.cached_tail - cons_.local_head);
+  }
+
   // Consumer: true if an item is published and not yet popped.
   bool peek_nonempty() {
     if (cons_.local_head != cons_.cached_tail) return true;

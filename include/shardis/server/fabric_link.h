@@ -14,6 +14,7 @@
 #include <shardis/server/fabric.h>
 #include <shardis/server/flow/flow_control.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -76,20 +77,31 @@ bool FabricLink::drain(size_t budget, Fn&& handle) {
   bool left = false;
   for (uint32_t from = 0; from < n_; ++from) {
     if (from == self_) continue;
-    for (int which = 0; which < 2; ++which) {
-      auto& ring = which == 0 ? fabric_->ring(from, self_) : fabric_->push_ring(from, self_);
-      size_t done = 0;
-      Hop hop;
-      while (done < budget && ring.try_pop(hop)) {
-        ++done;
-        if (hop.returns_credit()) {
-          --outstanding_;
-          flow_.return_credit(from);
-        }
-        handle(from, hop);
+    // A peer's pushes must not overtake the requests it sent before them (a DROP of a blocked
+    // client's wait behind the transaction step that registers it). The pushes counted now were
+    // published after every request published before them, and those are all taken below
+    // before any of these pushes runs; when the budget stops the requests first, the pushes wait
+    // for a later turn.
+    auto& pushes = fabric_->push_ring(from, self_);
+    size_t ready = pushes.available();
+    auto& requests = fabric_->ring(from, self_);
+    size_t done = 0;
+    Hop hop;
+    while (done < budget && requests.try_pop(hop)) {
+      ++done;
+      if (hop.returns_credit()) {
+        --outstanding_;
+        flow_.return_credit(from);
       }
-      if (done == budget && ring.peek_nonempty()) left = true;
+      handle(from, hop);
     }
+    if (done == budget && requests.peek_nonempty()) {
+      left = true;
+      continue;
+    }
+    size_t take = std::min(ready, budget);
+    for (size_t i = 0; i < take && pushes.try_pop(hop); ++i) handle(from, hop);
+    if (ready > take) left = true;
   }
   return left;
 }

@@ -73,3 +73,65 @@ TEST_CASE("spsc: 10 million messages across threads, none lost, duplicated or re
   CHECK(expected == kMessages);
   CHECK_FALSE(q.try_pop(v));
 }
+
+TEST_CASE("spsc: available() counts published items only") {
+  SpscQueue<int> q(8);
+  CHECK(q.available() == 0);
+  CHECK(q.try_push(1));
+  CHECK(q.try_push(2));
+  CHECK(q.available() == 0);  // not published yet
+  q.publish();
+  CHECK(q.available() == 2);
+  int v = 0;
+  CHECK(q.try_pop(v));
+  CHECK(q.available() == 1);
+}
+
+// The fabric's drain order (FabricLink::drain): items of a second queue, counted before the first
+// queue is drained to empty, never overtake items the producer published on the first queue
+// before them. Marker i goes on `second` only after item i was published on `first`; when the
+// consumer takes marker i, it must already have taken item i.
+TEST_CASE("spsc: counted items of a second queue never overtake the first queue's earlier items") {
+  constexpr uint64_t kItems = 2'000'000;
+  constexpr uint64_t kMarkers = (kItems + 2) / 3;
+  SpscQueue<uint64_t> first(256);
+  SpscQueue<uint64_t> second(256);
+  std::thread producer([&] {
+    for (uint64_t i = 0; i < kItems; ++i) {
+      while (!first.try_push(i)) {
+        first.publish();
+        std::this_thread::yield();
+      }
+      if (i % 3 == 0) {
+        first.publish();
+        while (!second.try_push(i)) {
+          second.publish();
+          std::this_thread::yield();
+        }
+      }
+      if (i % 5 == 0) second.publish();
+    }
+    first.publish();
+    second.publish();
+  });
+  uint64_t taken_first = 0;  // items 0 .. taken_first-1 were taken
+  uint64_t markers = 0;
+  uint64_t overtaken = 0;
+  while (taken_first < kItems || markers < kMarkers) {
+    size_t ready = second.available();
+    uint64_t v = 0;
+    size_t done = 0;
+    while (done < 64 && first.try_pop(v)) {
+      ++done;
+      taken_first = v + 1;
+    }
+    if (done == 64 && first.peek_nonempty()) continue;
+    for (size_t i = 0; i < ready && second.try_pop(v); ++i) {
+      if (v >= taken_first) ++overtaken;
+      ++markers;
+    }
+  }
+  producer.join();
+  CHECK(markers == kMarkers);
+  CHECK(overtaken == 0);
+}
