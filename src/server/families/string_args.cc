@@ -38,6 +38,17 @@ ExpiryError parse_expiry_of(ExpiryKind kind, std::string_view arg, int64_t now, 
   return parse_expiry(arg, seconds, relative, now, at_ms);
 }
 
+namespace {
+// EX, PX, EXAT or PXAT (any case) as the expiry it names; kNone for anything else.
+ExpiryKind expiry_option(std::string_view opt) {
+  if (base::iequals(opt, "ex")) return ExpiryKind::kEx;
+  if (base::iequals(opt, "px")) return ExpiryKind::kPx;
+  if (base::iequals(opt, "exat")) return ExpiryKind::kExAt;
+  if (base::iequals(opt, "pxat")) return ExpiryKind::kPxAt;
+  return ExpiryKind::kNone;
+}
+}  // namespace
+
 bool parse_set_options(ArgList args, SetOptions& o) {
   SetParams& params = o.params;
   ExpiryKind& expiry = o.expiry;
@@ -48,6 +59,7 @@ bool parse_set_options(ArgList args, SetOptions& o) {
     auto other_expiry = [&](ExpiryKind self) {
       return params.keep_ttl || (expiry != ExpiryKind::kNone && expiry != self);
     };
+    ExpiryKind kind = expiry_option(opt);
     if (base::iequals(opt, "nx") && params.cond != SetCondition::kIfPresent) {
       params.cond = SetCondition::kIfAbsent;
     } else if (base::iequals(opt, "xx") && params.cond != SetCondition::kIfAbsent) {
@@ -56,17 +68,8 @@ bool parse_set_options(ArgList args, SetOptions& o) {
       params.get = true;
     } else if (base::iequals(opt, "keepttl") && expiry == ExpiryKind::kNone) {
       params.keep_ttl = true;
-    } else if (has_next && base::iequals(opt, "ex") && !other_expiry(ExpiryKind::kEx)) {
-      expiry = ExpiryKind::kEx;
-      expiry_arg = args[++j];
-    } else if (has_next && base::iequals(opt, "px") && !other_expiry(ExpiryKind::kPx)) {
-      expiry = ExpiryKind::kPx;
-      expiry_arg = args[++j];
-    } else if (has_next && base::iequals(opt, "exat") && !other_expiry(ExpiryKind::kExAt)) {
-      expiry = ExpiryKind::kExAt;
-      expiry_arg = args[++j];
-    } else if (has_next && base::iequals(opt, "pxat") && !other_expiry(ExpiryKind::kPxAt)) {
-      expiry = ExpiryKind::kPxAt;
+    } else if (kind != ExpiryKind::kNone && has_next && !other_expiry(kind)) {
+      expiry = kind;
       expiry_arg = args[++j];
     } else {
       return false;
@@ -93,16 +96,7 @@ bool parse_getex_options(ArgList args, GetexParams& params) {
     auto other = [&](ExpiryKind self) {
       return params.persist || (params.expiry != ExpiryKind::kNone && params.expiry != self);
     };
-    ExpiryKind kind = ExpiryKind::kNone;
-    if (base::iequals(opt, "ex")) {
-      kind = ExpiryKind::kEx;
-    } else if (base::iequals(opt, "px")) {
-      kind = ExpiryKind::kPx;
-    } else if (base::iequals(opt, "exat")) {
-      kind = ExpiryKind::kExAt;
-    } else if (base::iequals(opt, "pxat")) {
-      kind = ExpiryKind::kPxAt;
-    }
+    ExpiryKind kind = expiry_option(opt);
     if (base::iequals(opt, "persist") && params.expiry == ExpiryKind::kNone) {
       params.persist = true;
     } else if (kind != ExpiryKind::kNone && has_next && !other(kind)) {
