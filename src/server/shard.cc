@@ -178,7 +178,6 @@ void Shard::on_accept(int res, bool more) {
   runtime::tune_client_socket(res);
   auto* c = new Connection(res, core_->new_client_id());
   c->shard_index = static_cast<uint32_t>(conns_.size());
-  c->owner_shard = id_;
   conns_.push_back(c);
   core_->add_client(*c);
   arm_recv(*c);

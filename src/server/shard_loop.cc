@@ -5,8 +5,8 @@
 
 namespace shardis::server {
 
-ShardLoop::ShardLoop(std::vector<Shard*> shards, const ShardOptions& options)
-    : shards_(std::move(shards)), opts_(options) {}
+ShardLoop::ShardLoop(std::vector<Shard*> shards, uint32_t shard_count, const ShardOptions& options)
+    : shards_(std::move(shards)), shard_count_(shard_count), opts_(options) {}
 
 ShardLoop::~ShardLoop() = default;
 
@@ -32,9 +32,11 @@ Shard* ShardLoop::owner_of(const runtime::Completion& comp) const {
     if (s->owns_tag(tag)) return s;
   }
   if (tag < 0x1000) return nullptr;  // a wake-up: nobody's
+  // A connection's client id names the shard that accepted it.
   const auto* c = reinterpret_cast<const Connection*>(tag & ~uint64_t{7});
+  uint32_t owner = ShardCore::client_shard(c->client.id, shard_count_);
   for (Shard* s : shards_) {
-    if (s->id() == c->owner_shard) return s;
+    if (s->id() == owner) return s;
   }
   return nullptr;
 }

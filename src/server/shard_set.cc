@@ -64,7 +64,7 @@ bool ShardSet::start(std::string* error) {
   for (uint32_t l = 0; l < nloops; ++l) {
     std::vector<Shard*> mine;
     for (uint32_t i = l; i < config_.shards; i += nloops) mine.push_back(shards_[i].get());
-    loops_.push_back(std::make_unique<ShardLoop>(std::move(mine), config_.options));
+    loops_.push_back(std::make_unique<ShardLoop>(std::move(mine), config_.shards, config_.options));
   }
   if (nloops < config_.shards) {
     SHARDIS_LOG_INFO(

@@ -100,7 +100,6 @@ class alignas(16) Connection {
   // connection is not freed before it comes back.
   uint32_t hops_inflight = 0;
   uint32_t shard_index = 0;  // position in the owning shard's connection list
-  uint32_t owner_shard = 0;  // the id of the shard that accepted it (routes its completions)
 
  private:
   int fd_;

@@ -22,7 +22,8 @@ namespace shardis::server {
 
 class ShardLoop final : public runtime::CompletionHandler {
  public:
-  ShardLoop(std::vector<Shard*> shards, const ShardOptions& options);
+  // shards: the ones this loop drives; shard_count: the server's total.
+  ShardLoop(std::vector<Shard*> shards, uint32_t shard_count, const ShardOptions& options);
   ~ShardLoop() override;
 
   // On the loop's thread: creates the engine and the shards' cores. Returns false with *error.
@@ -40,6 +41,7 @@ class ShardLoop final : public runtime::CompletionHandler {
   static constexpr int kMaxPasses = 4;
 
   std::vector<Shard*> shards_;
+  uint32_t shard_count_;
   ShardOptions opts_;
   std::unique_ptr<runtime::IoEngine> engine_;
 };
