@@ -200,6 +200,10 @@ int64_t block_deadline(const CommandSpec& spec, ArgList args, int64_t now_ms) {
 
 void ShardCore::block_client(Connection& c, ReplySlot* slot, const CommandSpec& spec, ArgList args,
                              uint64_t wait_id, uint32_t owner) {
+  if (c.closed) {
+    blocking_.abandon(owner, wait_id);
+    return;
+  }
   auto st = std::make_unique<BlockedState>();
   st->wait_id = wait_id;
   st->deadline_ms = block_deadline(spec, args, store_.clock().now_ms());

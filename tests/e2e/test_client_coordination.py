@@ -24,6 +24,7 @@ Contract:
 """
 
 import argparse
+import socket
 import sys
 import threading
 import time
@@ -815,6 +816,40 @@ def check_blocking_lists(check, port):
         c.close()
 
 
+def check_blocking_hangups(check, port):
+    """Clients that send a blocking pop and hang up at once, mostly before the shard owning the
+    key has answered that the pop blocks: no wait may outlive its connection."""
+    keys = spread_keys("hang", 32)
+    c = client(port)
+    try:
+        for round_ in range(8):
+            socks = []
+            for k in keys:
+                s = socket.create_connection((HOST, port), timeout=SOCKET_TIMEOUT)
+                cmd = b"BZPOPMIN" if round_ % 2 else b"BLPOP"
+                parts = [cmd, k.encode(), b"0"]
+                s.sendall(b"*3\r\n" + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in parts))
+                socks.append(s)
+            for s in socks:
+                s.close()
+        check.check(wait_blocked(c, 0),
+                    "no client is left blocked after 256 blocked clients hung up")
+        for k in keys:
+            c.rpush(k, "kept")
+        check.check(all(c.llen(k) == 1 for k in keys),
+                    "pushes after the hang-ups stay in their lists: %r"
+                    % [k for k in keys if c.llen(k) != 1])
+        for k in keys:
+            c.delete(k)
+            c.zadd(k, {"kept": 1})
+        check.check(all(c.zcard(k) == 1 for k in keys),
+                    "ZADDs after the hang-ups stay in their sorted sets: %r"
+                    % [k for k in keys if c.zcard(k) != 1])
+        c.delete(*keys)
+    finally:
+        c.close()
+
+
 def check_blocking_moves(check, port):
     c = client(port)
     try:
@@ -1151,6 +1186,7 @@ def main():
                           ("pub/sub", check_pubsub),
                           ("shard pub/sub", check_shard_pubsub),
                           ("blocking list pops", check_blocking_lists),
+                          ("blocking hang-ups", check_blocking_hangups),
                           ("blocking moves", check_blocking_moves),
                           ("blocking zset pops", check_blocking_zsets),
                           ("blocking and transactions", check_blocking_and_transactions),
