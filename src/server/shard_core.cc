@@ -200,16 +200,15 @@ int64_t block_deadline(const CommandSpec& spec, ArgList args, int64_t now_ms) {
 
 void ShardCore::block_client(Connection& c, ReplySlot* slot, const CommandSpec& spec, ArgList args,
                              uint64_t wait_id, uint32_t owner) {
-  if (c.closed) {
-    blocking_.abandon(owner, wait_id);
-    return;
-  }
   auto st = std::make_unique<BlockedState>();
   st->wait_id = wait_id;
   st->deadline_ms = block_deadline(spec, args, store_.clock().now_ms());
   st->resp = c.client.resp;
   st->owners.push_back(owner);
   blocking_.block(c, slot, std::move(st));
+  // A client that hung up before its owner answered: its wait ends as any disconnected
+  // client's does (counted as blocked until the owner confirms).
+  if (c.closed) blocking_.on_disconnect(c);
 }
 
 void ShardCore::try_block_attempt(Connection& c) {

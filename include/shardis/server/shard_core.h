@@ -143,7 +143,7 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
   uint64_t run_owned(const CommandSpec& spec, ArgList args, int db, int resp, uint64_t client,
                      uint32_t origin, bool may_block, proto::ReplyBuilder& rb);
   // The coordinator side of a command that blocked on its owner: c waits, its reply in slot.
-  // When c has closed meanwhile, the owner drops the wait instead.
+  // When c has closed meanwhile, the wait is ended at once, as for a disconnection.
   void block_client(Connection& c, ReplySlot* slot, const CommandSpec& spec, ArgList args,
                     uint64_t wait_id, uint32_t owner);
 

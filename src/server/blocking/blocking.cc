@@ -329,12 +329,6 @@ void Blocking::on_disconnect(Connection& c) {
   if (c.blocked) end(c, WaitEnd::kGone);
 }
 
-void Blocking::abandon(uint32_t owner, uint64_t wait_id) {
-  auto msg = std::make_unique<DropMessage>();
-  msg->wait_id = wait_id;
-  core_.push_to(owner, std::move(msg));
-}
-
 int64_t Blocking::next_deadline() const {
   return deadlines_.empty() ? -1 : deadlines_.top().at;
 }

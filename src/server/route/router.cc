@@ -328,12 +328,11 @@ void Router::complete(const Hop& hop) {
   Connection& c = *cmd->conn;
   if (cmd->wait_id != 0) {
     // It blocked on its owner: the slot waits for the wake-up.
-    // A client that hung up meanwhile has its wait dropped, and may be freed now.
+    // A client that hung up meanwhile has its wait ended (block_client).
     core_.block_client(c, cmd->slot, *cmd->spec, cmd->args, cmd->wait_id,
                        cmd->part_shard.empty() ? self_ : cmd->part_shard[0]);
     --c.hops_inflight;
     delete cmd;
-    if (c.closed) listener_.on_output(c);
     return;
   }
   if (cmd->may_block) flow_.unpause(c, Connection::kPauseBlocked);

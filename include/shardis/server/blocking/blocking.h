@@ -107,9 +107,6 @@ class Blocking final : public OutcomeObserver {
   bool unblock_client(uint64_t client, bool error);
   // The connection is closing.
   void on_disconnect(Connection& c);
-  // The wait (wait_id) that `owner` registered for a connection which closed before it learned
-  // of it: the owner drops it, and nobody is told.
-  void abandon(uint32_t owner, uint64_t wait_id);
   // Deadlines: milliseconds to the next (-1: none), and timing out those that passed.
   int64_t next_deadline() const;
   void expire_deadlines(int64_t now_ms);
