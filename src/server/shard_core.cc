@@ -86,6 +86,8 @@ void ShardCore::on_notify_flags_changed() {
 }
 
 void ShardCore::flush() {
+  router_.start_batch();
+  settle();
   link_.flush();
   if (push_waiters_.empty() || link_.push_backlog() > FabricLink::kPushBacklogLimit / 2) return;
   std::vector<Connection*> waiters;

@@ -42,7 +42,8 @@ Router::Router(ShardCore& core, const Registry& registry, const ServerInfo& info
       listener_(listener),
       self_(link.self()),
       n_(link.shards()),
-      scratch_by_shard_(link.shards()) {}
+      scratch_by_shard_(link.shards()),
+      batch_(link, flow, txns, listener) {}
 
 bool Router::dispatch(Connection& c, ArgList args) {
   if (args.empty()) return true;
@@ -237,6 +238,7 @@ bool Router::start_migrate(Connection& c, const CommandSpec& spec, ArgList args)
 
 bool Router::start_fanout(Connection& c, const CommandSpec& spec, ArgList args,
                           const std::vector<std::vector<uint32_t>>& by_shard) {
+  if (FanoutBatch::may_join(c, spec)) return batch_.add(c, spec, args, by_shard);
   auto t = std::make_unique<FanoutTxn>();
   t->conn = &c;
   t->resp = c.client.resp;

@@ -61,13 +61,15 @@ uint32_t Transactions::self() const {
 // ---- Coordinator ----
 
 bool Transactions::start(std::unique_ptr<Txn> owned) {
-  for (const TxnParticipant& p : owned->parts) {
-    if (p.shard != self() && !flow_.has_credit(p.shard)) return false;
+  if (!owned->credits_held) {
+    for (const TxnParticipant& p : owned->parts) {
+      if (p.shard != self() && !flow_.has_credit(p.shard)) return false;
+    }
+    for (TxnParticipant& p : owned->parts) {
+      if (p.shard != self()) link_.reserve_credit(p.shard);
+    }
   }
   Txn& t = *owned.release();
-  for (TxnParticipant& p : t.parts) {
-    if (p.shard != self()) link_.reserve_credit(p.shard);
-  }
   ++active_;
   if (t.conn != nullptr) {
     ++t.conn->hops_inflight;

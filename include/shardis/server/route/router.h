@@ -21,6 +21,7 @@
 #include <shardis/server/flow/flow_control.h>
 #include <shardis/server/registry.h>
 #include <shardis/server/txn/admission.h>
+#include <shardis/server/txn/fanout_batch.h>
 #include <shardis/server/txn/txn.h>
 
 #include <cstdint>
@@ -45,6 +46,10 @@ class Router {
   // a credit to a shard that has none left: c then waits (FlowControl) and the same command is
   // offered again later.
   bool dispatch(Connection& c, ArgList args);
+
+  // Starts the key fan-outs gathered this turn (FanoutBatch); once per loop turn, before the
+  // fabric is flushed.
+  void start_batch() { batch_.start(); }
 
   // A request of ours came back (Hop::kCommandDone).
   void complete(const Hop& hop);
@@ -86,6 +91,7 @@ class Router {
   uint32_t self_;
   uint32_t n_;
   std::vector<std::vector<uint32_t>> scratch_by_shard_;
+  FanoutBatch batch_;
 };
 
 // Checks a looked-up command (spec is nullptr when args[0] is unknown): existence, arity and

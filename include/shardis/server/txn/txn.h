@@ -138,6 +138,9 @@ class Txn {
   std::vector<TxnCommand> cmds;
   std::vector<TxnParticipant> parts;  // ascending shard
 
+  // The coordinator took a credit for every remote participant before start (FanoutBatch).
+  bool credits_held = false;
+
   // Coordinator state.
   uint32_t next_acquire = 0;
   uint32_t body_steps = 0;  // body steps in flight

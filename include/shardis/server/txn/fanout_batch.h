@@ -1,0 +1,107 @@
+#pragma once
+// FanoutBatch: the key fan-outs (MGET, MSET, DEL, EXISTS, ...) that one shard coordinates in one
+// loop turn, run as one transaction.
+//
+// Why: a fan-out holds the locks of its keys on the lower shards for a round trip to the
+// higher ones. When many clients want the same keys, each waits for the one before, and every
+// request costs a round trip and a wake-up on both shards. Gathered into one transaction, the
+// fan-outs of one turn take their locks once, and each participant runs its parts of all of
+// them, in arrival order, in one step.
+//
+// Contract:
+//   * Atomicity: the batch is one strict two-phase-locking transaction (txn/txn.h) over the
+//     union of its members' keys; every participant runs the members' parts in the order they
+//     joined. Each member is therefore atomic, and the members run as if one after another.
+//   * Client order: only a connection with nothing in flight (no hop, no transaction, no
+//     blocked command) joins, so no earlier request of its own can be overtaken. A member is
+//     paused (kPauseTxn) until the batch holds every lock, as a lone fan-out's connection is.
+//   * Credits: the batch takes one credit per remote shard as it first involves it, and keeps
+//     it until that participant released (Txn::credits_held). A command needing a credit that
+//     is missing does not join: the open batch starts at once and the command waits for a
+//     credit, as a lone fan-out would.
+//   * When a batch starts: at the end of the loop turn (ShardCore::flush, before the fabric is
+//     flushed), unless an earlier batch of this shard is still acquiring its locks. Then the
+//     open batch keeps gathering, and starts at the end of the turn in which the earlier one
+//     acquired: on contended keys it could only have queued behind it, and this way the
+//     commands that arrive during one round trip share the next. A batch acquires in bounded
+//     time (txn/txn.h: no cycle of waits), so the open one never waits for ever.
+//   * Bounded: at most kMaxMembers commands and kMaxBytes of arguments per batch; a full batch
+//     starts at once, whatever is acquiring.
+//   * Lifetime: a member's connection is kept alive (hops_inflight) until its reply is written,
+//     which happens once every lock is held; the batch never touches it afterwards.
+//
+// Thread: the coordinating shard's only.
+#include <shardis/server/command.h>
+#include <shardis/server/connection.h>
+#include <shardis/server/txn/txn.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace shardis::server {
+
+class FabricLink;
+class FanoutBatch;
+class FlowControl;
+class ReplyListener;
+
+// The transaction of one batch: on_acquired merges and writes each member's reply, then
+// releases every participant.
+class BatchTxn final : public Txn {
+ public:
+  struct Member {
+    Connection* conn = nullptr;
+    ReplySlot* slot = nullptr;
+  };
+  BatchTxn(FlowControl& flow, ReplyListener& listener) : flow_(flow), listener_(listener) {}
+  void on_acquired(Transactions& t) override;
+  std::vector<Member> members;  // members[i] ran cmds[i]
+  FanoutBatch* batcher = nullptr;
+
+ private:
+  FlowControl& flow_;
+  ReplyListener& listener_;
+};
+
+class FanoutBatch {
+ public:
+  static constexpr size_t kMaxMembers = 64;
+  static constexpr size_t kMaxBytes = 256 * 1024;
+
+  FanoutBatch(FabricLink& link, FlowControl& flow, Transactions& txns, ReplyListener& listener);
+
+  // Whether c's key fan-out may join a batch at all (see the contract).
+  static bool may_join(const Connection& c, const CommandSpec& spec);
+  // Adds c's command (its key indices per owner shard in by_shard). Returns false, having done
+  // nothing to c, when a credit it needs is missing.
+  bool add(Connection& c, const CommandSpec& spec, ArgList args,
+           const std::vector<std::vector<uint32_t>>& by_shard);
+  // Starts the open batch, if any, unless an earlier one is still acquiring and `force` is not
+  // set.
+  void start(bool force = false);
+  // A batch started here holds every lock.
+  void acquired() { --acquiring_; }
+
+ private:
+  struct Part {
+    uint32_t cmd = 0;
+    std::vector<uint32_t> key_idx;
+  };
+  void open();
+
+  FabricLink& link_;
+  uint32_t self_;
+  uint32_t n_;
+  FlowControl& flow_;
+  Transactions& txns_;
+  ReplyListener& listener_;
+  std::unique_ptr<BatchTxn> open_;
+  std::vector<std::vector<Part>> parts_;  // per shard, in join order
+  std::vector<bool> credit_;              // per shard: the open batch holds a credit
+  size_t bytes_ = 0;
+  uint32_t acquiring_ = 0;  // batches started here that do not hold every lock yet
+};
+
+}  // namespace shardis::server
