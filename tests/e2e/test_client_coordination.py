@@ -31,7 +31,6 @@ import time
 
 import redis as redis_py
 
-import resp_wire
 import server_harness
 
 HOST = server_harness.HOST
@@ -1170,79 +1169,6 @@ def check_concurrent_cross_shard_reads(check, port):
         c.close()
 
 
-def check_simultaneous_fanouts(check, port):
-    """Many clients send cross-shard fan-outs (MSET, MGET, EXISTS, TOUCH, DEL, UNLINK) at the
-    same instant, a third of them in RESP3, so that a shard has many of them to coordinate at
-    once: each client gets its own command's reply in its own protocol, pipelined commands keep
-    their order, and writes of one pair of keys by every client leave the pair equal."""
-    n = 24
-    conns = [resp_wire.Conn(port, timeout=SOCKET_TIMEOUT) for _ in range(n)]
-    try:
-        resp3 = [i % 3 == 0 for i in range(n)]
-        for i, w in enumerate(conns):
-            if resp3[i]:
-                w.call_raw("HELLO", "3")
-        keys = [spread_keys("fo%d" % i, 4) for i in range(n)]
-
-        def bulk(v):
-            return b"$%d\r\n%s\r\n" % (len(v), v)
-
-        def null(i):
-            return b"_\r\n" if resp3[i] else b"$-1\r\n"
-
-        def value(i):
-            return b"v%d" % i
-
-        def mset(i):
-            return ["MSET"] + [x for k in keys[i] for x in (k, value(i))]
-
-        rounds = [
-            ("MSET", mset, lambda i: b"+OK\r\n"),
-            ("MGET", lambda i: ["MGET"] + keys[i] + ["fo:none"],
-             lambda i: b"*5\r\n" + bulk(value(i)) * 4 + null(i)),
-            ("EXISTS", lambda i: ["EXISTS"] + keys[i] + ["fo:none"], lambda i: b":4\r\n"),
-            ("TOUCH", lambda i: ["TOUCH"] + keys[i], lambda i: b":4\r\n"),
-            ("DEL", lambda i: ["DEL"] + keys[i][:2] + ["fo:none"], lambda i: b":2\r\n"),
-            ("UNLINK", lambda i: ["UNLINK"] + keys[i], lambda i: b":2\r\n"),
-            ("EXISTS after", lambda i: ["EXISTS"] + keys[i], lambda i: b":0\r\n"),
-        ]
-        for name, make, want in rounds:
-            for i, w in enumerate(conns):
-                w.send_command(*make(i))
-            got = [w.read_raw() for w in conns]
-            bad = [(i, g) for i, g in enumerate(got) if g != want(i)]
-            check.check(not bad, "%s from %d clients at once: each its own reply (%d wrong, "
-                        "first %r)" % (name, n, len(bad), bad[:1]))
-
-        # Pipelined: MSET, MGET and DEL in one write from every client.
-        for i, w in enumerate(conns):
-            w.send(resp_wire.encode_many([mset(i), ["MGET"] + keys[i], ["DEL"] + keys[i]]))
-        bad = []
-        for i, w in enumerate(conns):
-            got = [w.read_raw() for _ in range(3)]
-            if got != [b"+OK\r\n", b"*4\r\n" + bulk(value(i)) * 4, b":4\r\n"]:
-                bad.append((i, got))
-        check.check(not bad, "MSET, MGET, DEL pipelined by %d clients at once: replies in order "
-                    "(%d wrong, first %r)" % (n, len(bad), bad[:1]))
-
-        # Every client writes the same pair at once; then each reads it.
-        pair = spread_keys("fo:pair", 2)
-        for i, w in enumerate(conns):
-            w.send_command("MSET", pair[0], value(i), pair[1], value(i))
-        got = [w.read_raw() for w in conns]
-        check.check(got == [b"+OK\r\n"] * n, "%d clients MSET one pair at once: all OK" % n)
-        for w in conns:
-            w.send_command("MGET", *pair)
-        got = [resp_wire.decode(w.read_raw()) for w in conns]
-        check.check(all(len(g) == 2 and g[0] == g[1] and g[0] is not None for g in got),
-                    "every MGET of the pair afterwards sees both keys from one MSET: %r"
-                    % got[:3])
-        conns[0].call_raw("DEL", *pair)
-    finally:
-        for w in conns:
-            w.close()
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -1266,8 +1192,7 @@ def main():
                           ("blocking and transactions", check_blocking_and_transactions),
                           ("server commands in transactions",
                            check_server_commands_in_transactions),
-                          ("concurrent cross-shard reads", check_concurrent_cross_shard_reads),
-                          ("simultaneous fan-outs", check_simultaneous_fanouts)):
+                          ("concurrent cross-shard reads", check_concurrent_cross_shard_reads)):
             check.section(title, fn, check, srv.port)
         check.check(srv.alive(), "server still running")
     return check.finish()

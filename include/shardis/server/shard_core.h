@@ -114,6 +114,7 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
 
   LockTable& locks() { return locks_; }
   Transactions& txns() { return txns_; }
+  FanoutBatch& batch() { return router_.batch(); }
 
   // ReplyListener
   void on_output(Connection& c) override;

@@ -2,6 +2,7 @@
 #include <shardis/server/routing.h>
 #include <shardis/server/shard_core.h>
 #include <shardis/server/txn/admission.h>
+#include <shardis/server/txn/fanout_batch.h>
 #include <shardis/server/txn/multi.h>
 
 #include <algorithm>
@@ -539,6 +540,21 @@ bool exec_start(ShardCore& core, Connection& c) {
   }
   t->prepare_results();
   t->plan_acquire();
+  // With no WATCH and nothing to gather in one place, the block joins the shard's batch: its
+  // acquire steps are all it runs (FanoutBatch).
+  if (!t->has_watches && t->segment_end(0) == t->plan.size() &&
+      core.batch().may_join_exec(c, t->parts)) {
+    ExecBlock b;
+    b.resp = t->resp;
+    b.merged.reserve(count);
+    for (const ExecTxn::Planned& pl : t->plan)
+      b.merged.push_back(pl.kind == ExecTxn::Kind::kFanout);
+    b.cmds = std::move(t->cmds);
+    b.replies = std::move(t->replies);
+    b.parts = std::move(t->parts);
+    core.batch().add_exec(c, std::move(b));
+    return true;
+  }
   return core.txns().start(std::move(t));
 }
 

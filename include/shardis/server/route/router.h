@@ -50,6 +50,7 @@ class Router {
   // Starts the key fan-outs gathered this turn (FanoutBatch); once per loop turn, before the
   // fabric is flushed.
   void start_batch() { batch_.start(); }
+  FanoutBatch& batch() { return batch_; }
 
   // A request of ours came back (Hop::kCommandDone).
   void complete(const Hop& hop);

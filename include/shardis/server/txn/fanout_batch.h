@@ -1,17 +1,19 @@
 #pragma once
-// FanoutBatch: the key fan-outs (MGET, MSET, DEL, EXISTS, ...) that one shard coordinates in one
-// loop turn, run as one transaction.
+// FanoutBatch: the key fan-outs (MGET, MSET, DEL, EXISTS, ...) and the simple EXECs (no WATCH,
+// no command that must gather keys of several shards, keys on more than one shard) that one
+// shard coordinates close together, run as one transaction.
 //
 // Why: a fan-out holds the locks of its keys on the lower shards for a round trip to the
 // higher ones. When many clients want the same keys, each waits for the one before, and every
 // request costs a round trip and a wake-up on both shards. Gathered into one transaction, the
-// fan-outs of one turn take their locks once, and each participant runs its parts of all of
-// them, in arrival order, in one step.
+// commands take their locks once, and each participant runs its share of all of them, in
+// arrival order, in one step.
 //
 // Contract:
 //   * Atomicity: the batch is one strict two-phase-locking transaction (txn/txn.h) over the
-//     union of its members' keys; every participant runs the members' parts in the order they
-//     joined. Each member is therefore atomic, and the members run as if one after another.
+//     union of its members' keys; every participant runs the members' parts (and an EXEC's
+//     commands, in queue order) in the order they joined. Each member is therefore atomic, and
+//     the members run as if one after another.
 //   * Client order: only a connection with nothing in flight (no hop, no transaction, no
 //     blocked command) joins, so no earlier request of its own can be overtaken. A member is
 //     paused (kPauseTxn) until the batch holds every lock, as a lone fan-out's connection is.
@@ -47,6 +49,16 @@ class FanoutBatch;
 class FlowControl;
 class ReplyListener;
 
+// A planned EXEC that may join a batch (see exec_start): what its participants run at acquire
+// time, with `cmd` indices into `cmds`.
+struct ExecBlock {
+  std::vector<TxnCommand> cmds;
+  std::vector<proto::ReplyBuffer> replies;  // those answered when EXEC was planned, filled
+  std::vector<bool> merged;                 // per command: a fan-out, merged from its parts
+  std::vector<TxnParticipant> parts;        // ascending shard: lock items and actions
+  int resp = 2;                             // EXEC's own reply
+};
+
 // The transaction of one batch: on_acquired merges and writes each member's reply, then
 // releases every participant.
 class BatchTxn final : public Txn {
@@ -54,13 +66,21 @@ class BatchTxn final : public Txn {
   struct Member {
     Connection* conn = nullptr;
     ReplySlot* slot = nullptr;
+    uint32_t first = 0;  // its commands: cmds[first, first + count)
+    uint32_t count = 1;
+    bool exec = false;  // an EXEC: the reply is the array of its commands' replies
+    std::vector<proto::ReplyBuffer> replies;  // exec
+    std::vector<bool> merged;                 // exec
+    int resp = 2;                             // exec
   };
   BatchTxn(FlowControl& flow, ReplyListener& listener) : flow_(flow), listener_(listener) {}
   void on_acquired(Transactions& t) override;
-  std::vector<Member> members;  // members[i] ran cmds[i]
+  std::vector<Member> members;  // in joining order
   FanoutBatch* batcher = nullptr;
 
  private:
+  void reply_to(Member& m, std::vector<std::vector<std::vector<uint32_t>>>& keys,
+                std::vector<std::vector<PartResult>>& results);
   FlowControl& flow_;
   ReplyListener& listener_;
 };
@@ -78,6 +98,11 @@ class FanoutBatch {
   // nothing to c, when a credit it needs is missing.
   bool add(Connection& c, const CommandSpec& spec, ArgList args,
            const std::vector<std::vector<uint32_t>>& by_shard);
+  // Whether an EXEC over these participants may join (may_join, and every credit it needs is
+  // held by the open batch or free).
+  bool may_join_exec(const Connection& c, const std::vector<TxnParticipant>& parts) const;
+  // Adds c's EXEC (after may_join_exec said yes).
+  void add_exec(Connection& c, ExecBlock&& block);
   // Starts the open batch, if any, unless an earlier one is still acquiring and `force` is not
   // set.
   void start(bool force = false);
@@ -85,11 +110,10 @@ class FanoutBatch {
   void acquired() { --acquiring_; }
 
  private:
-  struct Part {
-    uint32_t cmd = 0;
-    std::vector<uint32_t> key_idx;
-  };
   void open();
+  // Takes a credit for every remote shard in `shards` the open batch holds none for.
+  void take_credits(const std::vector<uint32_t>& shards);
+  void joined(Connection& c, BatchTxn::Member&& m);
 
   FabricLink& link_;
   uint32_t self_;
@@ -98,8 +122,11 @@ class FanoutBatch {
   Transactions& txns_;
   ReplyListener& listener_;
   std::unique_ptr<BatchTxn> open_;
-  std::vector<std::vector<Part>> parts_;  // per shard, in join order
-  std::vector<bool> credit_;              // per shard: the open batch holds a credit
+  // Per shard, in joining order: what the participant runs, and its lock items (views into the
+  // open batch's commands, whose argument bytes stay put when the commands move).
+  std::vector<std::vector<TxnAction>> actions_;
+  std::vector<std::vector<LockItem>> items_;
+  std::vector<bool> credit_;  // per shard: the open batch holds a credit
   size_t bytes_ = 0;
   uint32_t acquiring_ = 0;  // batches started here that do not hold every lock yet
 };
