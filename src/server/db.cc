@@ -633,13 +633,23 @@ void ShardStore::refresh_clock() {
 }
 
 bool ShardStore::on_turn(size_t max_keys, int64_t budget_us) {
-  refresh_clock();
+  const int64_t now = shared_->clock->now_ms();
+  shared_->access_clock = static_cast<uint16_t>(now / 1000);
   constexpr size_t kRehashBucketsPerTurn = 64;
   for (auto& d : dbs_) d.rehash_step(kRehashBucketsPerTurn);
 
+  // Expiry pops due keys off the TTL heaps: nothing to do (and no clock to read) when no heap's
+  // first key is due.
+  auto any_due = [&] {
+    for (auto& d : dbs_) {
+      int64_t next = d.next_expiry();
+      if (next >= 0 && next <= now) return true;
+    }
+    return false;
+  };
+  if (!any_due()) return false;
   constexpr size_t kSlice = 64;  // keys between clock reads
   auto start = std::chrono::steady_clock::now();
-  int64_t now = shared_->clock->now_ms();
   size_t done = 0;
   int idle_dbs = 0;
   while (done < max_keys && idle_dbs < kNumDbs) {
@@ -656,11 +666,7 @@ bool ShardStore::on_turn(size_t max_keys, int64_t budget_us) {
       }
     }
   }
-  for (auto& d : dbs_) {
-    int64_t next = d.next_expiry();
-    if (next >= 0 && next <= now) return true;
-  }
-  return false;
+  return any_due();
 }
 
 int64_t ShardStore::next_expiry() const {
