@@ -206,7 +206,7 @@ void ShardCore::block_client(Connection& c, ReplySlot* slot, const CommandSpec& 
   st->wait_id = wait_id;
   st->deadline_ms = block_deadline(spec, args, store_.clock().now_ms());
   st->resp = c.client.resp;
-  st->owners.push_back(owner);
+  st->owner = owner;
   blocking_.block(c, slot, std::move(st));
   // A client that hung up before its owner answered: its wait ends as any disconnected
   // client's does (counted as blocked until the owner confirms).
@@ -215,10 +215,11 @@ void ShardCore::block_client(Connection& c, ReplySlot* slot, const CommandSpec& 
 
 void ShardCore::try_block_attempt(Connection& c) {
   BlockedState& st = *c.blocked;
-  if (st.attempt_in_flight || st.offers.empty()) return;
-  auto [from, argv] = st.offers.front();
+  MultiWait& mw = *st.multi;
+  if (mw.attempt_in_flight || mw.offers.empty()) return;
+  auto [from, argv] = mw.offers.front();
   uint64_t wait_id = st.wait_id;
-  auto t = make_migrate_txn(*st.cmd.spec, st.cmd.args, st.cmd.db, st.resp, c.client.id, shards());
+  auto t = make_migrate_txn(*mw.cmd.spec, mw.cmd.args, mw.cmd.db, st.resp, c.client.id, shards());
   t->scratch = this;
   t->blocking = &blocking_;
   t->conn = &c;
@@ -227,11 +228,11 @@ void ShardCore::try_block_attempt(Connection& c) {
   t->wait_id = wait_id;
   t->offered_from = from;
   t->opts = ExecOptions{true, argv};
-  st.attempt_in_flight = true;
-  st.offers.erase(st.offers.begin());
+  mw.attempt_in_flight = true;
+  mw.offers.erase(mw.offers.begin());
   if (!txns_.start(std::move(t))) {
-    st.attempt_in_flight = false;
-    st.offers.insert(st.offers.begin(), {from, argv});
+    mw.attempt_in_flight = false;
+    mw.offers.insert(mw.offers.begin(), {from, argv});
     attempt_retry_.push_back(c.client.id);
   }
 }
@@ -273,13 +274,13 @@ void ShardCore::deliver_push(const Hop& hop) {
 
 bool ShardCore::maintain() {
   bool left = store_.on_turn(opts_.expire_keys_per_turn, opts_.expire_budget_us);
-  blocking_.expire_deadlines(store_.clock().now_ms());
+  if (blocking_.next_deadline() >= 0) blocking_.expire_deadlines(store_.clock().now_ms());
   if (!attempt_retry_.empty()) {
     std::vector<uint64_t> retry;
     retry.swap(attempt_retry_);
     for (uint64_t id : retry) {
       Connection* c = client(id);
-      if (c != nullptr && c->blocked) try_block_attempt(*c);
+      if (c != nullptr && c->blocked && c->blocked->multi) try_block_attempt(*c);
     }
   }
   settle();

@@ -55,31 +55,37 @@ std::string Blocking::name_of(int db, std::string_view key) {
 
 // ---- Owner side ----
 
+size_t Blocking::Waiter::index_of(const std::string& name) const {
+  for (size_t i = 0; i < argv.size(); ++i) {
+    if (name_of(cmd.db, cmd.args[argv[i]]) == name) return i;
+  }
+  return argv.size();
+}
+
 void Blocking::add_waiter(uint64_t wait_id, uint32_t origin, uint64_t client, bool multi,
                           const TxnCommand& cmd, const std::vector<uint32_t>& wait_argv) {
-  auto w = std::make_unique<Waiter>();
-  w->wait_id = wait_id;
-  w->origin = origin;
-  w->client = client;
-  w->multi = multi;
-  w->cmd.spec = cmd.spec;
-  w->cmd.db = cmd.db;
-  w->cmd.resp = cmd.resp;
-  w->cmd.set_args(cmd.args);
+  Waiter& w = waiters_[wait_id];
+  w.wait_id = wait_id;
+  w.origin = origin;
+  w.client = client;
+  w.multi = multi;
+  w.cmd.spec = cmd.spec;
+  w.cmd.db = cmd.db;
+  w.cmd.resp = cmd.resp;
+  w.cmd.set_args(cmd.args);
+  w.argv.reserve(wait_argv.size());
   for (uint32_t i : wait_argv) {
     std::string name = name_of(cmd.db, cmd.args[i]);
-    if (std::find(w->names.begin(), w->names.end(), name) != w->names.end()) continue;
-    by_key_[name].push_back(w.get());
-    w->names.push_back(std::move(name));
-    w->argv.push_back(i);
+    if (w.index_of(name) < w.argv.size()) continue;  // a key named twice waits once
+    by_key_[std::move(name)].push_back(&w);
+    w.argv.push_back(i);
   }
-  waiters_.emplace(wait_id, std::move(w));
   core_.executor().set_report_adds(true);
 }
 
 void Blocking::unlink(Waiter& w) {
-  for (const std::string& name : w.names) {
-    auto it = by_key_.find(name);
+  for (size_t i = 0; i < w.argv.size(); ++i) {
+    auto it = by_key_.find(w.name(i));
     if (it == by_key_.end()) continue;
     it->second.erase_first(&w);
     if (it->second.empty()) by_key_.erase(it);
@@ -131,7 +137,7 @@ bool Blocking::serve_key(const std::string& name) {
     if (w.multi) {
       if (!w.offered) {
         w.offered = true;
-        size_t k = std::find(w.names.begin(), w.names.end(), name) - w.names.begin();
+        size_t k = w.index_of(name);
         auto msg = std::make_unique<OfferMessage>();
         msg->client = w.client;
         msg->wait_id = w.wait_id;
@@ -141,17 +147,16 @@ bool Blocking::serve_key(const std::string& name) {
       }
       return progress;  // first come, first served: later waiters wait for this offer
     }
-    size_t k = std::find(w.names.begin(), w.names.end(), name) - w.names.begin();
+    size_t k = w.index_of(name);
     proto::ReplyBuffer out;
     proto::ReplyBuilder rb(out, w.cmd.resp);
     const Outcome& o =
         core_.executor().run(*w.cmd.spec, w.cmd.args, w.cmd.db, rb, ExecOptions{true, w.argv[k]});
     if (o.blocked()) return progress;
     progress = true;
-    std::unique_ptr<Waiter> owned = std::move(waiters_[w.wait_id]);
-    waiters_.erase(w.wait_id);
-    unlink(*owned);
-    send_wake(*owned, out.to_string());
+    auto owned = waiters_.extract(w.wait_id);
+    unlink(owned.mapped());
+    send_wake(owned.mapped(), out.to_string());
   }
 }
 
@@ -181,34 +186,35 @@ std::string Blocking::end_reply(int resp, WaitEnd how) const {
 }
 
 void Blocking::cancel(uint64_t wait_id, WaitEnd how) {
-  auto it = waiters_.find(wait_id);
-  if (it == waiters_.end()) return;  // served already: that wake-up is on its way
-  std::unique_ptr<Waiter> w = std::move(it->second);
-  waiters_.erase(it);
-  unlink(*w);
-  send_wake(*w, end_reply(w->cmd.resp, how));
+  auto w = waiters_.extract(wait_id);
+  if (w.empty()) return;  // served already: that wake-up is on its way
+  unlink(w.mapped());
+  send_wake(w.mapped(), end_reply(w.mapped().cmd.resp, how));
 }
 
 void Blocking::drop(uint64_t wait_id) {
-  auto it = waiters_.find(wait_id);
-  if (it == waiters_.end()) return;
-  std::unique_ptr<Waiter> w = std::move(it->second);
-  waiters_.erase(it);
-  unlink(*w);
+  auto node = waiters_.extract(wait_id);
+  if (node.empty()) return;
+  Waiter& w = node.mapped();
+  unlink(w);
   if (waiters_.empty()) core_.executor().set_report_adds(core_.wants_new_events());
   // Waiters behind it may be servable now.
-  for (const std::string& name : w->names) {
-    if (by_key_.count(name) != 0 && ready_set_.insert(name).second) ready_.push_back(name);
+  for (size_t i = 0; i < w.argv.size(); ++i) {
+    std::string name = w.name(i);
+    if (by_key_.count(name) != 0 && ready_set_.insert(name).second) {
+      ready_.push_back(std::move(name));
+    }
   }
 }
 
 void Blocking::offer_done(uint64_t wait_id) {
   auto it = waiters_.find(wait_id);
   if (it == waiters_.end()) return;
-  Waiter& w = *it->second;
+  Waiter& w = it->second;
   w.offered = false;
-  for (const std::string& name : w.names) {
-    if (ready_set_.insert(name).second) ready_.push_back(name);
+  for (size_t i = 0; i < w.argv.size(); ++i) {
+    std::string name = w.name(i);
+    if (ready_set_.insert(name).second) ready_.push_back(std::move(name));
   }
 }
 
@@ -256,18 +262,18 @@ void Blocking::on_offer(uint64_t, uint64_t wait_id, uint32_t from, uint32_t serv
   auto it = blocked_conns_.find(wait_id);
   if (it == blocked_conns_.end()) return;  // ended: the owner has (or will get) the drop
   Connection& c = *it->second;
-  BlockedState& st = *c.blocked;
-  st.offers.emplace_back(from, serve_argv);
-  if (!st.attempt_in_flight) core_.try_block_attempt(c);
+  MultiWait& mw = *c.blocked->multi;
+  mw.offers.emplace_back(from, serve_argv);
+  if (!mw.attempt_in_flight) core_.try_block_attempt(c);
 }
 
 void Blocking::on_attempt_done(Connection* c, uint64_t wait_id, uint32_t offered_from,
                                bool served) {
   if (c == nullptr || !c->blocked || c->blocked->wait_id != wait_id) return;
-  BlockedState& st = *c->blocked;
-  st.attempt_in_flight = false;
+  MultiWait& mw = *c->blocked->multi;
+  mw.attempt_in_flight = false;
   if (served) {
-    for (uint32_t s : st.owners) {
+    for (uint32_t s : mw.owners) {
       auto msg = std::make_unique<DropMessage>();
       msg->wait_id = wait_id;
       core_.push_to(s, std::move(msg));
@@ -278,14 +284,14 @@ void Blocking::on_attempt_done(Connection* c, uint64_t wait_id, uint32_t offered
   auto done = std::make_unique<OfferDoneMessage>();
   done->wait_id = wait_id;
   core_.push_to(offered_from, std::move(done));
-  if (st.pending_end != BlockedState::End::kNone) {
-    WaitEnd how = st.pending_end == BlockedState::End::kError  ? WaitEnd::kError
-                  : st.pending_end == BlockedState::End::kGone ? WaitEnd::kGone
-                                                               : WaitEnd::kTimeout;
+  if (mw.pending_end != MultiWait::End::kNone) {
+    WaitEnd how = mw.pending_end == MultiWait::End::kError  ? WaitEnd::kError
+                  : mw.pending_end == MultiWait::End::kGone ? WaitEnd::kGone
+                                                            : WaitEnd::kTimeout;
     end(*c, how);
     return;
   }
-  if (!st.offers.empty()) core_.try_block_attempt(*c);
+  if (!mw.offers.empty()) core_.try_block_attempt(*c);
 }
 
 void Blocking::end(Connection& c, WaitEnd how) {
@@ -296,16 +302,17 @@ void Blocking::end(Connection& c, WaitEnd how) {
     auto msg = std::make_unique<CancelMessage>();
     msg->wait_id = st.wait_id;
     msg->how = how;
-    core_.push_to(st.owners.front(), std::move(msg));
+    core_.push_to(st.owner, std::move(msg));
     return;
   }
-  if (st.attempt_in_flight) {
-    st.pending_end = how == WaitEnd::kError  ? BlockedState::End::kError
-                     : how == WaitEnd::kGone ? BlockedState::End::kGone
-                                             : BlockedState::End::kTimeout;
+  MultiWait& mw = *st.multi;
+  if (mw.attempt_in_flight) {
+    mw.pending_end = how == WaitEnd::kError  ? MultiWait::End::kError
+                     : how == WaitEnd::kGone ? MultiWait::End::kGone
+                                             : MultiWait::End::kTimeout;
     return;
   }
-  for (uint32_t s : st.owners) {
+  for (uint32_t s : mw.owners) {
     auto msg = std::make_unique<DropMessage>();
     msg->wait_id = st.wait_id;
     core_.push_to(s, std::move(msg));

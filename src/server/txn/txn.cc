@@ -401,11 +401,12 @@ void MigrateTxn::on_acquired(Transactions& t) {
     st->wait_id = blocking->new_wait_id();
     st->deadline_ms = deadline_ms;
     st->resp = resp;
-    st->multi = true;
-    st->cmd.spec = cmds[0].spec;
-    st->cmd.db = cmds[0].db;
-    st->cmd.resp = cmds[0].resp;
-    st->cmd.set_args(cmds[0].args);
+    st->multi = std::make_unique<MultiWait>();
+    MultiWait& mw = *st->multi;
+    mw.cmd.spec = cmds[0].spec;
+    mw.cmd.db = cmds[0].db;
+    mw.cmd.resp = cmds[0].resp;
+    mw.cmd.set_args(cmds[0].args);
     uint32_t n = blocking->shards();
     for (uint32_t i = 0; i < parts.size(); ++i) {
       std::vector<uint32_t> mine;
@@ -419,7 +420,7 @@ void MigrateTxn::on_acquired(Transactions& t) {
       reg.key_idx = std::move(mine);
       reg.wait_id = st->wait_id;
       reg.origin = t.self();
-      st->owners.push_back(parts[i].shard);
+      mw.owners.push_back(parts[i].shard);
     }
     replied = true;
     if (conn != nullptr) blocking->block(*conn, slot, std::move(st));

@@ -47,20 +47,27 @@ namespace shardis::server {
 
 class ShardCore;
 
-// A blocked connection, on its own shard.
+// A wait whose keys span shards (multi): served through offers, by attempts that run the
+// command as a transaction.
+struct MultiWait {
+  std::vector<uint32_t> owners;  // shards that hold its waiters
+  TxnCommand cmd;                // what an attempt runs
+  bool attempt_in_flight = false;
+  std::vector<std::pair<uint32_t, uint32_t>> offers;  // (shard, argv of the ready key)
+  // An end requested while an attempt was running: applied when it finishes.
+  enum class End : uint8_t { kNone, kTimeout, kError, kGone } pending_end = End::kNone;
+};
+
+// A blocked connection, on its own shard. A wait on one shard's keys (single-owner, the common
+// case) keeps only this; a multi wait also has its MultiWait.
 struct BlockedState {
   uint64_t wait_id = 0;
   ReplySlot* slot = nullptr;
   int64_t deadline_ms = 0;  // 0: waits for ever
   int resp = 2;
-  bool multi = false;            // its keys span shards: served through offers
-  std::vector<uint32_t> owners;  // shards that hold its waiters
-  TxnCommand cmd;                // multi: what an attempt runs
-  bool attempt_in_flight = false;
-  std::vector<std::pair<uint32_t, uint32_t>> offers;  // multi: (shard, argv of the ready key)
-  bool cancel_sent = false;  // single-owner: the owner was asked to end the wait
-  // An end requested while an attempt was running: applied when it finishes.
-  enum class End : uint8_t { kNone, kTimeout, kError, kGone } pending_end = End::kNone;
+  uint32_t owner = 0;                // single-owner: the shard that holds its waiter
+  bool cancel_sent = false;          // single-owner: the owner was asked to end the wait
+  std::unique_ptr<MultiWait> multi;  // set for a multi wait
 };
 
 // How a wait ends other than by being served.
@@ -117,15 +124,18 @@ class Blocking final : public OutcomeObserver {
   void on_key_added(int db, std::string_view key, ObjType type) override;
 
  private:
+  // One wait on this shard. Held by value in waiters_ (node-based: its address is stable, and
+  // by_key_ points to it). The keys it waits on are cmd.args[argv[i]] in db cmd.db.
   struct Waiter {
     uint64_t wait_id = 0;
-    uint32_t origin = 0;
     uint64_t client = 0;
+    uint32_t origin = 0;
     bool multi = false;
     bool offered = false;
     TxnCommand cmd;
-    std::vector<std::string> names;  // keys waited on here (db + key)
-    std::vector<uint32_t> argv;      // their argv indices, same order
+    std::vector<uint32_t> argv;  // argv indices of the keys waited on here, distinct keys
+    std::string name(size_t i) const { return name_of(cmd.db, cmd.args[argv[i]]); }
+    size_t index_of(const std::string& name) const;  // the i whose name(i) is name
   };
   static std::string name_of(int db, std::string_view key);
   void unlink(Waiter& w);
@@ -137,7 +147,7 @@ class Blocking final : public OutcomeObserver {
 
   ShardCore& core_;
   uint64_t wait_seq_ = 0;
-  std::unordered_map<uint64_t, std::unique_ptr<Waiter>> waiters_;
+  std::unordered_map<uint64_t, Waiter> waiters_;
   std::unordered_map<std::string, base::Fifo<Waiter*>> by_key_;  // first come, first served
   std::vector<std::string> ready_;
   std::unordered_set<std::string> ready_set_;
