@@ -243,11 +243,9 @@ void Blocking::finish(Connection& c, std::string_view bytes) {
   blocked_conns_.erase(st->wait_id);
   --blocked_;
   if (!bytes.empty()) st->slot->buf.append(bytes);
-  st->slot->done = true;
   --c.hops_inflight;
   core_.flow().unpause(c, Connection::kPauseBlocked);
-  c.drain_pending();
-  core_.on_output(c);  // may free c if it is closed
+  core_.deliver(c, *st->slot);  // may free c if it is closed
 }
 
 void Blocking::on_wake(uint64_t, uint64_t wait_id, std::string_view bytes) {

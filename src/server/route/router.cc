@@ -344,11 +344,10 @@ void Router::complete(const Hop& hop) {
     proto::ReplyBuilder rb(cmd->slot->buf, cmd->resp);
     merge_parts(*cmd->spec, cmd->args, cmd->key_idx, cmd->parts, rb);
   }
-  cmd->slot->done = true;
+  ReplySlot* slot = cmd->slot;
   --c.hops_inflight;
   delete cmd;
-  c.drain_pending();
-  listener_.on_output(c);
+  listener_.deliver(c, *slot);
 }
 
 void Router::serve(uint32_t from, const Hop& hop) {

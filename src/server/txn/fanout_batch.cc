@@ -2,6 +2,7 @@
 #include <shardis/server/exec/executor.h>
 #include <shardis/server/fabric_link.h>
 #include <shardis/server/flow/flow_control.h>
+#include <shardis/server/reply_listener.h>
 #include <shardis/server/route/router.h>
 #include <shardis/server/txn/admission.h>
 #include <shardis/server/txn/fanout_batch.h>
@@ -54,12 +55,10 @@ void BatchTxn::reply_to(Member& m, std::vector<std::vector<std::vector<uint32_t>
     proto::ReplyBuilder(m.slot->buf, m.resp).array(m.count);
     for (proto::ReplyBuffer& r : m.replies) m.slot->buf.append_buffer(std::move(r));
   }
-  m.slot->done = true;
   Connection& c = *m.conn;
   flow_.unpause(c, Connection::kPauseTxn);
   --c.hops_inflight;
-  c.drain_pending();
-  listener_.on_output(c);  // may free c if it is closed
+  listener_.deliver(c, *m.slot);  // may free c if it is closed
 }
 
 FanoutBatch::FanoutBatch(FabricLink& link, FlowControl& flow, Transactions& txns,

@@ -2,6 +2,7 @@
 #include <shardis/server/exec/executor.h>
 #include <shardis/server/fabric_link.h>
 #include <shardis/server/flow/flow_control.h>
+#include <shardis/server/reply_listener.h>
 #include <shardis/server/route/router.h>
 #include <shardis/server/routing.h>
 #include <shardis/server/txn/txn.h>
@@ -145,9 +146,7 @@ void Transactions::reply(Txn& t, proto::ReplyBuffer&& bytes) {
   t.replied = true;
   if (t.conn == nullptr) return;
   t.slot->buf = std::move(bytes);
-  t.slot->done = true;
-  t.conn->drain_pending();
-  listener_.on_output(*t.conn);
+  listener_.deliver(*t.conn, *t.slot);
 }
 
 void Transactions::on_response(const Hop& hop) {

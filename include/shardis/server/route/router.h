@@ -20,6 +20,7 @@
 #include <shardis/server/fabric_link.h>
 #include <shardis/server/flow/flow_control.h>
 #include <shardis/server/registry.h>
+#include <shardis/server/reply_listener.h>
 #include <shardis/server/txn/admission.h>
 #include <shardis/server/txn/fanout_batch.h>
 #include <shardis/server/txn/txn.h>
@@ -28,13 +29,6 @@
 #include <vector>
 
 namespace shardis::server {
-
-// Told when a connection's output grew outside of its own input processing.
-class ReplyListener {
- public:
-  virtual ~ReplyListener() = default;
-  virtual void on_output(Connection& c) = 0;
-};
 
 class Router {
  public:
