@@ -14,16 +14,14 @@ Contract:
     previous one blocked (or, on a server without that field, after a 0.5 s pause).
 """
 
-import argparse
 import socket
 import sys
 
 import redis as redis_py
 
-import server_harness
 from coordination_helpers import (HOST, SOCKET_TIMEOUT, SPREAD, client, is_error, msg,
                                   next_message, pop_with_later_push, raw_connection, read_reply,
-                                  spread_keys, timed, wait_blocked)
+                                  run_sections, spread_keys, timed, wait_blocked)
 
 
 def check_blocking_lists(check, port):
@@ -324,25 +322,13 @@ def check_blocking_and_transactions(check, port):
         c.close()
 
 
-TITLE = "client blocking"
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    server_harness.add_server_args(parser)
-    args = parser.parse_args()
-    check = server_harness.Checker("%s (redis-py %s): %s"
-                                   % (TITLE, redis_py.__version__, server_harness.describe(args)))
-    with server_harness.server_from_args(args) as srv:
-        for title, fn in (("blocking list pops", check_blocking_lists),
-                          ("blocking hang-ups", check_blocking_hangups),
-                          ("blocking moves", check_blocking_moves),
-                          ("blocking zset pops", check_blocking_zsets),
-                          ("blocking and transactions", check_blocking_and_transactions)):
-            check.section(title, fn, check, srv.port)
-        check.check(srv.alive(), "server still running")
-    return check.finish()
+    return run_sections(__doc__, "client blocking",
+                        (("blocking list pops", check_blocking_lists),
+                         ("blocking hang-ups", check_blocking_hangups),
+                         ("blocking moves", check_blocking_moves),
+                         ("blocking zset pops", check_blocking_zsets),
+                         ("blocking and transactions", check_blocking_and_transactions)))
 
 
 if __name__ == "__main__":

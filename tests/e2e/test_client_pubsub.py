@@ -10,15 +10,13 @@ Contract:
     subscriber gets each message once, in publish order, bytes intact.
 """
 
-import argparse
 import sys
 import time
 
 import redis as redis_py
 
-import server_harness
 from coordination_helpers import (call, client, is_error, msg, next_message, no_message,
-                                  raw_connection, read_reply, spread_keys)
+                                  raw_connection, read_reply, run_sections, spread_keys)
 
 
 def check_pubsub(check, port):
@@ -168,22 +166,10 @@ def check_shard_pubsub(check, port):
 # ---------------------------------------------------------------------------------------------
 
 
-TITLE = "client pub/sub"
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    server_harness.add_server_args(parser)
-    args = parser.parse_args()
-    check = server_harness.Checker("%s (redis-py %s): %s"
-                                   % (TITLE, redis_py.__version__, server_harness.describe(args)))
-    with server_harness.server_from_args(args) as srv:
-        for title, fn in (("pub/sub", check_pubsub),
-                          ("shard pub/sub", check_shard_pubsub)):
-            check.section(title, fn, check, srv.port)
-        check.check(srv.alive(), "server still running")
-    return check.finish()
+    return run_sections(__doc__, "client pub/sub",
+                        (("pub/sub", check_pubsub),
+                         ("shard pub/sub", check_shard_pubsub)))
 
 
 if __name__ == "__main__":

@@ -16,16 +16,14 @@ Contract:
     Redis.transaction() retries.
 """
 
-import argparse
 import sys
 import threading
 import time
 
 import redis as redis_py
 
-import server_harness
 from coordination_helpers import (SPREAD, call, client, is_error, raw_connection, read_reply,
-                                  run_threads, spread_keys, wait_blocked)
+                                  run_sections, run_threads, spread_keys, wait_blocked)
 
 
 def check_transaction_replies(check, port):
@@ -584,28 +582,17 @@ def check_concurrent_cross_shard_reads(check, port):
         c.close()
 
 
-TITLE = "client transactions"
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    server_harness.add_server_args(parser)
-    args = parser.parse_args()
-    check = server_harness.Checker("%s (redis-py %s): %s"
-                                   % (TITLE, redis_py.__version__, server_harness.describe(args)))
-    with server_harness.server_from_args(args) as srv:
-        for title, fn in (("MULTI/EXEC replies", check_transaction_replies),
-                          ("MULTI/EXEC atomicity", check_transaction_atomicity),
-                          ("errors in transactions", check_exec_errors),
-                          ("DISCARD", check_discard),
-                          ("transaction() retry", check_transaction_retry),
-                          ("WATCH", check_watch),
-                          ("server commands in transactions", check_server_commands_in_transactions),
-                          ("concurrent cross-shard reads", check_concurrent_cross_shard_reads)):
-            check.section(title, fn, check, srv.port)
-        check.check(srv.alive(), "server still running")
-    return check.finish()
+    return run_sections(__doc__, "client transactions",
+                        (("MULTI/EXEC replies", check_transaction_replies),
+                         ("MULTI/EXEC atomicity", check_transaction_atomicity),
+                         ("errors in transactions", check_exec_errors),
+                         ("DISCARD", check_discard),
+                         ("transaction() retry", check_transaction_retry),
+                         ("WATCH", check_watch),
+                         ("server commands in transactions",
+                          check_server_commands_in_transactions),
+                         ("concurrent cross-shard reads", check_concurrent_cross_shard_reads)))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Contract: every socket read has a timeout (SOCKET_TIMEOUT, longer than any block
 scripts use) and every wait is bounded.
 """
 
+import argparse
 import threading
 import time
 
@@ -141,3 +142,20 @@ def wait_blocked(c, count):
         time.sleep(0.01)
         info = c.info("clients")
     return info.get("blocked_clients") == count
+
+
+def run_sections(doc, title, sections):
+    """The main() of a coordination script: parses --server/--cores and the other harness
+    arguments, starts the server, runs each (name, fn) of `sections` as fn(check, port) in a
+    Checker section, checks that the server is still running, and returns the exit status."""
+    parser = argparse.ArgumentParser(description=doc,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    server_harness.add_server_args(parser)
+    args = parser.parse_args()
+    check = server_harness.Checker("%s (redis-py %s): %s"
+                                   % (title, redis_py.__version__, server_harness.describe(args)))
+    with server_harness.server_from_args(args) as srv:
+        for name, fn in sections:
+            check.section(name, fn, check, srv.port)
+        check.check(srv.alive(), "server still running")
+    return check.finish()
