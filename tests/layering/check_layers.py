@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks that the build's layering holds at compile time.
 
-Each lower layer (base, proto, core, runtime) compiles against include/layers/<layer>. For every
+Each lower layer (base, proto, core, persist, runtime) compiles against include/layers/<layer>. For every
 layer this script compiles, with that include root only, a one-line file including one header of
 every layer: the include must compile when the header's layer is the layer itself or one below it,
 and must fail otherwise. Prints one line per check; exits 1 if any check went the wrong way.
@@ -17,9 +17,10 @@ ALLOWED = {
     "base": {"base"},
     "proto": {"base", "proto"},
     "core": {"base", "core"},
+    "persist": {"base", "core", "persist"},
     "runtime": {"base", "runtime"},
 }
-LAYERS = ["base", "proto", "core", "runtime", "server"]
+LAYERS = ["base", "proto", "core", "persist", "runtime", "server"]
 
 
 def sample_header(root, layer):

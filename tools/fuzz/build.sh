@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets into build-fuzz/: resp_parser_fuzz and reply_buffer_fuzz.
+# Builds the libFuzzer targets into build-fuzz/: resp_parser_fuzz, reply_buffer_fuzz and
+# rdb_codec_fuzz.
 # Needs clang++ (14 preferred) with its libFuzzer runtime (Debian: libclang-rt-14-dev).
 # CXX=... overrides the compiler.
 set -euo pipefail
@@ -41,8 +42,13 @@ flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undef
        -fno-sanitize-recover=all -Wall -Wextra -Iinclude)
 base_srcs=(src/base/*.cc)
 proto_srcs=(src/proto/*.cc)
+persist_srcs=(src/persist/*.cc)
 
-for name in resp_parser_fuzz reply_buffer_fuzz; do
+for name in resp_parser_fuzz reply_buffer_fuzz rdb_codec_fuzz; do
   echo "== $cxx -> $out/$name"
-  "$cxx" "${flags[@]}" "tools/fuzz/$name.cc" "${proto_srcs[@]}" "${base_srcs[@]}" -o "$out/$name"
+  case $name in
+    rdb_codec_fuzz) srcs=("${persist_srcs[@]}") ;;
+    *) srcs=("${proto_srcs[@]}") ;;
+  esac
+  "$cxx" "${flags[@]}" "tools/fuzz/$name.cc" "${srcs[@]}" "${base_srcs[@]}" -o "$out/$name"
 done
