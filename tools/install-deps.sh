@@ -3,7 +3,7 @@
 # the Node.js clients of the end-to-end tests (install-node-deps.sh).
 set -euo pipefail
 pkgs=(meson ninja-build g++ pkg-config cmake liburing-dev libxxhash-dev doctest-dev libcli11-dev
-      redis-server redis-tools python3-redis util-linux procps)
+      redis-server redis-tools python3-redis util-linux procps clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,6 +3,8 @@
 #
 #   build/       release, warnings on: all suites (unit, family, e2e)
 #   build-asan/  debug + address,undefined sanitizers: unit, family and e2e suites (not 'load')
+#   build-fuzz/  the libFuzzer targets of tools/fuzz, each run for 10 s (longer campaigns:
+#                tools/fuzz/run.sh SECONDS)
 #
 # The last line printed is "N passed, N failed", summed over both builds.
 # Meson-level results are counted, except that a doctest executable counts
@@ -58,6 +60,11 @@ run_build build release \
 run_build build-asan asan \
   -Dsanitizers=address,undefined -Dbuildtype=debug -Dbench=false -- \
   --suite unit --suite family --suite e2e
+
+echo "== tools/fuzz/run.sh 10"
+if ! bash tools/fuzz/run.sh 10; then
+  failures+=("libFuzzer targets (tools/fuzz/run.sh 10)")
+fi
 
 summary=$("$py" - "$root/build" "$root/build-asan" <<'EOF'
 import json, os, re, sys
