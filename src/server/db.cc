@@ -2,6 +2,7 @@
 #include <shardis/server/db.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace shardis::server {
@@ -53,22 +54,6 @@ const ObjectOps& ops_of(const core::Entry* e) {
 
 void register_object_ops(ObjType t, const ObjectOps* ops) {
   g_object_ops[static_cast<size_t>(t) % kObjTypes] = ops;
-}
-
-const char* type_name(ObjType t) {
-  switch (t) {
-    case ObjType::kString:
-      return "string";
-    case ObjType::kList:
-      return "list";
-    case ObjType::kHash:
-      return "hash";
-    case ObjType::kSet:
-      return "set";
-    case ObjType::kZSet:
-      return "zset";
-  }
-  return "none";
 }
 
 uint64_t EntryTraits::hash(std::string_view key) {
@@ -179,6 +164,13 @@ bool Db::is_shared_integer(const core::Entry* e) {
 
 int64_t Db::idle_seconds(const core::Entry* e) const {
   return static_cast<uint16_t>(shared_->access_clock - e->clock());
+}
+
+void Db::set_idle_seconds(std::string_view key, int64_t seconds) {
+  core::Entry** slot = lookup(key);
+  if (slot == nullptr) return;
+  const auto idle = static_cast<uint16_t>(std::min<int64_t>(seconds, UINT16_MAX));
+  (*slot)->set_clock(static_cast<uint16_t>(shared_->access_clock - idle));
 }
 
 size_t Db::memory_usage(const core::Entry* e) const {

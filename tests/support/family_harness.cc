@@ -63,6 +63,22 @@ uint64_t OutcomeLog::take_dirty() {
   return d;
 }
 
+std::string OutcomeLog::take_report() {
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& s : v) {
+      if (!out.empty()) out.append(", ");
+      out.append(s);
+    }
+    return out;
+  };
+  std::string out = "[" + join(take_events()) + "] [";
+  out.append(join(take_propagated()));
+  out.append("] ");
+  out.append(std::to_string(take_dirty()));
+  return out;
+}
+
 FamilyHarness::FamilyHarness() {
   server::register_all_families(registry_);
   core_ = std::make_unique<server::ShardCore>(0, nullptr, registry_, info_, clock_,

@@ -33,6 +33,9 @@ class OutcomeLog final : public server::OutcomeObserver {
   std::vector<std::string> take_propagated();
   // Dirty count reported since the last take_dirty().
   uint64_t take_dirty();
+  // All three since the last take: "[events] [propagated commands] dirty", events and commands
+  // separated by ", " ("[0 del k] [DEL k] 1").
+  std::string take_report();
 
  private:
   std::vector<std::string> events_;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets into build-fuzz/: resp_parser_fuzz, reply_buffer_fuzz and
-# rdb_codec_fuzz.
+# Builds the libFuzzer targets into build-fuzz/: resp_parser_fuzz, reply_buffer_fuzz,
+# rdb_codec_fuzz and redis_blob_fuzz.
 # Needs clang++ (14 preferred) with its libFuzzer runtime (Debian: libclang-rt-14-dev).
 # CXX=... overrides the compiler.
 set -euo pipefail
@@ -42,12 +42,14 @@ flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undef
        -fno-sanitize-recover=all -Wall -Wextra -Iinclude)
 base_srcs=(src/base/*.cc)
 proto_srcs=(src/proto/*.cc)
-persist_srcs=(src/persist/*.cc)
+# The RDB primitives, the blob formats and LZF need none of the persist sources that encode
+# core's values.
+blob_srcs=(src/persist/rdb_codec.cc src/persist/redis_*.cc)
 
-for name in resp_parser_fuzz reply_buffer_fuzz rdb_codec_fuzz; do
+for name in resp_parser_fuzz reply_buffer_fuzz rdb_codec_fuzz redis_blob_fuzz; do
   echo "== $cxx -> $out/$name"
   case $name in
-    rdb_codec_fuzz) srcs=("${persist_srcs[@]}") ;;
+    rdb_codec_fuzz | redis_blob_fuzz) srcs=("${blob_srcs[@]}") ;;
     *) srcs=("${proto_srcs[@]}") ;;
   esac
   "$cxx" "${flags[@]}" "tools/fuzz/$name.cc" "${srcs[@]}" "${base_srcs[@]}" -o "$out/$name"

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 shift || true
 fuzzers=("$@")
-[ ${#fuzzers[@]} -gt 0 ] || fuzzers=(resp_parser_fuzz reply_buffer_fuzz rdb_codec_fuzz)
+[ ${#fuzzers[@]} -gt 0 ] || fuzzers=(resp_parser_fuzz reply_buffer_fuzz rdb_codec_fuzz redis_blob_fuzz)
 
 tools/fuzz/build.sh
 
@@ -43,6 +43,7 @@ for name in "${fuzzers[@]}"; do
     resp_parser_fuzz) extra=(-dict="$out/resp.dict" -max_len=16384) ;;
     reply_buffer_fuzz) extra=(-max_len=4096) ;;
     rdb_codec_fuzz) extra=(-max_len=4096) ;;
+    redis_blob_fuzz) extra=(-max_len=8192) ;;
     *) echo "run.sh: unknown fuzzer $name" >&2; exit 2 ;;
   esac
   seeds=tools/fuzz/corpus/${name%_fuzz}

@@ -75,6 +75,8 @@ class SetObject {
   // OBJECT ENCODING: "intset" or "hashtable".
   const char* encoding_name() const;
   size_t size() const { return table_ ? table_->size() : ints_.size(); }
+  // The members while encoding() is kIntset (empty otherwise).
+  const Intset& intset() const { return ints_; }
   bool empty() const { return size() == 0; }
 
   // Adds member; false if it was already present. May convert the set to a hashtable.

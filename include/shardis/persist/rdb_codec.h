@@ -14,10 +14,11 @@
 // length, the original length, then the compressed bytes.
 //
 // RdbWriter writes a string as an integer exactly when redis-server does (the string is the
-// canonical decimal form of an integer that fits 32 bits, at most 11 characters), and otherwise
-// raw: it does not compress. RdbReader reads every form. It never reads past its input and never
-// allocates more than the input can justify; on malformed input it fails with a message that
-// names the offset.
+// canonical decimal form of an integer that fits 32 bits, at most 11 characters). Otherwise, when
+// made with compress (redis-server's rdbcompression yes), it writes a string of more than 20
+// bytes LZF-compressed when that saves at least 4 bytes, as redis-server does; else raw.
+// RdbReader reads every form. It never reads past its input and never allocates more than the
+// input can justify; on malformed input it fails with a message that names the offset.
 //
 // Thread: plain values, owned by one thread.
 #include <cstddef>
@@ -29,7 +30,7 @@ namespace shardis::persist {
 
 class RdbWriter {
  public:
-  explicit RdbWriter(std::string& out) : out_(out) {}
+  explicit RdbWriter(std::string& out, bool compress = false) : out_(out), compress_(compress) {}
   void byte(uint8_t b) { out_.push_back(static_cast<char>(b)); }
   void len(uint64_t n);
   void string(std::string_view s);
@@ -37,6 +38,8 @@ class RdbWriter {
 
  private:
   std::string& out_;
+  bool compress_;
+  std::string packed_;  // scratch for compressed strings
 };
 
 class RdbReader {
@@ -56,9 +59,11 @@ class RdbReader {
   size_t offset() const { return pos_; }
   size_t left() const { return in_.size() - pos_; }
   const std::string& error() const { return error_; }
+  // Records `what` at the current offset (the first failure recorded is kept) and returns false:
+  // for the readers of whole values built on these primitives.
+  bool fail(const char* what);
 
  private:
-  bool fail(const char* what);
   bool lzf(std::string* s);
 
   std::string_view in_;
@@ -70,5 +75,11 @@ class RdbReader {
 // `in` into exactly `out_len` bytes. false on malformed input (a back reference before the
 // start, a literal or a copy past either end, or a size other than out_len).
 bool lzf_decompress(std::string_view in, size_t out_len, std::string* out);
+
+// LZF compression, the bytes redis-server's liblzf produces for the same input. Replaces *out
+// with them and returns true only when they are at least 4 bytes shorter than `in` (the only case
+// in which redis-server stores a string compressed); false otherwise, *out then unspecified.
+// Thread-safe: each calling thread keeps its own 512 KiB hash table, allocated at its first call.
+bool lzf_compress(std::string_view in, std::string* out);
 
 }  // namespace shardis::persist

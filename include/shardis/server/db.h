@@ -18,6 +18,7 @@
 #include <shardis/base/clock.h>
 #include <shardis/core/entry.h>
 #include <shardis/core/hash_table.h>
+#include <shardis/core/obj_type.h>
 #include <shardis/core/slab.h>
 #include <shardis/core/ttl_heap.h>
 
@@ -29,9 +30,8 @@
 
 namespace shardis::server {
 
-enum class ObjType : uint8_t { kString = 0, kList = 1, kHash = 2, kSet = 3, kZSet = 4 };
-
-const char* type_name(ObjType t);  // "string", "list", "hash", "set", "zset"
+using core::ObjType;
+using core::type_name;
 
 // How a Db handles collection values (kObject entries) of one type: the type's family provides
 // it. The table is written once at start-up by register_object_ops, before any shard thread
@@ -64,6 +64,8 @@ struct DbShared {
   // Seconds clock for OBJECT IDLETIME (wraps at 2^16); refreshed once per loop turn.
   uint16_t access_clock = 0;
   DbObserver* observer = nullptr;
+  // rdbcompression: LZF-compress strings in DUMP payloads and snapshots, as Redis's default.
+  bool rdb_compression = true;
   // key_added is reported only while this is set (someone blocks on a key, or "new" events are
   // wanted): the common insert path then costs one branch.
   bool report_adds = false;
@@ -132,6 +134,9 @@ class Db {
   static bool is_shared_integer(const core::Entry* e);
   // Seconds since the entry was last accessed (OBJECT IDLETIME).
   int64_t idle_seconds(const core::Entry* e) const;
+  // Makes a live key read as idle for `seconds` (RESTORE ... IDLETIME); the access clock holds at
+  // most 65535 s, so longer idle times are clamped to that.
+  void set_idle_seconds(std::string_view key, int64_t seconds);
   // Bytes the key costs: its entry block, any heap value, its TTL node (MEMORY USAGE).
   size_t memory_usage(const core::Entry* e) const;
 
@@ -278,6 +283,8 @@ class ShardStore {
   // The owner's observer of expiries and additions (see DbObserver); nullptr for none.
   void set_observer(DbObserver* observer) { shared_->observer = observer; }
   void set_report_adds(bool on) { shared_->report_adds = on && shared_->observer != nullptr; }
+  bool rdb_compression() const { return shared_->rdb_compression; }
+  void set_rdb_compression(bool on) { shared_->rdb_compression = on; }
 
   // Once per loop turn: refreshes the access clock, then runs active expiry over the Dbs
   // round-robin for at most max_keys keys or budget_us microseconds, and moves table resizes on

@@ -125,6 +125,116 @@ TEST_CASE("rdb: LZF-compressed strings") {
   CHECK_FALSE(lzf_decompress(bytes({0x00, 'x', 0x20}), 4, &out));
 }
 
+std::string from_hex(std::string_view h) {
+  std::string s;
+  for (size_t i = 0; i + 1 < h.size(); i += 2) {
+    s.push_back(static_cast<char>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
+  }
+  return s;
+}
+
+TEST_CASE("rdb: LZF compression round trips and matches redis-server's bytes") {
+  std::mt19937_64 rng(9);
+  int shrunk = 0;
+  for (int i = 0; i < 400; ++i) {
+    std::string in(200 + rng() % (i % 10 == 0 ? 70000 : 600), '\0');
+    switch (i % 4) {
+      case 0:  // random bytes: rarely compressible
+        for (char& c : in) c = static_cast<char>(rng());
+        break;
+      case 1:  // a small alphabet
+        for (char& c : in) c = "ab"[rng() % 2];
+        break;
+      case 2:  // one repeated phrase
+        for (size_t k = 0; k < in.size(); ++k) in[k] = "shardis and redis "[k % 18];
+        break;
+      default:  // a random block repeated, with the odd changed byte
+        for (size_t k = 0; k < in.size(); ++k) {
+          in[k] = k < 40 ? static_cast<char>(rng()) : in[k - 40];
+          if (rng() % 97 == 0) in[k] = static_cast<char>(rng());
+        }
+        break;
+    }
+    std::string packed;
+    if (!lzf_compress(in, &packed)) {
+      CHECK(i % 4 == 0);
+      continue;
+    }
+    CHECK(packed.size() <= in.size() - 4);
+    ++shrunk;
+    std::string back;
+    REQUIRE(lzf_decompress(packed, in.size(), &back));
+    CHECK(back == in);
+  }
+  CHECK(shrunk >= 300);
+  // Repetitive input shrinks a lot: the longest back reference copies 264 bytes for 3.
+  std::string packed;
+  REQUIRE(lzf_compress(std::string(100000, 'x'), &packed));
+  CHECK(packed.size() < 1200);
+  // Nothing to gain at 4 bytes or less, nor from bytes without repeats.
+  CHECK_FALSE(lzf_compress("aaaa", &packed));
+  CHECK_FALSE(lzf_compress("", &packed));
+  CHECK_FALSE(lzf_compress("abcdefghijklmnopqrstuvwxyz0123456789", &packed));
+  // redis-server 7.0.15's DUMP of SET k abcabcabcabcabcabcabcabc and of the fox sentence twice
+  // (type 0, then the 0xC3 string: compressed length, original length, bytes).
+  const std::string abc = "abcabcabcabcabcabcabcabc";
+  REQUIRE(lzf_compress(abc, &packed));
+  CHECK(packed == from_hex("0361626361e00a020063"));
+  const std::string fox =
+      "The quick brown fox jumps over the lazy dog. The quick brown fox jumps over the lazy dog.";
+  REQUIRE(lzf_compress(fox, &packed));
+  CHECK(packed == from_hex("1f54686520717569636b2062726f776e20666f78206a756d7073206f76657220742"
+                           "01e0a6c617a7920646f672e2054200de01d2c01672e"));
+}
+
+TEST_CASE("rdb: RdbWriter with compression writes what redis-server writes") {
+  std::string out;
+  RdbWriter w(out, true);
+  const std::string abc = "abcabcabcabcabcabcabcabc";
+  w.string(abc);
+  CHECK(out == from_hex("c30a180361626361e00a020063"));
+  // Integers first; 20 bytes and less raw; incompressible raw.
+  for (std::string s : {std::string("12345"), std::string("-2147483648"), std::string(20, 'a'),
+                        std::string("abcdefghijklmnopqrstuvwxyz0123456789")}) {
+    out.clear();
+    w.string(s);
+    std::string plain;
+    RdbWriter(plain).string(s);
+    CHECK(out == plain);
+  }
+  // 21 bytes compress; without the switch they stay raw.
+  out.clear();
+  w.string(std::string(21, 'a'));
+  CHECK(out == bytes({0xc3, 0x06, 0x15, 0x01, 'a', 'a', 0xe0, 0x0a, 0x00}));
+  out.clear();
+  RdbWriter(out).string(std::string(21, 'a'));
+  CHECK(out == enc_len(21) + std::string(21, 'a'));
+  // Whatever it writes, RdbReader reads back.
+  std::mt19937_64 rng(13);
+  std::string stream;
+  RdbWriter cw(stream, true);
+  std::vector<std::string> sent;
+  size_t compressed = 0;
+  for (int i = 0; i < 500; ++i) {
+    std::string s(rng() % 3000, '\0');
+    for (size_t k = 0; k < s.size(); ++k) {
+      s[k] = i % 2 ? static_cast<char>(rng()) : "0123 "[rng() % 5];
+    }
+    const size_t before = stream.size();
+    cw.string(s);
+    compressed += static_cast<uint8_t>(stream[before]) == 0xc3;
+    sent.push_back(s);
+  }
+  CHECK(compressed >= 200);
+  RdbReader r(stream);
+  for (const std::string& s : sent) {
+    std::string got;
+    REQUIRE(r.string(&got));
+    CHECK(got == s);
+  }
+  CHECK(r.left() == 0);
+}
+
 TEST_CASE("rdb: malformed input fails with an offset, never reads past the end") {
   std::string ok = enc_str(std::string(300, 'q'));
   for (size_t cut = 0; cut < ok.size(); ++cut) {
