@@ -242,7 +242,7 @@ bool read_list(RdbReader& r, uint8_t type, RdbObject* out) {
       }
     }
   }
-  if (q->empty()) return r.fail("empty list");
+  out->empty = q->empty();
   out->type = ObjType::kList;
   out->list = std::move(q);
   return true;
@@ -296,7 +296,7 @@ bool read_hash(RdbReader& r, uint8_t type, RdbObject* out) {
       return false;
     }
   }
-  if (h->empty()) return r.fail("empty hash");
+  out->empty = h->empty();
   out->type = ObjType::kHash;
   out->hash = std::move(h);
   return true;
@@ -322,7 +322,7 @@ bool read_set(RdbReader& r, uint8_t type, RdbObject* out) {
     char buf[24];
     for (int64_t v : values) set->add({buf, base::format_int64(v, buf)});
   }
-  if (set->empty()) return r.fail("empty set");
+  out->empty = set->empty();
   out->type = ObjType::kSet;
   out->set = std::move(set);
   return true;
@@ -381,7 +381,7 @@ bool read_zset(RdbReader& r, uint8_t type, RdbObject* out) {
     if (bad) return false;
     if (have_member) return r.fail("zset with an odd number of elements");
   }
-  if (z->empty()) return r.fail("empty zset");
+  out->empty = z->empty();
   out->type = ObjType::kZSet;
   out->zset = std::move(z);
   return true;

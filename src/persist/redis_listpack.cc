@@ -5,9 +5,17 @@
 #include <cstring>
 #include <limits>
 
+#include "blob_bytes.h"
+
 namespace shardis::persist {
 
 namespace {
+
+using blob::append_le;
+using blob::at;
+using blob::load_le;
+using blob::sign_extend;
+using blob::store_le;
 
 constexpr uint8_t kEnd = 0xFF;
 constexpr uint8_t kStr6 = 0x80;
@@ -20,32 +28,6 @@ constexpr uint8_t kInt32 = 0xF3;
 constexpr uint8_t kInt64 = 0xF4;
 constexpr uint16_t kCountUnknown = 0xFFFF;
 constexpr size_t kMaxBacklen = 5;
-
-uint8_t at(std::string_view b, size_t i) {
-  return static_cast<uint8_t>(b[i]);
-}
-
-uint64_t load_le(std::string_view b, size_t p, int n) {
-  uint64_t v = 0;
-  for (int i = n - 1; i >= 0; --i) v = (v << 8) | at(b, p + static_cast<size_t>(i));
-  return v;
-}
-
-void store_le(std::string& out, size_t p, uint64_t v, int n) {
-  for (int i = 0; i < n; ++i) out[p + static_cast<size_t>(i)] = static_cast<char>(v >> (8 * i));
-}
-
-void append_le(std::string& out, uint64_t v, int n) {
-  for (int i = 0; i < n; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
-}
-
-// Two's complement value of the low `bits` bits of u.
-int64_t sign_extend(uint64_t u, int bits) {
-  if (bits == 64) return static_cast<int64_t>(u);
-  const uint64_t sign = uint64_t{1} << (bits - 1);
-  u &= (sign << 1) - 1;
-  return static_cast<int64_t>(u ^ sign) - static_cast<int64_t>(sign);
-}
 
 // Bytes of the back-length that records an entry of `len` bytes (Redis's thresholds).
 size_t backlen_bytes(uint64_t len) {
@@ -102,10 +84,7 @@ uint64_t payload_bytes(std::string_view b, size_t p) {
 }
 
 bool fail(std::string* error, const char* what, size_t offset) {
-  if (error != nullptr) {
-    *error = std::string("listpack: ") + what + " at offset " + std::to_string(offset);
-  }
-  return false;
+  return blob::fail(error, "listpack", what, offset);
 }
 
 }  // namespace

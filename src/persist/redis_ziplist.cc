@@ -2,9 +2,16 @@
 
 #include <cstdint>
 
+#include "blob_bytes.h"
+
 namespace shardis::persist {
 
 namespace {
+
+using blob::at;
+using blob::load_be;
+using blob::load_le;
+using blob::sign_extend;
 
 constexpr uint8_t kEnd = 0xFF;
 constexpr uint8_t kBigPrevlen = 0xFE;
@@ -17,29 +24,6 @@ constexpr uint8_t kImmMin = 0xF1;
 constexpr uint8_t kImmMax = 0xFD;
 constexpr uint16_t kCountUnknown = 0xFFFF;
 constexpr uint8_t kZipmapBig = 254;
-
-uint8_t at(std::string_view b, size_t i) {
-  return static_cast<uint8_t>(b[i]);
-}
-
-uint64_t load_le(std::string_view b, size_t p, int n) {
-  uint64_t v = 0;
-  for (int i = n - 1; i >= 0; --i) v = (v << 8) | at(b, p + static_cast<size_t>(i));
-  return v;
-}
-
-uint64_t load_be(std::string_view b, size_t p, int n) {
-  uint64_t v = 0;
-  for (int i = 0; i < n; ++i) v = (v << 8) | at(b, p + static_cast<size_t>(i));
-  return v;
-}
-
-int64_t sign_extend(uint64_t u, int bits) {
-  if (bits == 64) return static_cast<int64_t>(u);
-  const uint64_t sign = uint64_t{1} << (bits - 1);
-  u &= (sign << 1) - 1;
-  return static_cast<int64_t>(u ^ sign) - static_cast<int64_t>(sign);
-}
 
 size_t prevlen_bytes(uint8_t first) {
   return first < kBigPrevlen ? 1 : 5;
@@ -91,12 +75,7 @@ uint64_t payload_bytes(std::string_view b, size_t q) {
   }
 }
 
-bool fail(std::string* error, const char* kind, const char* what, size_t offset) {
-  if (error != nullptr) {
-    *error = std::string(kind) + ": " + what + " at offset " + std::to_string(offset);
-  }
-  return false;
-}
+using blob::fail;
 
 bool zl_fail(std::string* error, const char* what, size_t offset) {
   return fail(error, "ziplist", what, offset);

@@ -614,6 +614,7 @@ ShardStore::ShardStore(const base::Clock& clock, uint32_t shard_id, uint32_t sha
   dbs_.reserve(kNumDbs);
   for (int i = 0; i < kNumDbs; ++i) dbs_.emplace_back(*shared_, i);
   refresh_clock();
+  persist_state_.lastsave_s = clock.now_ms() / 1000;
 }
 
 void ShardStore::flush_all() {

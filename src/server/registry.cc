@@ -47,6 +47,7 @@ void register_all_families(Registry& r) {
   register_keyspace_family(r);
   register_keyspace_scan_family(r);
   register_dump_family(r);
+  register_persistence_family(r);
   register_bitmap_family(r);
   register_lcs_family(r);
   register_info_family(r);

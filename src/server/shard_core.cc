@@ -31,6 +31,8 @@ ShardCore::ShardCore(uint32_t id, Fabric* fabric, const Registry& registry, cons
   executor_.add_observer(&blocking_);
   executor_.add_observer(&pubsub_);
   executor_.set_services(this);
+  store_.persist() = options.persist;
+  scratch_store_.persist() = options.persist;
   pubsub_.set_notify_flags(options.notify_flags);
   on_notify_flags_changed();
 }

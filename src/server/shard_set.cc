@@ -6,6 +6,7 @@
 #include <shardis/server/shard_set.h>
 
 #include <atomic>
+#include <chrono>
 #include <latch>
 #include <memory>
 
@@ -24,6 +25,32 @@ std::vector<int> allowed_cpus() {
     }
   }
   return cpus;
+}
+
+// Loads shard's keys from the current snapshot, on its thread, before it serves anyone.
+bool load_snapshot(Shard& shard, std::string* error) {
+  ShardStore& store = shard.core().store();
+  LoadStats stats;
+  const auto start = std::chrono::steady_clock::now();
+  if (!load_shard_snapshot(store, &stats, error)) return false;
+  if (!stats.found) return true;
+  store.persist_state().loaded_keys = static_cast<int64_t>(stats.keys);
+  store.persist_state().loaded_expired = static_cast<int64_t>(stats.expired);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  SHARDIS_LOG_INFO("loaded %llu keys (%llu expired, %llu empty skipped) from %s in %lld ms",
+                   static_cast<unsigned long long>(stats.keys),
+                   static_cast<unsigned long long>(stats.expired),
+                   static_cast<unsigned long long>(stats.empty), stats.files.c_str(),
+                   static_cast<long long>(ms));
+  if (stats.functions_skipped > 0) {
+    SHARDIS_LOG_WARN(
+        "%llu function libraries in the snapshot were skipped: Shardis has no "
+        "scripting",
+        static_cast<unsigned long long>(stats.functions_skipped));
+  }
+  return true;
 }
 
 }  // namespace
@@ -55,6 +82,7 @@ bool ShardSet::start(std::string* error) {
         std::make_unique<Shard>(i, fds[i], fabric_, registry_, info_, config_.options));
   }
   fabric_.init_drain_count();
+  stop_parts_.resize(config_.shards);
 
   // One loop per shard, or, when the process may use fewer CPUs than it has shards, one loop
   // per CPU with the shards dealt out to them (shard_loop.h).
@@ -84,7 +112,7 @@ bool ShardSet::start(std::string* error) {
   auto rv = std::make_shared<Rendezvous>(nloops);
   for (uint32_t l = 0; l < nloops; ++l) {
     int cpu = cpus.empty() ? -1 : cpus[l % cpus.size()];
-    threads_.emplace_back([this, l, cpu, rv] {
+    threads_.emplace_back([this, l, cpu, rv, nloops] {
       std::string tag = "shard " + std::to_string(l);
       base::set_thread_log_tag(tag.c_str());
       if (cpu >= 0) {
@@ -94,10 +122,23 @@ bool ShardSet::start(std::string* error) {
         pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
       }
       bool ok = loops_[l]->init(&rv->errors[l]);
+      for (uint32_t i = l; ok && i < config_.shards; i += nloops) {
+        ok = load_snapshot(*shards_[i], &rv->errors[l]);
+      }
       if (!ok) rv->failed = true;
       rv->ready.count_down();
       rv->go.wait();
-      if (ok && !rv->failed) loops_[l]->run();
+      if (!ok || rv->failed) return;
+      loops_[l]->run();
+      if (!save_on_stop_.load()) return;
+      for (uint32_t i = l; i < config_.shards; i += nloops) {
+        ShardStore& store = shards_[i]->core().store();
+        std::vector<std::pair<int64_t, int64_t>> rules;
+        if (!parse_save_rules(store.persist().save, &rules) || rules.empty()) continue;
+        stop_parts_[i] = write_shard_part(store, store.persist().rdb_per_shard,
+                                          ++store.persist_state().next_tag);
+        stop_parts_[i].wanted = true;
+      }
     });
   }
   rv->ready.wait();
@@ -118,13 +159,25 @@ bool ShardSet::start(std::string* error) {
   return true;
 }
 
-void ShardSet::stop() {
-  if (threads_.empty()) return;
+bool ShardSet::stop(bool save, std::string* error) {
+  if (threads_.empty()) return true;
+  save_on_stop_ = save;
   for (auto& s : shards_) s->request_stop();
   for (auto& t : threads_) t.join();
+  bool ok = true;
+  // Every shard has the same save rules (CONFIG SET applies them to all): all parts or none.
+  if (save && stop_parts_[0].wanted) {
+    std::string why;
+    ok = publish_snapshot(stop_parts_[0].settings, stop_parts_, &why);
+    if (!ok && error != nullptr) *error = why;
+    uint64_t keys = 0;
+    for (const SnapshotPart& p : stop_parts_) keys += p.keys;
+    if (ok) SHARDIS_LOG_INFO("DB saved on disk (%llu keys)", static_cast<unsigned long long>(keys));
+  }
   threads_.clear();
   shards_.clear();
   loops_.clear();  // after the shards, which point at their loop's engine
+  return ok;
 }
 
 }  // namespace shardis::server

@@ -20,56 +20,7 @@ import sys
 import redis as redis_py
 
 import server_harness
-
-
-def build_values(rng):
-    """[(key, [commands that build it])]: every type in each of its encodings."""
-    big = [("e%d-" % i).encode() + bytes(rng.randrange(256) for _ in range(rng.randrange(60)))
-           for i in range(1500)]
-    values = [
-        (b"str:emb", [["SET", b"str:emb", b"hello \x00\xff world"]]),
-        (b"str:int", [["SET", b"str:int", b"-123456"]]),
-        (b"str:int64", [["SET", b"str:int64", b"9223372036854775807"]]),
-        (b"str:raw", [["SET", b"str:raw", bytes(rng.randrange(256) for _ in range(300))]]),
-        (b"str:lzf", [["SET", b"str:lzf", b"abcabcabc" * 200]]),
-        (b"str:empty", [["SET", b"str:empty", b""]]),
-        (b"\x00bin\xffkey", [["SET", b"\x00bin\xffkey", b"v"]]),
-        (b"list:small", [["RPUSH", b"list:small", b"a", b"12", b"-5", b"\x00", b"x" * 70]]),
-        (b"list:big", [["RPUSH", b"list:big"] + big]),
-        (b"list:mixed", [["LPUSH", b"list:mixed"] + big[:300], ["RPUSH", b"list:mixed", b"1"]]),
-        (b"hash:lp", [["HSET", b"hash:lp", b"f", b"v", b"n", b"42", b"neg", b"-7", b"\xff", b""]]),
-        (b"hash:ht", [["HSET", b"hash:ht"] + [x for i in range(600) for x in
-                                             (b"f%d" % i, b"%d" % (i * 37))]]),
-        (b"hash:long", [["HSET", b"hash:long", b"f", b"v" * 100]]),
-        (b"set:int16", [["SADD", b"set:int16", b"1", b"2", b"-300"]]),
-        (b"set:int64", [["SADD", b"set:int64", b"1", b"5000000000", b"-9223372036854775808"]]),
-        (b"set:ht", [["SADD", b"set:ht", b"a", b"b", b"\x00c"]]),
-        (b"set:bigint", [["SADD", b"set:bigint"] + [b"%d" % i for i in range(600)]]),
-        (b"zset:lp", [["ZADD", b"zset:lp", b"1", b"a", b"2.5", b"b", b"-inf", b"c",
-                       b"1e300", b"d", b"0.1", b"e"]]),
-        (b"zset:sl", [["ZADD", b"zset:sl"] + [x for i in range(300) for x in
-                                             (b"%r" % (i / 7.0), b"m%d" % i)]]),
-        (b"zset:long", [["ZADD", b"zset:long", b"3", b"m" * 100]]),
-    ]
-    return values
-
-
-def read_key(conn, key):
-    """(type, contents, encoding) of key, in a form that compares equal across servers."""
-    kind = conn.type(key)
-    if kind == b"string":
-        value = conn.get(key)
-    elif kind == b"list":
-        value = conn.lrange(key, 0, -1)
-    elif kind == b"hash":
-        value = sorted(conn.hgetall(key).items())
-    elif kind == b"set":
-        value = sorted(conn.smembers(key))
-    elif kind == b"zset":
-        value = conn.zrange(key, 0, -1, withscores=True)
-    else:
-        value = None
-    return kind, value, conn.object("encoding", key)
+from dataset_helpers import build_values, read_key
 
 
 def transfer(check, src, dst, key, src_name, dst_name):

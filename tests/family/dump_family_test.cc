@@ -7,19 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include "support/byte_strings.h"
 #include "support/family_harness.h"
 #include "support/resp_expect.h"
 
 namespace shardis::test {
 namespace {
-
-std::string unhex(std::string_view hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
 
 // body + RDB version 10 + its CRC-64, as DUMP frames a value.
 std::string with_footer(std::string body) {
@@ -55,7 +48,7 @@ TEST_CASE("redis-server's payloads restore, and Shardis dumps the same bytes") {
   FamilyHarness h;
   for (const Fixture& f : kRedisPayloads) {
     CAPTURE(f.setup);
-    const std::string payload = unhex(f.payload_hex);
+    const std::string payload = from_hex(f.payload_hex);
     CHECK(h.run({"RESTORE", f.key, "0", payload}) == kOk);
     CHECK(h.run({"OBJECT", "ENCODING", f.key}) == bulk(f.encoding));
     CHECK(h.run({"DUMP", f.key}) == bulk(payload));
@@ -126,7 +119,7 @@ TEST_CASE("every encoding survives DUMP and RESTORE") {
 
 TEST_CASE("RESTORE errors, in Redis's order") {
   FamilyHarness h;
-  const std::string payload = unhex(kRedisPayloads[0].payload_hex);
+  const std::string payload = from_hex(kRedisPayloads[0].payload_hex);
   CHECK(h.run({"SET", "k", "v"}) == kOk);
   CHECK(h.run({"RESTORE", "k", "0"}) == wrong_args("restore"));
   CHECK(h.run({"DUMP"}) == wrong_args("dump"));
@@ -154,15 +147,16 @@ TEST_CASE("RESTORE errors, in Redis's order") {
   const std::string bad_data = error("ERR Bad data format");
   CHECK(h.run({"RESTORE", "n", "0", with_footer("\x13")}) == bad_data);
   // A hash listpack with a field and no value, an empty set, a truncated string.
-  CHECK(h.run({"RESTORE", "n", "0", with_footer(unhex("100a0a0000000100816102ff"))}) == bad_data);
-  CHECK(h.run({"RESTORE", "n", "0", with_footer(unhex("0200"))}) == bad_data);
-  CHECK(h.run({"RESTORE", "n", "0", with_footer(unhex("000568656c"))}) == bad_data);
+  CHECK(h.run({"RESTORE", "n", "0", with_footer(from_hex("100a0a0000000100816102ff"))}) ==
+        bad_data);
+  CHECK(h.run({"RESTORE", "n", "0", with_footer(from_hex("0200"))}) == bad_data);
+  CHECK(h.run({"RESTORE", "n", "0", with_footer(from_hex("000568656c"))}) == bad_data);
   CHECK(h.run({"EXISTS", "n"}) == integer(0));
 }
 
 TEST_CASE("RESTORE TTLs, IDLETIME, events and propagation") {
   FamilyHarness h;
-  const std::string payload = unhex(kRedisPayloads[0].payload_hex);
+  const std::string payload = from_hex(kRedisPayloads[0].payload_hex);
   const long long now = h.clock().now_ms();
   h.log().take_report();
   CHECK(h.run({"RESTORE", "a", "5000", payload}) == kOk);

@@ -81,8 +81,10 @@ std::string OutcomeLog::take_report() {
 
 FamilyHarness::FamilyHarness() {
   server::register_all_families(registry_);
-  core_ = std::make_unique<server::ShardCore>(0, nullptr, registry_, info_, clock_,
-                                              server::CoreOptions{}, *this, nullptr);
+  server::CoreOptions options;
+  options.persist.save = "";  // as the servers tests start: no snapshot rules
+  core_ = std::make_unique<server::ShardCore>(0, nullptr, registry_, info_, clock_, options, *this,
+                                              nullptr);
   core_->executor().add_observer(&log_);
   conn_ = std::make_unique<server::Connection>(-1, 1);
   core_->add_client(*conn_);

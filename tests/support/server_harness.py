@@ -329,8 +329,16 @@ def shardis(binary, cores=1, port=None, extra_args=(), **kwargs):
     if not os.access(binary, os.X_OK):
         raise ServerStartError("server binary %s does not exist or is not executable" % binary)
 
-    def argv(p, _workdir):
-        return [binary, "--port", str(p), "--bind", HOST, "--cores", str(cores)] + list(extra_args)
+    def argv(p, workdir):
+        # Snapshots go to the private directory; no saving unless the caller asks for it (as
+        # redis() passes --save "").
+        persist = ["--dir", workdir]
+        if "--dir" in extra_args:
+            persist = []
+        if "--save" not in extra_args:
+            persist += ["--save", ""]
+        return ([binary, "--port", str(p), "--bind", HOST, "--cores", str(cores)] + persist +
+                list(extra_args))
 
     name = "%s --cores %d" % (os.path.basename(binary), cores)
     if os.environ.get("SHARDIS_TEST_ONE_CPU") and shutil.which("taskset"):

@@ -16,7 +16,7 @@
 // Reading accepts every type redis-server 7.0 loads except streams and modules: also the older
 // list (1), zset with text scores (3), zipmap (9), ziplist (10, 12, 13) and quicklist of ziplists
 // (14). Every blob is validated deeply before use, duplicates and NaN scores are refused, and an
-// empty collection is an error (redis-server skips such keys). Values are built through the
+// empty collection is reported (RdbObject::empty). Values are built through the
 // objects' own inserts, so each gets the encoding Shardis's (and Redis's) limits give it.
 //
 // Thread: plain functions; the objects read or built belong to the calling thread.
@@ -72,6 +72,9 @@ struct RdbObject {
   std::unique_ptr<core::HashObject> hash;
   std::unique_ptr<core::SetObject> set;
   std::unique_ptr<core::ZsetObject> zset;
+  // A collection with no elements: redis-server skips such a key when loading a file, and
+  // RESTORE refuses it.
+  bool empty = false;
 
   RdbObject();
   ~RdbObject();

@@ -19,6 +19,7 @@
 #include <shardis/proto/reply_builder.h>
 #include <shardis/server/db.h>
 #include <shardis/server/exec/outcome.h>
+#include <shardis/server/persist/snapshot.h>
 #include <shardis/server/shard_services.h>
 
 #include <array>
@@ -54,6 +55,7 @@ enum CommandFlag : uint32_t {
   kBlocking = 1u << 13,
   kPubsub = 1u << 14,
   kSkipSlowlog = 1u << 15,
+  kNoAsyncLoading = 1u << 16,
   // Not reported by COMMAND INFO: allowed to a RESP2 client in subscribed mode (PING, QUIT,
   // RESET and the (P|S)(UN)SUBSCRIBE commands).
   kPubsubContext = 1u << 29,
@@ -204,8 +206,14 @@ struct PartShardStats {  // INFO: one shard's databases and memory
   int64_t mapped_bytes = 0;  // the part of index_bytes mapped outside malloc
   int64_t clients = 0;       // client connections of the shard
   int64_t blocked = 0;       // of them, waiting in a blocking command
+  int64_t changes_since_save = 0;
+  PersistState persist;  // the shard's snapshot history
 };
-using PartResult = std::variant<std::monostate, PartCount, PartValues, PartKeys, PartShardStats>;
+struct PartSnapshot {  // SAVE: one shard's part of the snapshot
+  SnapshotPart part;
+};
+using PartResult =
+    std::variant<std::monostate, PartCount, PartValues, PartKeys, PartShardStats, PartSnapshot>;
 
 using Handler = void (*)(ExecContext& ctx);
 using ConnHandler = void (*)(ConnContext& ctx);

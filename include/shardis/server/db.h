@@ -21,6 +21,7 @@
 #include <shardis/core/obj_type.h>
 #include <shardis/core/slab.h>
 #include <shardis/core/ttl_heap.h>
+#include <shardis/server/persist/persist_settings.h>
 
 #include <cstdint>
 #include <memory>
@@ -64,8 +65,6 @@ struct DbShared {
   // Seconds clock for OBJECT IDLETIME (wraps at 2^16); refreshed once per loop turn.
   uint16_t access_clock = 0;
   DbObserver* observer = nullptr;
-  // rdbcompression: LZF-compress strings in DUMP payloads and snapshots, as Redis's default.
-  bool rdb_compression = true;
   // key_added is reported only while this is set (someone blocks on a key, or "new" events are
   // wanted): the common insert path then costs one branch.
   bool report_adds = false;
@@ -200,6 +199,10 @@ class Db {
   void clear();
   // True if the entry's TTL has passed (it will be erased on its next lookup).
   bool is_expired(const core::Entry* e) const;
+  // The absolute expiry (ms) of an entry of this Db, or -1; erases nothing.
+  int64_t entry_expire_at(const core::Entry* e) const {
+    return e->has_ttl() ? ttl_.when(e->ttl_index()) : -1;
+  }
   // Whether key is in the table (expired or not), and whether it is there with its TTL passed;
   // neither erases anything.
   bool contains_raw(std::string_view key) const;
@@ -275,6 +278,7 @@ class ShardStore {
   ShardStore& operator=(const ShardStore&) = delete;
 
   Db& db(int index) { return dbs_[index]; }
+  const Db& db(int index) const { return dbs_[index]; }
   const base::Clock& clock() const { return *shared_->clock; }
   uint32_t shard_id() const { return shard_id_; }
   uint32_t shards() const { return shards_; }
@@ -283,8 +287,10 @@ class ShardStore {
   // The owner's observer of expiries and additions (see DbObserver); nullptr for none.
   void set_observer(DbObserver* observer) { shared_->observer = observer; }
   void set_report_adds(bool on) { shared_->report_adds = on && shared_->observer != nullptr; }
-  bool rdb_compression() const { return shared_->rdb_compression; }
-  void set_rdb_compression(bool on) { shared_->rdb_compression = on; }
+  // This shard's copy of the persistence settings.
+  PersistSettings& persist() { return persist_; }
+  const PersistSettings& persist() const { return persist_; }
+  PersistState& persist_state() { return persist_state_; }
 
   // Once per loop turn: refreshes the access clock, then runs active expiry over the Dbs
   // round-robin for at most max_keys keys or budget_us microseconds, and moves table resizes on
@@ -301,6 +307,8 @@ class ShardStore {
   uint32_t shards_;
   std::vector<Db> dbs_;
   int expire_cursor_ = 0;
+  PersistSettings persist_;
+  PersistState persist_state_;
 };
 
 }  // namespace shardis::server

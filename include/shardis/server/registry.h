@@ -29,6 +29,7 @@ class Registry {
 void register_string_family(Registry& r);         // families/string_family.cc
 void register_keyspace_family(Registry& r);       // families/keyspace_family.cc
 void register_dump_family(Registry& r);           // families/dump_family.cc
+void register_persistence_family(Registry& r);    // families/persistence_family.cc
 void register_keyspace_scan_family(Registry& r);  // families/keyspace_scan.cc
 void register_bitmap_family(Registry& r);         // families/bitmap_family.cc
 void register_lcs_family(Registry& r);            // families/lcs_family.cc

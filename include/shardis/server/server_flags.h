@@ -2,6 +2,7 @@
 // Command-line flags shared by shardis-server and bench/ok-server, so both binaries accept the
 // same names, defaults and checks. Header-only: only the binaries depend on CLI11.
 #include <sched.h>
+#include <shardis/server/persist/persist_settings.h>
 #include <shardis/server/pubsub/pubsub.h>
 #include <shardis/server/shard_set.h>
 
@@ -9,6 +10,8 @@
 #include <algorithm>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace shardis::server {
 
@@ -24,7 +27,13 @@ struct ServerFlags {
   std::string recv_mode = "multishot";
   std::string notify_keyspace_events;  // Redis's notify-keyspace-events classes ("" = off)
   int idle_poll_us = -1;               // -1: kIdlePollUs when shards <= CPUs / 2, else 0
+  PersistSettings persist;
 };
+
+// "yes"/"no" flags, as redis.conf spells booleans.
+inline bool flag_yes(const std::string& v) {
+  return v == "yes";
+}
 
 // Declares --port, --bind, --cores and --recv-mode on app, bound to flags.
 inline void add_server_flags(CLI::App& app, ServerFlags& flags) {
@@ -43,6 +52,33 @@ inline void add_server_flags(CLI::App& app, ServerFlags& flags) {
                  "sleeping (0: sleep at once; default: 50 when the shards are at most half the "
                  "CPUs, else 0)")
       ->check(CLI::Range(-1, 10000));
+  app.add_option("--dir", flags.persist.dir, "Directory of the snapshot files (Redis's dir)");
+  app.add_option("--dbfilename", flags.persist.dbfilename,
+                 "Snapshot file name (Redis's dbfilename); with --rdb-per-shard yes, the prefix "
+                 "of the per-shard files and of their manifest")
+      ->check([](const std::string& v) {
+        return v.empty() || v.find('/') != std::string::npos
+                   ? std::string("dbfilename can't be a path, just a filename")
+                   : std::string();
+      });
+  app.add_option("--save", flags.persist.save,
+                 "Snapshot rules, \"<seconds> <changes>\" pairs (Redis's save; \"\" disables "
+                 "saving, also at shutdown)")
+      ->check([](const std::string& v) {
+        std::vector<std::pair<int64_t, int64_t>> rules;
+        return parse_save_rules(v, &rules) ? std::string() : std::string("Invalid save parameters");
+      });
+  app.add_option_function<std::string>(
+         "--rdbcompression",
+         [&flags](const std::string& v) { flags.persist.rdb_compression = flag_yes(v); },
+         "LZF-compress strings in snapshots and DUMP payloads (yes|no, default yes)")
+      ->check(CLI::IsMember({"yes", "no"}));
+  app.add_option_function<std::string>(
+         "--rdb-per-shard",
+         [&flags](const std::string& v) { flags.persist.rdb_per_shard = flag_yes(v); },
+         "Each shard writes its own snapshot file, plus a manifest (yes, the default), or all "
+         "write one file, <dbfilename>, as redis-server does (no)")
+      ->check(CLI::IsMember({"yes", "no"}));
   app.add_option("--notify-keyspace-events", flags.notify_keyspace_events,
                  "Keyspace notification classes, as Redis's notify-keyspace-events (e.g. KEA)")
       ->check([](const std::string& v) {
@@ -84,6 +120,7 @@ inline ServerConfig config_from_flags(const ServerFlags& flags) {
                                                                      : 0;
   bool ok = false;
   config.options.core.notify_flags = notify_flags_from_string(flags.notify_keyspace_events, &ok);
+  config.options.core.persist = flags.persist;
   return config;
 }
 

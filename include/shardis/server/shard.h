@@ -67,6 +67,8 @@ class Shard final : public runtime::CompletionHandler, public ClientIo {
   // Completion tags this shard owns besides its connections' (accept, stop).
   bool owns_tag(uint64_t tag) const { return tag == accept_tag_ || tag == stop_tag_; }
   uint32_t id() const { return id_; }
+  // The shard's core, once init() ran; its thread only.
+  ShardCore& core() { return *core_; }
   void on_completion(const runtime::Completion& comp) override;
 
   static constexpr uint64_t kOpRecv = 1;

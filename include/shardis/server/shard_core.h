@@ -46,6 +46,7 @@ struct CoreOptions {
   // bench/ok-server only: answer +OK to every parsed command without running it.
   bool reply_ok_only = false;
   uint32_t notify_flags = 0;  // notify-keyspace-events at start
+  PersistSettings persist;    // dir, dbfilename, save, ... (every shard's store gets a copy)
 };
 
 class ShardCore final : public ReplyListener, public ScratchRunner, public ShardServices {
@@ -129,6 +130,8 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
   uint32_t notify_flags() const override;
   int64_t connected_clients() const override { return static_cast<int64_t>(clients_.size()); }
   int64_t blocked_clients() const override;
+  const PersistSettings& persist_settings() const override { return store_.persist(); }
+  uint64_t dirty() const override { return executor_.stats().dirty; }
 
   Admission& admission() { return admission_; }
   // Whether keyspace "new" events are wanted (key additions must then be reported).

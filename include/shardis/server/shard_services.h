@@ -11,6 +11,7 @@ namespace shardis::server {
 class PubSub;
 class Blocking;
 struct ServerInfo;
+struct PersistSettings;
 
 class ShardServices {
  public:
@@ -25,6 +26,10 @@ class ShardServices {
   virtual int64_t blocked_clients() const = 0;
   // notify-keyspace-events changed on this shard.
   virtual void on_notify_flags_changed() = 0;
+  // Changes made on this shard since start (Redis's server.dirty, this shard's share).
+  virtual uint64_t dirty() const = 0;
+  // This shard's persistence settings (dir, dbfilename, save, ...).
+  virtual const PersistSettings& persist_settings() const = 0;
 };
 
 }  // namespace shardis::server

@@ -3,10 +3,12 @@
 // threads that drive them (one per shard, or one per usable CPU when there are fewer). start() and
 // stop() are called from the main thread.
 #include <shardis/server/fabric.h>
+#include <shardis/server/persist/snapshot.h>
 #include <shardis/server/registry.h>
 #include <shardis/server/shard.h>
 #include <shardis/server/shard_loop.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -32,7 +34,10 @@ class ShardSet {
   // *error and nothing left running.
   bool start(std::string* error);
   // Stops accepting and reading, lets every shard send the replies already computed, joins.
-  void stop();
+  // With save, each shard whose save rules are set (as redis-server saves on SIGTERM) then
+  // writes its part of a snapshot from its own thread (nothing runs any more, so the parts are
+  // one cut) and the parts are published; false with *error when that failed.
+  bool stop(bool save = false, std::string* error = nullptr);
 
  private:
   ServerConfig config_;
@@ -42,6 +47,8 @@ class ShardSet {
   std::vector<std::unique_ptr<Shard>> shards_;
   std::vector<std::unique_ptr<ShardLoop>> loops_;  // one per thread
   std::vector<std::thread> threads_;
+  std::atomic<bool> save_on_stop_{false};
+  std::vector<SnapshotPart> stop_parts_;  // one per shard, each written by its shard's thread
 };
 
 }  // namespace shardis::server

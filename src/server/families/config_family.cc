@@ -17,6 +17,8 @@
 #include <shardis/server/txn/txn.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdlib>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -41,7 +43,8 @@ constexpr ConfigParam kConfigParams[] = {
     {"cluster-enabled", "no"},
     {"daemonize", "no"},
     {"databases", "16"},
-    {"dbfilename", "dump.rdb"},
+    {"dbfilename", ""},
+    {"dir", ""},
     {"hz", "10"},
     {"io-threads", "1"},
     {"loglevel", "notice"},
@@ -52,8 +55,10 @@ constexpr ConfigParam kConfigParams[] = {
     {"port", ""},
     {"proto-max-bulk-len", "536870912"},
     {"protected-mode", "yes"},
+    {"rdb-per-shard", "", true},
+    {"rdbcompression", "", true},
     {"requirepass", ""},
-    {"save", ""},
+    {"save", "", true},
     {"tcp-keepalive", "300"},
     {"timeout", "0"},
 };
@@ -65,11 +70,24 @@ const ConfigParam* find_param(std::string_view name) {
   return nullptr;
 }
 
+// CONFIG GET dir: Redis reports its working directory, an absolute path.
+std::string absolute_dir(const std::string& dir) {
+  char buf[PATH_MAX];
+  if (::realpath(dir.c_str(), buf) == nullptr) return dir;
+  return buf;
+}
+
 std::string config_value(const ConfigParam& p, ShardServices& shard) {
   if (p.name == "port") return base::int64_to_string(shard.info().port);
   if (p.name == "notify-keyspace-events") {
     return notify_flags_to_string(shard.pubsub().notify_flags());
   }
+  const PersistSettings& persist = shard.persist_settings();
+  if (p.name == "dbfilename") return persist.dbfilename;
+  if (p.name == "dir") return absolute_dir(persist.dir);
+  if (p.name == "save") return persist.save;
+  if (p.name == "rdbcompression") return persist.rdb_compression ? "yes" : "no";
+  if (p.name == "rdb-per-shard") return persist.rdb_per_shard ? "yes" : "no";
   return std::string(p.value);
 }
 
@@ -135,6 +153,14 @@ void part_config_apply(ExecContext& ctx, std::span<const uint32_t>, PartResult& 
       ctx.services->pubsub().set_notify_flags(notify_flags_from_string(ctx.args[i + 1], &ok));
       ctx.services->on_notify_flags_changed();
     }
+    PersistSettings& persist = ctx.store.persist();
+    if (base::iequals(ctx.args[i], "save")) persist.save = std::string(ctx.args[i + 1]);
+    if (base::iequals(ctx.args[i], "rdbcompression")) {
+      persist.rdb_compression = base::iequals(ctx.args[i + 1], "yes");
+    }
+    if (base::iequals(ctx.args[i], "rdb-per-shard")) {
+      persist.rdb_per_shard = base::iequals(ctx.args[i + 1], "yes");
+    }
   }
 }
 
@@ -163,9 +189,24 @@ std::string check_config_set(ArgList args) {
                std::string(c_str_view(args[i])) + "') - duplicate parameter";
       }
     }
+    if (p->name == "dir" || p->name == "dbfilename") {
+      return "ERR CONFIG SET failed (possibly related to argument '" + std::string(p->name) +
+             "') - can't set protected config";
+    }
     if (!p->settable) {
       return "ERR CONFIG SET failed (possibly related to argument '" + std::string(p->name) +
              "') - Shardis does not support changing it at runtime";
+    }
+    const std::string_view v = args[i + 1];
+    if ((p->name == "rdbcompression" || p->name == "rdb-per-shard") && !base::iequals(v, "yes") &&
+        !base::iequals(v, "no")) {
+      return "ERR CONFIG SET failed (possibly related to argument '" + std::string(p->name) +
+             "') - argument must be 'yes' or 'no'";
+    }
+    std::vector<std::pair<int64_t, int64_t>> rules;
+    if (p->name == "save" && !parse_save_rules(std::string(v), &rules)) {
+      return "ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save "
+             "parameters";
     }
     if (p->name == "notify-keyspace-events") {
       bool ok = false;

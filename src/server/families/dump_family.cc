@@ -35,7 +35,7 @@ void cmd_dump(ExecContext& ctx) {
     ctx.rb.null();
     return;
   }
-  ctx.rb.bulk(dump_payload(e, ctx.store.rdb_compression()));
+  ctx.rb.bulk(dump_payload(e, ctx.store.persist().rdb_compression));
 }
 
 struct RestoreOptions {

@@ -1,9 +1,11 @@
-// INFO [section ...]: the server, clients, memory and keyspace sections, in Redis 7.0's format.
+// INFO [section ...]: the server, clients, memory, persistence and keyspace sections, in Redis
+// 7.0's format.
 //
 // INFO runs on every shard (Route::kAllShards): each part reports its databases' key and TTL
 // counts and its store's memory into a PartShardStats; the coordinator formats the text. The memory
 // figures that are process-wide (used_memory from the allocator, RSS) are read on the
-// coordinator. Sections Shardis does not keep (persistence, replication, ...) are left out.
+// coordinator. Sections Shardis does not keep (replication, stats, ...) are left out; persistence
+// reports the snapshot fields (the AOF and BGSAVE fields read as a server without them).
 #include <malloc.h>
 #include <shardis/base/number_format.h>
 #include <shardis/server/command.h>
@@ -12,6 +14,7 @@
 #include <shardis/server/shard_services.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <span>
@@ -35,9 +38,11 @@ void part_info(ExecContext& ctx, std::span<const uint32_t>, PartResult& out) {
     st.mapped_bytes += static_cast<int64_t>(db.mapped_bytes());
   }
   st.entry_bytes = static_cast<int64_t>(ctx.store.slab().bytes_in_use());
+  st.persist = ctx.store.persist_state();
   if (ctx.services != nullptr) {
     st.clients = ctx.services->connected_clients();
     st.blocked = ctx.services->blocked_clients();
+    st.changes_since_save = static_cast<int64_t>(ctx.services->dirty() - st.persist.dirty_at_save);
   }
 }
 
@@ -150,6 +155,36 @@ void merge_info(ArgList args, std::span<PartResult> results, proto::ReplyBuilder
     line(out, "maxmemory", int64_t{0});
     line(out, "maxmemory_policy", "noeviction");
     line(out, "mem_allocator", "libc");
+  }
+  if (wanted(args, "persistence", true)) {
+    int64_t changes = 0, lastsave = 0, saves = 0, loaded = 0, expired = 0;
+    for (const PartShardStats* p : parts) {
+      changes += p->changes_since_save;
+      lastsave = std::max(lastsave, p->persist.lastsave_s);
+      saves = std::max(saves, p->persist.saves);  // every SAVE counts once on every shard
+      loaded += p->persist.loaded_keys;
+      expired += p->persist.loaded_expired;
+    }
+    section("Persistence");
+    line(out, "loading", int64_t{0});
+    line(out, "async_loading", int64_t{0});
+    line(out, "rdb_changes_since_last_save", changes);
+    line(out, "rdb_bgsave_in_progress", int64_t{0});
+    line(out, "rdb_last_save_time", lastsave);
+    line(out, "rdb_last_bgsave_status", "ok");
+    line(out, "rdb_last_bgsave_time_sec", int64_t{-1});
+    line(out, "rdb_current_bgsave_time_sec", int64_t{-1});
+    line(out, "rdb_saves", saves);
+    line(out, "rdb_last_load_keys_expired", expired);
+    line(out, "rdb_last_load_keys_loaded", loaded);
+    line(out, "aof_enabled", int64_t{0});
+    line(out, "aof_rewrite_in_progress", int64_t{0});
+    line(out, "aof_rewrite_scheduled", int64_t{0});
+    line(out, "aof_last_rewrite_time_sec", int64_t{-1});
+    line(out, "aof_current_rewrite_time_sec", int64_t{-1});
+    line(out, "aof_last_bgrewrite_status", "ok");
+    line(out, "aof_rewrites", int64_t{0});
+    line(out, "aof_last_write_status", "ok");
   }
   if (wanted(args, "keyspace", true)) {
     section("Keyspace");

@@ -65,8 +65,8 @@ PayloadStatus read_dump_payload(std::string_view payload, persist::RdbObject* ou
   // As redis-server, bytes between the value and the footer are not looked at.
   persist::RdbReader r(payload.substr(0, payload.size() - kFooter));
   uint8_t type = 0;
-  if (!r.byte(&type) || !persist::read_rdb_object(r, type, out)) {
-    if (why != nullptr) *why = r.error();
+  if (!r.byte(&type) || !persist::read_rdb_object(r, type, out) || out->empty) {
+    if (why != nullptr) *why = out->empty ? "empty collection" : r.error();
     return PayloadStatus::kBadData;
   }
   return PayloadStatus::kOk;

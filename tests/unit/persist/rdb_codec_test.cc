@@ -9,14 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "support/byte_strings.h"
+
 namespace shardis::persist {
 namespace {
 
-std::string bytes(std::initializer_list<int> v) {
-  std::string s;
-  for (int b : v) s.push_back(static_cast<char>(b));
-  return s;
-}
+using test::bytes;
+using test::from_hex;
 
 std::string enc_len(uint64_t n) {
   std::string out;
@@ -123,14 +122,6 @@ TEST_CASE("rdb: LZF-compressed strings") {
   CHECK_FALSE(lzf_decompress(bytes({0x05, 'a', 'b'}), 6, &out));
   CHECK_FALSE(lzf_decompress(bytes({0x00, 'x', 0xe0}), 265, &out));
   CHECK_FALSE(lzf_decompress(bytes({0x00, 'x', 0x20}), 4, &out));
-}
-
-std::string from_hex(std::string_view h) {
-  std::string s;
-  for (size_t i = 0; i + 1 < h.size(); i += 2) {
-    s.push_back(static_cast<char>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-  }
-  return s;
 }
 
 TEST_CASE("rdb: LZF compression round trips and matches redis-server's bytes") {

@@ -15,22 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "support/byte_strings.h"
+
 namespace shardis::persist {
 namespace {
 
-std::string bytes(std::initializer_list<int> v) {
-  std::string s;
-  for (int b : v) s.push_back(static_cast<char>(b));
-  return s;
-}
-
-std::string from_hex(std::string_view h) {
-  std::string s;
-  for (size_t i = 0; i + 1 < h.size(); i += 2) {
-    s.push_back(static_cast<char>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-  }
-  return s;
-}
+using test::bytes;
+using test::from_hex;
 
 // The bytes of one entry as the writer encodes it (the blob minus header and terminator).
 std::string entry(std::string_view s) {

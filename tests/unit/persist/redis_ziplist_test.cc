@@ -12,14 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "support/byte_strings.h"
+
 namespace shardis::persist {
 namespace {
 
-std::string bytes(std::initializer_list<int> v) {
-  std::string s;
-  for (int b : v) s.push_back(static_cast<char>(b));
-  return s;
-}
+using test::bytes;
+using test::from_hex;
 
 std::string le(uint64_t v, int n) {
   std::string s;
