@@ -46,10 +46,11 @@ proto_srcs=(src/proto/*.cc)
 # core's values.
 blob_srcs=(src/persist/rdb_codec.cc src/persist/redis_*.cc)
 
-for name in resp_parser_fuzz reply_buffer_fuzz rdb_codec_fuzz redis_blob_fuzz; do
+for name in resp_parser_fuzz reply_buffer_fuzz rdb_codec_fuzz redis_blob_fuzz aof_format_fuzz; do
   echo "== $cxx -> $out/$name"
   case $name in
     rdb_codec_fuzz | redis_blob_fuzz) srcs=("${blob_srcs[@]}") ;;
+    aof_format_fuzz) srcs=(src/persist/aof_format.cc) ;;
     *) srcs=("${proto_srcs[@]}") ;;
   esac
   "$cxx" "${flags[@]}" "tools/fuzz/$name.cc" "${srcs[@]}" "${base_srcs[@]}" -o "$out/$name"

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 shift || true
 fuzzers=("$@")
-[ ${#fuzzers[@]} -gt 0 ] || fuzzers=(resp_parser_fuzz reply_buffer_fuzz rdb_codec_fuzz redis_blob_fuzz)
+[ ${#fuzzers[@]} -gt 0 ] || fuzzers=(resp_parser_fuzz reply_buffer_fuzz rdb_codec_fuzz redis_blob_fuzz aof_format_fuzz)
 
 tools/fuzz/build.sh
 
@@ -44,6 +44,7 @@ for name in "${fuzzers[@]}"; do
     reply_buffer_fuzz) extra=(-max_len=4096) ;;
     rdb_codec_fuzz) extra=(-max_len=4096) ;;
     redis_blob_fuzz) extra=(-max_len=8192) ;;
+    aof_format_fuzz) extra=(-max_len=4096) ;;
     *) echo "run.sh: unknown fuzzer $name" >&2; exit 2 ;;
   esac
   seeds=tools/fuzz/corpus/${name%_fuzz}
