@@ -130,8 +130,8 @@ bool RdbReader::len(uint64_t* n, bool* encoded) {
       return true;
     }
     case kEncoded:
-      if (encoded == nullptr) return fail("a string encoding where a length was expected");
-      *encoded = true;
+      // Where a plain length is expected, redis-server (rdbLoadLen) takes the low six bits.
+      if (encoded != nullptr) *encoded = true;
       *n = first & 0x3f;
       return true;
     default:

@@ -8,8 +8,10 @@
 #include <shardis/persist/redis_listpack.h>
 #include <shardis/persist/redis_ziplist.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -157,14 +159,18 @@ bool read_text_double(RdbReader& r, double* d) {
   return true;
 }
 
+// A listpack or ziplist score as redis-server reads it (zzlGetScore): an integer, or strtod of
+// the text's first 127 bytes, whatever follows the number and 0 when there is none.
 bool score_of(const LpValue& v, double* d) {
   if (v.is_int) {
     *d = static_cast<double>(v.i);
     return true;
   }
-  std::optional<double> p = base::parse_double(v.s);
-  if (!p) return false;
-  *d = *p;
+  char buf[128];
+  const size_t n = std::min(v.s.size(), sizeof buf - 1);
+  std::memcpy(buf, v.s.data(), n);
+  buf[n] = '\0';
+  *d = std::strtod(buf, nullptr);
   return true;
 }
 

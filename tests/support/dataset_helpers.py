@@ -93,3 +93,25 @@ def fill_databases(conn, rng, dbs=16):
         n += 6
     conn.execute_command("SELECT", 0)
     return n
+
+
+# Redis's CRC-64 (Jones polynomial, reflected, initial value 0), as at the end of a DUMP payload.
+_CRC64_POLY = 0x95AC9329AC4BC9B5
+_CRC64_TABLE = []
+for _n in range(256):
+    _c = _n
+    for _ in range(8):
+        _c = (_c >> 1) ^ _CRC64_POLY if _c & 1 else _c >> 1
+    _CRC64_TABLE.append(_c)
+
+
+def redis_crc64(data, crc=0):
+    for b in data:
+        crc = _CRC64_TABLE[(crc ^ b) & 0xFF] ^ (crc >> 8)
+    return crc
+
+
+def with_new_checksum(payload):
+    """A DUMP payload whose last 8 bytes are made the CRC-64 of the rest again."""
+    body = payload[:-8]
+    return body + redis_crc64(body).to_bytes(8, "little")

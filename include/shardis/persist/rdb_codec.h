@@ -51,7 +51,8 @@ class RdbReader {
 
   bool byte(uint8_t* b);
   // A length. *encoded is set when the first byte selects a special string encoding: *n is then
-  // its kind. With encoded == nullptr, a special encoding is an error.
+  // its kind. With encoded == nullptr, such a byte reads as a length of its low six bits, as
+  // redis-server's rdbLoadLen reads it.
   bool len(uint64_t* n, bool* encoded = nullptr);
   bool string(std::string* s);
   bool raw(size_t n, std::string_view* bytes);

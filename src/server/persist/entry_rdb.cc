@@ -62,8 +62,9 @@ PayloadStatus read_dump_payload(std::string_view payload, persist::RdbObject* ou
   if (crc != base::crc64(0, payload.substr(0, payload.size() - 8))) {
     return PayloadStatus::kBadFooter;
   }
-  // As redis-server, bytes between the value and the footer are not looked at.
-  persist::RdbReader r(payload.substr(0, payload.size() - kFooter));
+  // As redis-server, the value is read from the whole payload: bytes between the value and the
+  // footer are not looked at, and a value may even run into the footer.
+  persist::RdbReader r(payload);
   uint8_t type = 0;
   if (!r.byte(&type) || !persist::read_rdb_object(r, type, out) || out->empty) {
     if (why != nullptr) *why = out->empty ? "empty collection" : r.error();
