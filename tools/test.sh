@@ -3,7 +3,7 @@
 #
 #   build/       release, warnings on: all suites (unit, family, e2e)
 #   build-asan/  debug + address,undefined sanitizers: unit, family and e2e suites (not 'load')
-#   build-fuzz/  the libFuzzer targets of tools/fuzz, each run for 10 s (longer campaigns:
+#   build-fuzz/  the libFuzzer targets of tools/fuzz, each run for 6 s (longer campaigns:
 #                tools/fuzz/run.sh SECONDS)
 #
 # The last line printed is "N passed, N failed", summed over both builds.
@@ -61,9 +61,9 @@ run_build build-asan asan \
   -Dsanitizers=address,undefined -Dbuildtype=debug -Dbench=false -- \
   --suite unit --suite family --suite e2e
 
-echo "== tools/fuzz/run.sh 10"
-if ! bash tools/fuzz/run.sh 10; then
-  failures+=("libFuzzer targets (tools/fuzz/run.sh 10)")
+echo "== tools/fuzz/run.sh 6"
+if ! bash tools/fuzz/run.sh 6; then
+  failures+=("libFuzzer targets (tools/fuzz/run.sh 6)")
 fi
 
 summary=$("$py" - "$root/build" "$root/build-asan" <<'EOF'

@@ -117,6 +117,24 @@ TEST_CASE("every encoding survives DUMP and RESTORE") {
   CHECK(static_cast<unsigned char>(dump[dump.find("\r\n") + 3]) == 0xC3);
 }
 
+TEST_CASE("CONFIG SET rdbcompression applies to DUMP") {
+  FamilyHarness h;
+  const std::string value = std::string(500, 'q') + "end";
+  CHECK(h.run({"SET", "long", value}) == kOk);
+  auto kind_byte = [&] {
+    const std::string dump = h.run({"DUMP", "long"});
+    return static_cast<unsigned char>(dump[dump.find("\r\n") + 3]);
+  };
+  CHECK(kind_byte() == 0xC3);  // LZF
+  CHECK(h.run({"CONFIG", "SET", "rdbcompression", "no"}) == kOk);
+  CHECK(h.run({"CONFIG", "GET", "rdbcompression"}) ==
+        "*2\r\n" + bulk("rdbcompression") + bulk("no"));
+  CHECK(kind_byte() == 0x41);  // a 14-bit length: 0x40 | (503 >> 8)
+  CHECK(h.run({"CONFIG", "SET", "rdbcompression", "maybe"}) ==
+        error("ERR CONFIG SET failed (possibly related to argument 'rdbcompression') - argument "
+              "must be 'yes' or 'no'"));
+}
+
 TEST_CASE("RESTORE errors, in Redis's order") {
   FamilyHarness h;
   const std::string payload = from_hex(kRedisPayloads[0].payload_hex);

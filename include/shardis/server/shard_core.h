@@ -131,6 +131,8 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
   int64_t connected_clients() const override { return static_cast<int64_t>(clients_.size()); }
   int64_t blocked_clients() const override;
   const PersistSettings& persist_settings() const override { return store_.persist(); }
+  // Commands run on the scratch store (keys of several shards) see the same settings.
+  void on_persist_settings_changed() override { scratch_store_.persist() = store_.persist(); }
   uint64_t dirty() const override { return executor_.stats().dirty; }
 
   Admission& admission() { return admission_; }

@@ -30,6 +30,8 @@ class ShardServices {
   virtual uint64_t dirty() const = 0;
   // This shard's persistence settings (dir, dbfilename, save, ...).
   virtual const PersistSettings& persist_settings() const = 0;
+  // CONFIG SET changed this shard's store's persistence settings.
+  virtual void on_persist_settings_changed() = 0;
 };
 
 }  // namespace shardis::server

@@ -162,6 +162,7 @@ void part_config_apply(ExecContext& ctx, std::span<const uint32_t>, PartResult& 
       persist.rdb_per_shard = base::iequals(ctx.args[i + 1], "yes");
     }
   }
+  ctx.services->on_persist_settings_changed();
 }
 
 // The fanned-out step of CONFIG SET (not a command of its own: never registered).
