@@ -45,12 +45,12 @@ run_build() {  # dir, label, setup options..., -- , meson test options...
     failures+=("$label: meson setup failed")
     return
   fi
-  echo "== meson compile -C $dir"
+  echo "== [${SECONDS} s] meson compile -C $dir"
   if ! meson compile -C "$dir"; then
     failures+=("$label: compile failed")
     return
   fi
-  echo "== meson test -C $dir ${test_opts[*]}"
+  echo "== [${SECONDS} s] meson test -C $dir ${test_opts[*]}"
   meson test -C "$dir" --print-errorlogs "${test_opts[@]}" || true
 }
 
@@ -61,7 +61,7 @@ run_build build-asan asan \
   -Dsanitizers=address,undefined -Dbuildtype=debug -Dbench=false -- \
   --suite unit --suite family --suite e2e
 
-echo "== tools/fuzz/run.sh 6"
+echo "== [${SECONDS} s] tools/fuzz/run.sh 6"
 if ! bash tools/fuzz/run.sh 6; then
   failures+=("libFuzzer targets (tools/fuzz/run.sh 6)")
 fi
@@ -111,6 +111,7 @@ for f in "${failures[@]}"; do
   failed=$((failed + 1))
 done
 
+echo "== [${SECONDS} s] done"
 echo "$passed passed, $failed failed"
 if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1
