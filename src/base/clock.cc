@@ -15,4 +15,10 @@ const SystemClock& SystemClock::instance() {
   return clock;
 }
 
+int64_t monotonic_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
+}
+
 }  // namespace shardis::base

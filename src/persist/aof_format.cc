@@ -54,39 +54,46 @@ void write_aof_header(std::string& out, const AofSegmentHeader& h) {
   append_le(out, base::crc32c(0, std::string_view(out).substr(start, 28)), 4);
 }
 
+void append_aof_command(std::string& commands, int db, std::span<const std::string_view> argv) {
+  append_varint(commands, static_cast<uint64_t>(db));
+  append_varint(commands, argv.size());
+  for (std::string_view a : argv) {
+    append_varint(commands, a.size());
+    commands.append(a);
+  }
+}
+
+void append_aof_record(std::string& out, uint64_t txn_id, uint16_t participants, uint64_t count,
+                       std::string_view commands) {
+  const size_t start = out.size();
+  append_le(out, 0, 4);  // the length and the checksum, below
+  append_le(out, 0, 4);
+  append_le(out, txn_id, 8);
+  append_le(out, participants, 2);
+  append_varint(out, count);
+  out.append(commands);
+  const uint64_t len = out.size() - start - kAofRecordHeaderBytes;
+  store_le(out, start, len, 4);
+  const std::string_view rec = std::string_view(out).substr(start);
+  uint32_t crc = record_crc(rec.substr(0, 4));
+  crc = base::crc32c(crc, rec.substr(kAofRecordHeaderBytes));
+  store_le(out, start + 4, crc, 4);
+}
+
 void AofRecordWriter::begin(uint64_t txn_id, uint16_t participants) {
-  start_ = out_.size();
+  txn_id_ = txn_id;
+  participants_ = participants;
   commands_ = 0;
   body_.clear();
-  append_le(body_, txn_id, 8);
-  append_le(body_, participants, 2);
 }
 
 void AofRecordWriter::command(int db, std::span<const std::string_view> argv) {
   ++commands_;
-  append_varint(body_, static_cast<uint64_t>(db));
-  append_varint(body_, argv.size());
-  for (std::string_view a : argv) {
-    append_varint(body_, a.size());
-    body_.append(a);
-  }
+  append_aof_command(body_, db, argv);
 }
 
 void AofRecordWriter::end() {
-  std::string count;
-  append_varint(count, commands_);
-  const uint64_t len = body_.size() + count.size();
-  append_le(out_, len, 4);
-  append_le(out_, 0, 4);  // the checksum, below
-  out_.append(body_.data(), 10);
-  out_.append(count);
-  out_.append(body_, 10);
-  std::string_view rec = std::string_view(out_).substr(start_);
-  std::string covered;
-  covered.reserve(4 + len);
-  covered.append(rec.substr(0, 4));
-  covered.append(rec.substr(kAofRecordHeaderBytes));
-  store_le(out_, start_ + 4, record_crc(covered), 4);
+  append_aof_record(out_, txn_id_, participants_, commands_, body_);
 }
 
 bool AofSegmentReader::read_header(AofSegmentHeader* h) {

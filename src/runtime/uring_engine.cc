@@ -128,6 +128,26 @@ void UringEngine::read(int fd, void* buf, size_t len, uint64_t tag) {
   io_uring_sqe_set_data64(sqe, tag);
 }
 
+void UringEngine::write_file(int fd, const void* buf, size_t len, uint64_t offset, uint64_t tag,
+                             uint64_t sync_tag) {
+  // A linked pair must go to the kernel in one submission: make room for both first.
+  if (sync_tag != 0 && io_uring_sq_space_left(&ring_) < 2) io_uring_submit(&ring_);
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_write(sqe, fd, buf, static_cast<unsigned>(len), offset);
+  io_uring_sqe_set_data64(sqe, tag);
+  if (sync_tag == 0) return;
+  sqe->flags |= IOSQE_IO_LINK;
+  io_uring_sqe* sync = next_sqe();
+  io_uring_prep_fsync(sync, fd, IORING_FSYNC_DATASYNC);
+  io_uring_sqe_set_data64(sync, sync_tag);
+}
+
+void UringEngine::sync_file(int fd, uint64_t tag) {
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_fsync(sqe, fd, IORING_FSYNC_DATASYNC);
+  io_uring_sqe_set_data64(sqe, tag);
+}
+
 void UringEngine::cancel_fd(int fd) {
   io_uring_sqe* sqe = next_sqe();
   io_uring_prep_cancel_fd(sqe, fd, IORING_ASYNC_CANCEL_ALL);

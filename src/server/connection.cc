@@ -91,8 +91,14 @@ void Connection::push(std::string_view bytes) {
   }
 }
 
-bool Connection::prepare_send() {
+bool Connection::prepare_send(size_t limit) {
   size_t n = out.gather(iov_, kMaxIov);
+  size_t kept = 0;
+  for (size_t total = 0; kept < n && total < limit; ++kept) {
+    iov_[kept].iov_len = std::min(iov_[kept].iov_len, limit - total);
+    total += iov_[kept].iov_len;
+  }
+  n = kept;
   if (n == 0) return false;
   msg_ = msghdr{};
   msg_.msg_iov = iov_;

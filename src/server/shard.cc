@@ -18,9 +18,7 @@ namespace {
 // Deadlines (drain, accept back-off) use the monotonic clock: wall-clock steps must not move
 // them. TTLs use base::Clock, which is wall time as in Redis.
 int64_t mono_ms() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
+  return base::monotonic_ms();
 }
 }  // namespace
 
@@ -104,6 +102,7 @@ bool Shard::after_wait() {
     }
   }
   core_->flush();
+  release_held();
   submit_sends();
 
   if (stopping_) {
@@ -151,6 +150,10 @@ void Shard::on_completion(const runtime::Completion& comp) {
     return;
   }
   if (tag == FabricLink::kWakeTag) return;
+  if (core_->aof().owns_tag(tag)) {
+    core_->aof().on_completion(tag, comp.res, mono_ms());
+    return;
+  }
   auto* c = reinterpret_cast<Connection*>(tag & ~uint64_t{7});
   if ((tag & 7) == kOpRecv) {
     on_recv(*c, comp);
@@ -223,6 +226,7 @@ void Shard::on_send(Connection& c, int res) {
     return;
   }
   c.out.consume(static_cast<size_t>(res));
+  c.sent_bytes += static_cast<uint64_t>(res);
   if (c.closed) return;
   pump(c);
 }
@@ -297,12 +301,49 @@ void Shard::submit_sends() {
       continue;
     }
     if (c->send_inflight) continue;
-    if (c->prepare_send()) {
+    const size_t limit = sendable(*c);
+    if (limit == 0) {
+      if (!c->in_held_list && !c->out.empty()) {
+        c->in_held_list = true;
+        held_.push_back(c);
+      }
+      continue;
+    }
+    if (c->prepare_send(limit)) {
       engine_->sendmsg(c->fd(), c->send_msg(), reinterpret_cast<uint64_t>(c) | kOpSend);
       c->send_inflight = true;
     }
   }
   send_list_.clear();
+}
+
+size_t Shard::sendable(Connection& c) {
+  const AofLog& aof = core_->aof();
+  if (aof.holding()) {
+    // Every byte not sent yet may depend on a record not yet durable: it waits for appended().
+    const uint64_t total = c.sent_bytes + c.out.size();
+    const uint64_t start = c.durable.empty() ? c.sent_bytes : c.durable.back().end;
+    if (total > start) c.durable.push_back({aof.appended(), start, total});
+  }
+  while (!c.durable.empty() && c.durable.front().seq <= aof.released()) c.durable.pop_front();
+  if (c.durable.empty()) return SIZE_MAX;
+  const uint64_t start = c.durable.front().start;
+  return start > c.sent_bytes ? static_cast<size_t>(start - c.sent_bytes) : 0;
+}
+
+void Shard::release_held() {
+  if (held_.empty() || core_->aof().released() == held_released_) return;
+  held_released_ = core_->aof().released();
+  std::vector<Connection*> held;
+  held.swap(held_);
+  for (Connection* c : held) {
+    c->in_held_list = false;
+    if (c->closed) {
+      maybe_free(*c);
+      continue;
+    }
+    want_send(*c);
+  }
 }
 
 void Shard::close_conn(Connection& c) {
@@ -317,7 +358,7 @@ void Shard::close_conn(Connection& c) {
 
 void Shard::maybe_free(Connection& c) {
   if (!c.closed || c.recv_armed || c.send_inflight || c.hops_inflight > 0 || c.in_send_list ||
-      c.free_check) {
+      c.free_check || c.in_held_list) {
     return;
   }
   core_->flow().forget(c);
@@ -345,6 +386,11 @@ void Shard::begin_stop() {
 
 bool Shard::drained() const {
   if (!core_->quiet()) return false;
+  // The AOF's last records are written before the loop ends (unless the disk fails them past
+  // the drain deadline: AofLog::close then tries once more, blocking).
+  if (!core_->aof().idle() && mono_ms() - stop_started_ms_ <= opts_.drain_deadline_ms) {
+    return false;
+  }
   for (const Connection* c : conns_) {
     if (!c->closed && (!c->out.empty() || !c->pending.empty() || c->send_inflight)) return false;
   }

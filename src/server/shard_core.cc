@@ -16,6 +16,7 @@ ShardCore::ShardCore(uint32_t id, Fabric* fabric, const Registry& registry, cons
       io_(io),
       store_(clock, id, fabric != nullptr ? fabric->shards() : 1),
       executor_(store_),
+      aof_(id, fabric != nullptr ? fabric->shards() : 1),
       flow_(fabric != nullptr ? fabric->shards() : 1,
             fabric != nullptr ? fabric->credits_per_pair() : 0, options.flow),
       link_(id, fabric, flow_, engine),
@@ -27,12 +28,19 @@ ShardCore::ShardCore(uint32_t id, Fabric* fabric, const Registry& registry, cons
       scratch_exec_(scratch_store_),
       txns_(link_, flow_, locks_, executor_, watches_, blocking_, *this, *this),
       router_(*this, registry, info, link_, flow_, executor_, admission_, txns_, *this, *this) {
+  executor_.add_observer(&aof_);
   executor_.add_observer(&watches_);
   executor_.add_observer(&blocking_);
   executor_.add_observer(&pubsub_);
   executor_.set_services(this);
   store_.persist() = options.persist;
   scratch_store_.persist() = options.persist;
+  aof_.set_fsync(options.persist.appendfsync);
+  if (engine != nullptr) {
+    aof_.set_engine(engine, kAofWriteTag | (uint64_t{id} << 8), kAofSyncTag | (uint64_t{id} << 8),
+                    kAofBgSyncTag | (uint64_t{id} << 8));
+  }
+  link_.set_gate(&aof_);
   pubsub_.set_notify_flags(options.notify_flags);
   on_notify_flags_changed();
 }
@@ -87,11 +95,19 @@ void ShardCore::on_notify_flags_changed() {
   executor_.set_report_adds(blocking_.has_waiters() || wants_new_events());
 }
 
+void ShardCore::start_logging(uint64_t first_txn_id) {
+  txns_.set_aof(&aof_, first_txn_id);
+}
+
 void ShardCore::flush() {
   router_.start_batch();
   settle();
+  aof_.flush(base::monotonic_ms());
   link_.flush();
-  if (push_waiters_.empty() || link_.push_backlog() > FabricLink::kPushBacklogLimit / 2) return;
+  if (push_waiters_.empty() || link_.push_backlog() > FabricLink::kPushBacklogLimit / 2 ||
+      aof_.backlog_bytes() > AofLog::kBacklogLimit / 2) {
+    return;
+  }
   std::vector<Connection*> waiters;
   waiters.swap(push_waiters_);
   for (Connection* c : waiters) flow_.unpause(*c, Connection::kPausePushRoom);
@@ -101,7 +117,7 @@ void ShardCore::process_input(Connection& c) {
   while (!c.closed && flow_.may_parse(c)) {
     // Pushes this shard starts (messages, wake-ups) outrun a peer: its clients wait, so that the
     // overflow stays bounded. The peer drains its push rings whatever this shard does.
-    if (link_.push_backlog() > FabricLink::kPushBacklogLimit) {
+    if (output_backlogged()) {
       flow_.pause(c, Connection::kPausePushRoom);
       push_waiters_.push_back(&c);
       return;
@@ -306,6 +322,8 @@ int ShardCore::next_timeout_ms(int idle_cap_ms) const {
   if (link_.push_backlog() > 0 || !attempt_retry_.empty()) {
     timeout = timeout < 0 ? 1 : std::min(timeout, 1);
   }
+  int aof_wait = aof_.next_timeout_ms(base::monotonic_ms());
+  if (aof_wait >= 0) timeout = timeout < 0 ? aof_wait : std::min(timeout, aof_wait);
   return timeout;
 }
 

@@ -2,13 +2,16 @@
 #include <sched.h>
 #include <shardis/base/log.h>
 #include <shardis/runtime/socket_util.h>
+#include <shardis/server/persist/aof_files.h>
 #include <shardis/server/shard_loop.h>
 #include <shardis/server/shard_set.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <latch>
 #include <memory>
+#include <unordered_set>
 
 namespace shardis::server {
 
@@ -100,19 +103,45 @@ bool ShardSet::start(std::string* error) {
         config_.shards, nloops);
   }
 
+  // The append-only file, when on: its manifest, if it exists yet (persist/aof_files.h).
+  const PersistSettings& persist = config_.options.core.persist;
+  const bool aof = persist.appendonly;
+  AofManifest manifest;
+  bool no_manifest = true;
+  if (aof && !read_aof_manifest(persist, &manifest, &no_manifest, error) && !no_manifest) {
+    return false;
+  }
+  if (aof && !no_manifest &&
+      ::access(join_path(persist.dir, persist.dbfilename).c_str(), F_OK) == 0) {
+    SHARDIS_LOG_INFO("appendonly yes: loading the append only file; %s is not read",
+                     persist.dbfilename.c_str());
+  }
+  const uint64_t generation =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
+
   // Start-up rendezvous. It lives on the heap, shared with the threads, because a thread may
-  // still be returning from go.wait() after start() has returned.
+  // still be returning from go.wait() after start() has returned. Every thread loads (or
+  // prepares its AOF), then waits for `merged` (the transactions recovery leaves out), replays,
+  // and waits for `go`.
   struct Rendezvous {
-    explicit Rendezvous(uint32_t n) : ready(n), errors(n) {}
+    Rendezvous(uint32_t n, uint32_t shards) : scanned(n), ready(n), errors(n), scans(shards) {}
+    std::latch scanned;
+    std::latch merged{1};
     std::latch ready;
     std::latch go{1};
     std::atomic<bool> failed{false};
     std::vector<std::string> errors;
+    std::vector<AofShardScan> scans;
+    std::unordered_set<uint64_t> left_out;
+    uint64_t max_txn_id = 0;
   };
-  auto rv = std::make_shared<Rendezvous>(nloops);
+  auto rv = std::make_shared<Rendezvous>(nloops, config_.shards);
+  const AofManifest* found = no_manifest ? nullptr : &manifest;
   for (uint32_t l = 0; l < nloops; ++l) {
     int cpu = cpus.empty() ? -1 : cpus[l % cpus.size()];
-    threads_.emplace_back([this, l, cpu, rv, nloops] {
+    threads_.emplace_back([this, l, cpu, rv, nloops, aof, found, generation] {
       std::string tag = "shard " + std::to_string(l);
       base::set_thread_log_tag(tag.c_str());
       if (cpu >= 0) {
@@ -123,13 +152,26 @@ bool ShardSet::start(std::string* error) {
       }
       bool ok = loops_[l]->init(&rv->errors[l]);
       for (uint32_t i = l; ok && i < config_.shards; i += nloops) {
-        ok = load_snapshot(*shards_[i], &rv->errors[l]);
+        ok = aof ? prepare_shard_aof(shards_[i]->core(), found, generation, &rv->scans[i],
+                                     &rv->errors[l])
+                 : load_snapshot(*shards_[i], &rv->errors[l]);
+      }
+      if (!ok) rv->failed = true;
+      rv->scanned.count_down();
+      rv->merged.wait();
+      for (uint32_t i = l; ok && aof && !rv->failed && i < config_.shards; i += nloops) {
+        ok = replay_shard_aof(shards_[i]->core(), rv->scans[i], rv->left_out, rv->max_txn_id,
+                              &rv->errors[l]);
       }
       if (!ok) rv->failed = true;
       rv->ready.count_down();
       rv->go.wait();
       if (!ok || rv->failed) return;
       loops_[l]->run();
+      for (uint32_t i = l; i < config_.shards; i += nloops) {
+        std::string why;
+        if (!shards_[i]->core().aof().close(&why)) SHARDIS_LOG_ERROR("%s", why.c_str());
+      }
       if (!save_on_stop_.load()) return;
       for (uint32_t i = l; i < config_.shards; i += nloops) {
         ShardStore& store = shards_[i]->core().store();
@@ -141,6 +183,20 @@ bool ShardSet::start(std::string* error) {
       }
     });
   }
+  rv->scanned.wait();
+  if (aof && !rv->failed) {
+    merge_aof_scans(rv->scans, &rv->left_out, &rv->max_txn_id);
+    if (found == nullptr) {
+      AofManifest fresh;
+      fresh.shards = config_.shards;
+      for (const AofShardScan& s : rv->scans) {
+        fresh.base.push_back(s.base);
+        fresh.incr.push_back(s.incr);
+      }
+      if (!write_aof_manifest(persist, fresh, &rv->errors[0])) rv->failed = true;
+    }
+  }
+  rv->merged.count_down();
   rv->ready.wait();
   rv->go.count_down();
   if (rv->failed) {

@@ -29,4 +29,8 @@ class ManualClock final : public Clock {
   int64_t now_;
 };
 
+// Milliseconds of the monotonic clock: deadlines and intervals that wall-clock steps must not
+// move (drain deadlines, fsync pacing).
+int64_t monotonic_ms();
+
 }  // namespace shardis::base

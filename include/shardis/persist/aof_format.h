@@ -43,6 +43,14 @@ struct AofSegmentHeader {
 
 void write_aof_header(std::string& out, const AofSegmentHeader& h);
 
+// Encodes one command (its database and arguments) at the end of `commands`, as a record's
+// payload holds it.
+void append_aof_command(std::string& commands, int db, std::span<const std::string_view> argv);
+// Appends one record holding `count` commands, already encoded by append_aof_command into
+// `commands`, at the end of out.
+void append_aof_record(std::string& out, uint64_t txn_id, uint16_t participants, uint64_t count,
+                       std::string_view commands);
+
 // Builds one record at the end of `out`: begin(), command() per command, end().
 class AofRecordWriter {
  public:
@@ -54,7 +62,8 @@ class AofRecordWriter {
 
  private:
   std::string& out_;
-  size_t start_ = 0;
+  uint64_t txn_id_ = 0;
+  uint16_t participants_ = 1;
   uint64_t commands_ = 0;
   std::string body_;
 };

@@ -57,6 +57,15 @@ class IoEngine {
   // Closes fd; no completion is delivered.
   virtual void close(int fd) = 0;
 
+  // File output (the append-only file). Writes len bytes of buf at offset of fd, completing
+  // with the byte count; with sync_tag != 0 an fdatasync of fd is linked behind it: it runs only
+  // once the write completed in full, and completes with sync_tag (0, -errno, or -ECANCELED
+  // when the write failed or was short). buf must stay valid until the write completes.
+  virtual void write_file(int fd, const void* buf, size_t len, uint64_t offset, uint64_t tag,
+                          uint64_t sync_tag) = 0;
+  // An fdatasync of fd on its own (covers the writes that completed before it was submitted).
+  virtual void sync_file(int fd, uint64_t tag) = 0;
+
   // Wakes the engine whose wake_handle() is target: it gets a completion tagged tag.
   virtual void wake(int target_handle, uint64_t tag) = 0;
   virtual int wake_handle() const = 0;

@@ -30,6 +30,9 @@ class UringEngine final : public IoEngine {
   void read(int fd, void* buf, size_t len, uint64_t tag) override;
   void cancel_fd(int fd) override;
   void close(int fd) override;
+  void write_file(int fd, const void* buf, size_t len, uint64_t offset, uint64_t tag,
+                  uint64_t sync_tag) override;
+  void sync_file(int fd, uint64_t tag) override;
   void wake(int target_handle, uint64_t tag) override;
   int wake_handle() const override { return ring_.ring_fd; }
   int run_once(bool block, int timeout_ms, CompletionHandler& handler) override;

@@ -208,6 +208,10 @@ struct PartShardStats {  // INFO: one shard's databases and memory
   int64_t blocked = 0;       // of them, waiting in a blocking command
   int64_t changes_since_save = 0;
   PersistState persist;  // the shard's snapshot history
+  bool aof_enabled = false;
+  bool aof_write_ok = true;
+  int64_t aof_size = 0;
+  int64_t aof_buffer = 0;
 };
 struct PartSnapshot {  // SAVE: one shard's part of the snapshot
   SnapshotPart part;

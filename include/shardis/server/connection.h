@@ -66,8 +66,9 @@ class alignas(16) Connection {
   // behind the pending replies.
   void push(std::string_view bytes);
 
-  // Prepares msg_ over the unsent output; returns false if there is nothing to send.
-  bool prepare_send();
+  // Prepares msg_ over the unsent output, at most limit bytes; returns false if there is nothing
+  // to send.
+  bool prepare_send(size_t limit = SIZE_MAX);
   const msghdr* send_msg() const { return &msg_; }
 
   proto::ReplyBuffer out;
@@ -78,6 +79,17 @@ class alignas(16) Connection {
   std::unique_ptr<BlockedState> blocked;  // while blocked in BLPOP and the like
   std::unique_ptr<Subscriptions> subs;    // pub/sub subscriptions, made on first use
   int64_t soft_limit_since_ms = 0;        // over the pubsub soft output limit since then
+
+  // appendfsync always: output bytes [start, end) (counted from the connection's first byte)
+  // were made while AOF records up to `seq` were not yet durable; they are not sent before
+  // the AOF's released() reaches seq (Shard::sendable).
+  struct DurableMark {
+    uint64_t seq;
+    uint64_t start;
+    uint64_t end;
+  };
+  std::deque<DurableMark> durable;
+  uint64_t sent_bytes = 0;  // output bytes sent so far
 
   // Why the connection may not parse or read now (FlowControl): a bit per reason.
   static constexpr uint8_t kPauseCredit = 1 << 0;    // its next command needs a fabric credit
@@ -95,7 +107,8 @@ class alignas(16) Connection {
   bool eof = false;     // peer closed, error, or server stopping: read no more
   bool closed = false;  // fd closed; waiting for outstanding work before freeing
   bool in_send_list = false;
-  bool free_check = false;  // queued for the shard's end-of-turn free check
+  bool in_held_list = false;  // waiting in the shard's list of output held for an fsync
+  bool free_check = false;    // queued for the shard's end-of-turn free check
   // Work of this connection that another shard (or a later turn) still has to answer; the
   // connection is not freed before it comes back.
   uint32_t hops_inflight = 0;

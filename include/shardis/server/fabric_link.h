@@ -9,10 +9,18 @@
 // kPushBacklogLimit the shard reads no client input (see ShardCore), so a shard whose pushes
 // outrun a peer slows its own clients rather than grow without bound.
 //
+// With appendfsync always, every item sent while the shard's AOF holds records not yet durable
+// (AofLog::holding) waits in a per-peer queue, in order, until the fsync of the records it may
+// depend on completed: a response or a push can carry the result of a write (a reply, a
+// transaction part's release), and later items to the same peer must not overtake it. Held
+// requests took their credit when sent, and held responses answer requests in flight, so each
+// fits its ring once released.
+//
 // Thread: the owning shard's only.
 #include <shardis/runtime/io_engine.h>
 #include <shardis/server/fabric.h>
 #include <shardis/server/flow/flow_control.h>
+#include <shardis/server/persist/aof_log.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -54,6 +62,10 @@ class FabricLink {
   // Publishes this turn's items and wakes the peers that were going to sleep; moves overflowed
   // pushes into rings that have room.
   void flush();
+  // The AOF whose durability gates what is sent (see above); nullptr: nothing is held.
+  void set_gate(const AofLog* gate) { gate_ = gate; }
+  // Items waiting for an fsync.
+  size_t held() const { return held_count_; }
   // Consumer-side check before sleeping.
   bool incoming_nonempty();
   // Requests sent and not yet answered.
@@ -61,6 +73,18 @@ class FabricLink {
   size_t push_backlog() const { return backlog_; }
 
  private:
+  enum class HeldKind : uint8_t { kRequest, kResponse, kPush };
+  struct Held {
+    uint64_t seq;
+    Hop hop;
+    HeldKind kind;
+  };
+  // Queues the item behind an fsync when it must wait; false when it may go now.
+  bool hold(uint32_t to, const Hop& hop, HeldKind kind);
+  // Sends the held items whose records are durable now.
+  void release_held();
+  void push_now(uint32_t to, const Hop& hop);
+
   uint32_t self_;
   uint32_t n_;
   Fabric* fabric_;
@@ -70,6 +94,9 @@ class FabricLink {
   std::vector<std::deque<Hop>> overflow_;  // per peer
   size_t backlog_ = 0;
   uint64_t outstanding_ = 0;
+  const AofLog* gate_ = nullptr;
+  std::vector<std::deque<Held>> held_;  // per peer
+  size_t held_count_ = 0;
 };
 
 template <typename Fn>

@@ -79,6 +79,39 @@ inline void add_server_flags(CLI::App& app, ServerFlags& flags) {
          "Each shard writes its own snapshot file, plus a manifest (yes, the default), or all "
          "write one file, <dbfilename>, as redis-server does (no)")
       ->check(CLI::IsMember({"yes", "no"}));
+  app.add_option_function<std::string>(
+         "--appendonly", [&flags](const std::string& v) { flags.persist.appendonly = flag_yes(v); },
+         "Log every write to the append-only file, one segment per shard (yes|no, default no)")
+      ->check(CLI::IsMember({"yes", "no"}))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option_function<std::string>(
+         "--appendfsync",
+         [&flags](const std::string& v) { parse_fsync(v, &flags.persist.appendfsync); },
+         "When a logged write is on stable storage: always (before it is acknowledged), "
+         "everysec (within about a second, the default) or no (when the kernel writes it)")
+      ->check(CLI::IsMember({"always", "everysec", "no"}, CLI::ignore_case))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("--appenddirname", flags.persist.appenddirname,
+                 "Directory of the append-only file, inside --dir (default appendonlydir)")
+      ->check([](const std::string& v) {
+        return v.empty() || v.find('/') != std::string::npos
+                   ? std::string("appenddirname can't be a path, just a dirname")
+                   : std::string();
+      });
+  app.add_option("--appendfilename", flags.persist.appendfilename,
+                 "Prefix of the append-only file's files (default appendonly.aof)")
+      ->check([](const std::string& v) {
+        return v.empty() || v.find('/') != std::string::npos
+                   ? std::string("appendfilename can't be a path, just a filename")
+                   : std::string();
+      });
+  app.add_option_function<std::string>(
+         "--aof-load-truncated",
+         [&flags](const std::string& v) { flags.persist.aof_load_truncated = flag_yes(v); },
+         "At start, cut off a partial record at the end of a segment and load the rest (yes, the "
+         "default), or refuse to start (no)")
+      ->check(CLI::IsMember({"yes", "no"}))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--notify-keyspace-events", flags.notify_keyspace_events,
                  "Keyspace notification classes, as Redis's notify-keyspace-events (e.g. KEA)")
       ->check([](const std::string& v) {

@@ -65,7 +65,9 @@ class Shard final : public runtime::CompletionHandler, public ClientIo {
   bool finished() const { return finished_; }
   bool incoming_nonempty() { return core_->incoming_nonempty(); }
   // Completion tags this shard owns besides its connections' (accept, stop).
-  bool owns_tag(uint64_t tag) const { return tag == accept_tag_ || tag == stop_tag_; }
+  bool owns_tag(uint64_t tag) const {
+    return tag == accept_tag_ || tag == stop_tag_ || (core_ && core_->aof().owns_tag(tag));
+  }
   uint32_t id() const { return id_; }
   // The shard's core, once init() ran; its thread only.
   ShardCore& core() { return *core_; }
@@ -86,6 +88,11 @@ class Shard final : public runtime::CompletionHandler, public ClientIo {
   void arm_recv(Connection& c);
   void want_send(Connection& c);
   void submit_sends();
+  // appendfsync always: how many bytes of c's output may go now (the rest waits for the AOF's
+  // fsync of what it depends on); marks output made while records are not yet durable.
+  size_t sendable(Connection& c);
+  // Connections whose output waits for an fsync go on again once it completed.
+  void release_held();
   void close_conn(Connection& c);
   void maybe_free(Connection& c);
   void begin_stop();
@@ -110,6 +117,8 @@ class Shard final : public runtime::CompletionHandler, public ClientIo {
 
   std::vector<Connection*> conns_;
   std::vector<Connection*> send_list_;
+  std::vector<Connection*> held_;  // output waiting for the AOF's fsync (Connection::durable)
+  uint64_t held_released_ = 0;     // the AOF's released() when held_ was last looked at
   std::vector<Connection*> free_checks_;  // closed connections to free once nothing is away
   bool accept_armed_ = false;
   static constexpr int kAcceptRetryMs = 100;

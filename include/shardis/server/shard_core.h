@@ -13,6 +13,7 @@
 #include <shardis/server/fabric.h>
 #include <shardis/server/fabric_link.h>
 #include <shardis/server/flow/flow_control.h>
+#include <shardis/server/persist/aof_log.h>
 #include <shardis/server/pubsub/pubsub.h>
 #include <shardis/server/registry.h>
 #include <shardis/server/route/router.h>
@@ -57,11 +58,20 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
             runtime::IoEngine* engine);
   ~ShardCore() override;
 
+  // Completion tags of the AOF's operations (| shard id << 8): small numbers, no connection's.
+  static constexpr uint64_t kAofWriteTag = 0x40;
+  static constexpr uint64_t kAofSyncTag = 0x50;
+  static constexpr uint64_t kAofBgSyncTag = 0x60;
+
   uint32_t id() const { return id_; }
   ShardStore& store() { return store_; }
   Executor& executor() { return executor_; }
   FlowControl& flow() { return flow_; }
   FabricLink& link() { return link_; }
+  // The shard's append-only-file writer (enabled once recovery opened its segment).
+  AofLog& aof() { return aof_; }
+  // Logging starts: aof() is open; transaction ids continue above first_txn_id.
+  void start_logging(uint64_t first_txn_id);
 
   // ---- Connections ----
   // A new client id. Ids are unique across shards and name their shard: client_shard(id).
@@ -95,14 +105,18 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
   bool poll_fabric();
   // Once per turn: active expiry and bounded maintenance; true if expired keys were left.
   bool maintain();
-  // Publishes this turn's hops.
-  // Publishes this turn's hops; connections held back by the push backlog go on once it drained
-  // below half its limit.
+  // Publishes this turn's hops and submits the AOF's records; connections held back by the push
+  // or AOF backlog go on once both drained below half their limits.
   void flush();
+  // The push backlog or the AOF's unwritten records are over their limits: clients wait.
+  bool output_backlogged() const {
+    return link_.push_backlog() > FabricLink::kPushBacklogLimit ||
+           aof_.backlog_bytes() > AofLog::kBacklogLimit;
+  }
   // Pushes waiting for room in a peer's ring: while any wait, the loop must wake to retry.
   bool push_backlog() const { return link_.push_backlog() > 0; }
   bool incoming_nonempty() { return link_.incoming_nonempty(); }
-  // Milliseconds until the next timed event (key expiry), or -1.
+  // Milliseconds until the next timed event (key expiry, an AOF fsync), or -1.
   int next_timeout_ms(int idle_cap_ms) const;
   // Nothing of ours is still away on another shard.
   bool quiet() const { return link_.outstanding() == 0 && txns_.active() == 0; }
@@ -132,8 +146,15 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
   int64_t blocked_clients() const override;
   const PersistSettings& persist_settings() const override { return store_.persist(); }
   // Commands run on the scratch store (keys of several shards) see the same settings.
-  void on_persist_settings_changed() override { scratch_store_.persist() = store_.persist(); }
+  void on_persist_settings_changed() override {
+    scratch_store_.persist() = store_.persist();
+    aof_.set_fsync(store_.persist().appendfsync);
+  }
   uint64_t dirty() const override { return executor_.stats().dirty; }
+  AofStatus aof_status() const override {
+    return {aof_.enabled(), aof_.last_write_ok(), static_cast<int64_t>(aof_.size()),
+            static_cast<int64_t>(aof_.backlog_bytes())};
+  }
 
   Admission& admission() { return admission_; }
   // Whether keyspace "new" events are wanted (key additions must then be reported).
@@ -165,6 +186,7 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
   ClientIo& io_;
   ShardStore store_;
   Executor executor_;
+  AofLog aof_;
   FlowControl flow_;
   FabricLink link_;
   LockTable locks_;

@@ -32,6 +32,14 @@ class ShardServices {
   virtual const PersistSettings& persist_settings() const = 0;
   // CONFIG SET changed this shard's store's persistence settings.
   virtual void on_persist_settings_changed() = 0;
+  // The shard's append-only file, for INFO persistence.
+  struct AofStatus {
+    bool enabled = false;
+    bool last_write_ok = true;
+    int64_t size = 0;           // bytes of the segment
+    int64_t buffer_length = 0;  // bytes not yet written
+  };
+  virtual AofStatus aof_status() const { return {}; }
 };
 
 }  // namespace shardis::server

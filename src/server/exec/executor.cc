@@ -63,6 +63,7 @@ const Outcome& Executor::run_part(const CommandSpec& spec, ArgList args, int db,
   ExecContext ctx{args, store_, store_.db(db), rb, outcome_};
   ctx.services = services_;
   if (wants_misses(spec)) add_misses(outcome_, args, ctx.db, key_idx);
+  outcome_.set_part(key_idx);
   spec.part(ctx, key_idx, out);
   finish(&spec, args, db);
   return outcome_;

@@ -12,6 +12,8 @@ constexpr size_t kFirstBlock = 512;
 void Outcome::clear() {
   dirty_ = 0;
   blocked_ = false;
+  in_part_ = false;
+  part_ = {};
   prop_mode_ = PropMode::kVerbatim;
   changes_.clear();
   events_.clear();

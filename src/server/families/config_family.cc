@@ -37,8 +37,11 @@ struct ConfigParam {
 
 // What CONFIG GET reports. Values are Redis's defaults where Shardis behaves the same way.
 constexpr ConfigParam kConfigParams[] = {
-    {"appendfsync", "everysec"},
-    {"appendonly", "no"},
+    {"aof-load-truncated", "", true},
+    {"appenddirname", ""},
+    {"appendfilename", ""},
+    {"appendfsync", "", true},
+    {"appendonly", ""},
     {"bind", "127.0.0.1"},
     {"cluster-enabled", "no"},
     {"daemonize", "no"},
@@ -88,6 +91,11 @@ std::string config_value(const ConfigParam& p, ShardServices& shard) {
   if (p.name == "save") return persist.save;
   if (p.name == "rdbcompression") return persist.rdb_compression ? "yes" : "no";
   if (p.name == "rdb-per-shard") return persist.rdb_per_shard ? "yes" : "no";
+  if (p.name == "appendonly") return persist.appendonly ? "yes" : "no";
+  if (p.name == "appendfsync") return fsync_name(persist.appendfsync);
+  if (p.name == "appenddirname") return persist.appenddirname;
+  if (p.name == "appendfilename") return persist.appendfilename;
+  if (p.name == "aof-load-truncated") return persist.aof_load_truncated ? "yes" : "no";
   return std::string(p.value);
 }
 
@@ -161,6 +169,11 @@ void part_config_apply(ExecContext& ctx, std::span<const uint32_t>, PartResult& 
     if (base::iequals(ctx.args[i], "rdb-per-shard")) {
       persist.rdb_per_shard = base::iequals(ctx.args[i + 1], "yes");
     }
+    if (base::iequals(ctx.args[i], "aof-load-truncated")) {
+      persist.aof_load_truncated = base::iequals(ctx.args[i + 1], "yes");
+    }
+    if (base::iequals(ctx.args[i], "appendfsync"))
+      parse_fsync(ctx.args[i + 1], &persist.appendfsync);
   }
   ctx.services->on_persist_settings_changed();
 }
@@ -194,13 +207,23 @@ std::string check_config_set(ArgList args) {
       return "ERR CONFIG SET failed (possibly related to argument '" + std::string(p->name) +
              "') - can't set protected config";
     }
+    if (p->name == "appenddirname" || p->name == "appendfilename") {
+      return "ERR CONFIG SET failed (possibly related to argument '" + std::string(p->name) +
+             "') - can't set immutable config";
+    }
     if (!p->settable) {
       return "ERR CONFIG SET failed (possibly related to argument '" + std::string(p->name) +
              "') - Shardis does not support changing it at runtime";
     }
     const std::string_view v = args[i + 1];
-    if ((p->name == "rdbcompression" || p->name == "rdb-per-shard") && !base::iequals(v, "yes") &&
-        !base::iequals(v, "no")) {
+    PersistSettings::Fsync fsync;
+    if (p->name == "appendfsync" && !parse_fsync(v, &fsync)) {
+      return "ERR CONFIG SET failed (possibly related to argument 'appendfsync') - argument(s) "
+             "must be one of the following: everysec, always, no";
+    }
+    if ((p->name == "rdbcompression" || p->name == "rdb-per-shard" ||
+         p->name == "aof-load-truncated") &&
+        !base::iequals(v, "yes") && !base::iequals(v, "no")) {
       return "ERR CONFIG SET failed (possibly related to argument '" + std::string(p->name) +
              "') - argument must be 'yes' or 'no'";
     }

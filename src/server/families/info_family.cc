@@ -43,6 +43,11 @@ void part_info(ExecContext& ctx, std::span<const uint32_t>, PartResult& out) {
     st.clients = ctx.services->connected_clients();
     st.blocked = ctx.services->blocked_clients();
     st.changes_since_save = static_cast<int64_t>(ctx.services->dirty() - st.persist.dirty_at_save);
+    const ShardServices::AofStatus aof = ctx.services->aof_status();
+    st.aof_enabled = aof.enabled;
+    st.aof_write_ok = aof.last_write_ok;
+    st.aof_size = aof.size;
+    st.aof_buffer = aof.buffer_length;
   }
 }
 
@@ -158,7 +163,13 @@ void merge_info(ArgList args, std::span<PartResult> results, proto::ReplyBuilder
   }
   if (wanted(args, "persistence", true)) {
     int64_t changes = 0, lastsave = 0, saves = 0, loaded = 0, expired = 0;
+    int64_t aof_size = 0, aof_buffer = 0;
+    bool aof_on = false, aof_ok = true;
     for (const PartShardStats* p : parts) {
+      aof_on = aof_on || p->aof_enabled;
+      aof_ok = aof_ok && p->aof_write_ok;
+      aof_size += p->aof_size;
+      aof_buffer += p->aof_buffer;
       changes += p->changes_since_save;
       lastsave = std::max(lastsave, p->persist.lastsave_s);
       saves = std::max(saves, p->persist.saves);  // every SAVE counts once on every shard
@@ -177,14 +188,24 @@ void merge_info(ArgList args, std::span<PartResult> results, proto::ReplyBuilder
     line(out, "rdb_saves", saves);
     line(out, "rdb_last_load_keys_expired", expired);
     line(out, "rdb_last_load_keys_loaded", loaded);
-    line(out, "aof_enabled", int64_t{0});
+    line(out, "aof_enabled", int64_t{aof_on ? 1 : 0});
     line(out, "aof_rewrite_in_progress", int64_t{0});
     line(out, "aof_rewrite_scheduled", int64_t{0});
     line(out, "aof_last_rewrite_time_sec", int64_t{-1});
     line(out, "aof_current_rewrite_time_sec", int64_t{-1});
     line(out, "aof_last_bgrewrite_status", "ok");
     line(out, "aof_rewrites", int64_t{0});
-    line(out, "aof_last_write_status", "ok");
+    line(out, "aof_rewrites_consecutive_failures", int64_t{0});
+    line(out, "aof_last_write_status", aof_ok ? "ok" : "err");
+    line(out, "aof_last_cow_size", int64_t{0});
+    if (aof_on) {
+      line(out, "aof_current_size", aof_size);
+      line(out, "aof_base_size", int64_t{0});
+      line(out, "aof_pending_rewrite", int64_t{0});
+      line(out, "aof_buffer_length", aof_buffer);
+      line(out, "aof_pending_bio_fsync", int64_t{0});
+      line(out, "aof_delayed_fsync", int64_t{0});
+    }
   }
   if (wanted(args, "keyspace", true)) {
     section("Keyspace");

@@ -4,6 +4,7 @@
 #include <shardis/persist/rdb_file.h>
 #include <shardis/persist/rdb_value.h>
 #include <shardis/server/persist/entry_rdb.h>
+#include <shardis/server/persist/file_util.h>
 #include <shardis/server/persist/snapshot.h>
 #include <shardis/server/routing.h>
 #include <sys/mman.h>
@@ -23,77 +24,13 @@
 namespace shardis::server {
 namespace {
 
-constexpr size_t kFlushBytes = 1 << 20;  // write out the buffer past this
 constexpr std::string_view kManifestMagic = "shardis-rdb-manifest 1";
-
-std::string join_path(const std::string& dir, const std::string& name) {
-  if (dir.empty() || name.starts_with('/')) return name;
-  return dir.back() == '/' ? dir + name : dir + "/" + name;
-}
-
-std::string errno_text(const std::string& what, const std::string& path) {
-  return what + " " + path + ": " + std::strerror(errno);
-}
 
 int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-// A file written through a buffer, with the CRC-64 of everything written so far.
-class FileSink {
- public:
-  bool open(const std::string& path, std::string* error) {
-    path_ = path;
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) *error = errno_text("cannot create", path);
-    return fd_ >= 0;
-  }
-  ~FileSink() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  std::string& buffer() { return buf_; }
-  uint64_t crc() const { return crc_; }
-  // Writes out the buffer (when it is over kFlushBytes, unless force).
-  bool flush(bool force, std::string* error) {
-    if (buf_.empty() || (!force && buf_.size() < kFlushBytes)) return true;
-    crc_ = base::crc64(crc_, buf_);
-    size_t off = 0;
-    while (off < buf_.size()) {
-      ssize_t n = ::write(fd_, buf_.data() + off, buf_.size() - off);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        *error = errno_text("cannot write", path_);
-        return false;
-      }
-      off += static_cast<size_t>(n);
-    }
-    buf_.clear();
-    return true;
-  }
-  // Flushes, fsyncs and closes.
-  bool finish(std::string* error) {
-    if (!flush(true, error)) return false;
-    if (::fsync(fd_) != 0) {
-      *error = errno_text("cannot fsync", path_);
-      return false;
-    }
-    const int fd = fd_;
-    fd_ = -1;
-    if (::close(fd) != 0) {
-      *error = errno_text("cannot close", path_);
-      return false;
-    }
-    return true;
-  }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-  std::string buf_;
-  uint64_t crc_ = 0;
-};
 
 persist::RdbHeader header_now() {
   persist::RdbHeader h;
@@ -121,53 +58,6 @@ bool write_databases(const ShardStore& store, FileSink& sink, uint64_t* keys, st
   }
   return true;
 }
-
-bool fsync_dir(const std::string& dir, std::string* error) {
-  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
-    *error = errno_text("cannot open directory", dir);
-    return false;
-  }
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) *error = errno_text("cannot fsync directory", dir);
-  return rc == 0;
-}
-
-// The whole file in memory, read-only (mapped).
-class MappedFile {
- public:
-  ~MappedFile() {
-    if (data_ != nullptr) ::munmap(data_, size_);
-  }
-  // false with errno set; a missing file sets ENOENT.
-  bool open(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-      ::close(fd);
-      return false;
-    }
-    size_ = static_cast<size_t>(st.st_size);
-    if (size_ > 0) {
-      data_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (data_ == MAP_FAILED) {
-        data_ = nullptr;
-        ::close(fd);
-        return false;
-      }
-      ::madvise(data_, size_, MADV_SEQUENTIAL);
-    }
-    ::close(fd);
-    return true;
-  }
-  std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
-
- private:
-  void* data_ = nullptr;
-  size_t size_ = 0;
-};
 
 struct Manifest {
   uint32_t shards = 0;
@@ -206,13 +96,6 @@ bool read_manifest(const std::string& path, Manifest* m, bool* missing, std::str
     return false;
   }
   return true;
-}
-
-bool write_text_file(const std::string& path, const std::string& text, std::string* error) {
-  FileSink sink;
-  if (!sink.open(path, error)) return false;
-  sink.buffer() = text;
-  return sink.finish(error);
 }
 
 bool publish_per_shard(const PersistSettings& st, std::span<const SnapshotPart> parts,
@@ -279,8 +162,50 @@ bool publish_single(const PersistSettings& st, std::span<const SnapshotPart> par
 }
 
 // Loads the keys this shard owns from one RDB file.
-bool load_file(ShardStore& store, const std::string& path, bool all_mine, LoadStats* stats,
-               std::string* error) {
+}  // namespace
+
+SnapshotPart write_shard_part(const ShardStore& store, bool framed, uint64_t tag) {
+  SnapshotPart part;
+  part.settings = store.persist();
+  const PersistSettings& st = store.persist();
+  part.path =
+      join_path(st.dir, "temp-" + std::to_string(::getpid()) + "-" +
+                            std::to_string(store.shard_id()) + "-" + std::to_string(tag) + ".rdb");
+  FileSink sink;
+  if (!sink.open(part.path, &part.error)) return part;
+  persist::RdbWriter w(sink.buffer());
+  if (framed) persist::write_rdb_header(w, header_now());
+  if (!write_databases(store, sink, &part.keys, &part.error)) return part;
+  if (framed) {
+    persist::write_rdb_eof(w);
+    if (!sink.flush(true, &part.error)) return part;
+    persist::write_rdb_checksum(w, sink.crc());
+  }
+  part.ok = sink.finish(&part.error);
+  if (!part.ok) ::unlink(part.path.c_str());
+  return part;
+}
+
+bool publish_snapshot(const PersistSettings& settings, std::span<const SnapshotPart> parts,
+                      std::string* error) {
+  bool ok = true;
+  for (const SnapshotPart& p : parts) {
+    if (!p.ok) {
+      *error = p.error;
+      ok = false;
+      break;
+    }
+  }
+  if (ok) {
+    ok = settings.rdb_per_shard ? publish_per_shard(settings, parts, error)
+                                : publish_single(settings, parts, error);
+  }
+  for (const SnapshotPart& p : parts) ::unlink(p.path.c_str());  // gone already when renamed
+  return ok;
+}
+
+bool load_snapshot_file(ShardStore& store, const std::string& path, bool all_mine, LoadStats* stats,
+                        std::string* error) {
   MappedFile f;
   if (!f.open(path)) {
     *error = errno_text("cannot open", path);
@@ -333,48 +258,6 @@ bool load_file(ShardStore& store, const std::string& path, bool all_mine, LoadSt
   return true;
 }
 
-}  // namespace
-
-SnapshotPart write_shard_part(const ShardStore& store, bool framed, uint64_t tag) {
-  SnapshotPart part;
-  part.settings = store.persist();
-  const PersistSettings& st = store.persist();
-  part.path =
-      join_path(st.dir, "temp-" + std::to_string(::getpid()) + "-" +
-                            std::to_string(store.shard_id()) + "-" + std::to_string(tag) + ".rdb");
-  FileSink sink;
-  if (!sink.open(part.path, &part.error)) return part;
-  persist::RdbWriter w(sink.buffer());
-  if (framed) persist::write_rdb_header(w, header_now());
-  if (!write_databases(store, sink, &part.keys, &part.error)) return part;
-  if (framed) {
-    persist::write_rdb_eof(w);
-    if (!sink.flush(true, &part.error)) return part;
-    persist::write_rdb_checksum(w, sink.crc());
-  }
-  part.ok = sink.finish(&part.error);
-  if (!part.ok) ::unlink(part.path.c_str());
-  return part;
-}
-
-bool publish_snapshot(const PersistSettings& settings, std::span<const SnapshotPart> parts,
-                      std::string* error) {
-  bool ok = true;
-  for (const SnapshotPart& p : parts) {
-    if (!p.ok) {
-      *error = p.error;
-      ok = false;
-      break;
-    }
-  }
-  if (ok) {
-    ok = settings.rdb_per_shard ? publish_per_shard(settings, parts, error)
-                                : publish_single(settings, parts, error);
-  }
-  for (const SnapshotPart& p : parts) ::unlink(p.path.c_str());  // gone already when renamed
-  return ok;
-}
-
 bool load_shard_snapshot(ShardStore& store, LoadStats* stats, std::string* error) {
   const PersistSettings& st = store.persist();
   const std::string single = join_path(st.dir, st.dbfilename);
@@ -387,16 +270,17 @@ bool load_shard_snapshot(ShardStore& store, LoadStats* stats, std::string* error
   if (use_manifest) {
     stats->found = true;
     if (m.shards == store.shards()) {
-      return load_file(store, join_path(st.dir, m.files[store.shard_id()]), true, stats, error);
+      return load_snapshot_file(store, join_path(st.dir, m.files[store.shard_id()]), true, stats,
+                                error);
     }
     for (const std::string& f : m.files) {
-      if (!load_file(store, join_path(st.dir, f), false, stats, error)) return false;
+      if (!load_snapshot_file(store, join_path(st.dir, f), false, stats, error)) return false;
     }
     return true;
   }
   if (!have_single) return true;
   stats->found = true;
-  return load_file(store, single, store.shards() == 1, stats, error);
+  return load_snapshot_file(store, single, store.shards() == 1, stats, error);
 }
 
 namespace {
@@ -410,24 +294,6 @@ void request_shutdown_without_save() {
 
 bool shutdown_skips_save() {
   return g_shutdown_skips_save.load();
-}
-
-bool parse_save_rules(const std::string& value, std::vector<std::pair<int64_t, int64_t>>* rules) {
-  std::istringstream in(value);
-  std::vector<std::string> words;
-  std::string w;
-  while (in >> w) words.push_back(w);
-  if (words.size() % 2 != 0) return false;
-  rules->clear();
-  for (size_t i = 0; i < words.size(); i += 2) {
-    char* end = nullptr;
-    const long long secs = std::strtoll(words[i].c_str(), &end, 10);
-    if (*end != '\0' || secs < 0) return false;
-    const long long changes = std::strtoll(words[i + 1].c_str(), &end, 10);
-    if (*end != '\0' || changes < 0) return false;
-    rules->emplace_back(secs, changes);
-  }
-  return true;
 }
 
 }  // namespace shardis::server

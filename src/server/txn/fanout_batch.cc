@@ -34,9 +34,27 @@ void BatchTxn::on_acquired(Transactions& t) {
       }
     }
     reply_to(m, keys, results);
+    if (t.logging(*this)) {
+      held_ = true;
+    } else {
+      deliver(m);
+    }
   }
   for (TxnParticipant& p : parts) p.actions.clear();
   t.release_all(*this);
+}
+
+void BatchTxn::on_finished(Transactions&) {
+  if (!held_) return;
+  held_ = false;
+  for (Member& m : members) deliver(m);
+}
+
+void BatchTxn::deliver(Member& m) {
+  Connection& c = *m.conn;
+  flow_.unpause(c, Connection::kPauseTxn);
+  --c.hops_inflight;
+  listener_.deliver(c, *m.slot);  // may free c if it is closed
 }
 
 void BatchTxn::reply_to(Member& m, std::vector<std::vector<std::vector<uint32_t>>>& keys,
@@ -55,10 +73,6 @@ void BatchTxn::reply_to(Member& m, std::vector<std::vector<std::vector<uint32_t>
     proto::ReplyBuilder(m.slot->buf, m.resp).array(m.count);
     for (proto::ReplyBuffer& r : m.replies) m.slot->buf.append_buffer(std::move(r));
   }
-  Connection& c = *m.conn;
-  flow_.unpause(c, Connection::kPauseTxn);
-  --c.hops_inflight;
-  listener_.deliver(c, *m.slot);  // may free c if it is closed
 }
 
 FanoutBatch::FanoutBatch(FabricLink& link, FlowControl& flow, Transactions& txns,

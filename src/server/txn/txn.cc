@@ -72,6 +72,10 @@ bool Transactions::start(std::unique_ptr<Txn> owned) {
   }
   Txn& t = *owned.release();
   ++active_;
+  t.id = (next_id_++ << kIdShardBits) | self();
+  for (const TxnCommand& c : t.cmds) {
+    t.logs = t.logs || (c.spec != nullptr && (c.spec->flags & kWrite) != 0);
+  }
   if (t.conn != nullptr) {
     ++t.conn->hops_inflight;
     if (t.slot == nullptr) {
@@ -146,6 +150,12 @@ void Transactions::reply(Txn& t, proto::ReplyBuffer&& bytes) {
   t.replied = true;
   if (t.conn == nullptr) return;
   t.slot->buf = std::move(bytes);
+  // A logged transaction is acknowledged only once every participant's record is written (and
+  // with appendfsync always, durable): participants log when they release.
+  if (logging(t)) {
+    t.reply_held = true;
+    return;
+  }
   listener_.deliver(*t.conn, *t.slot);
 }
 
@@ -183,8 +193,10 @@ void Transactions::finish_if_done(Txn& t) {
   for (const TxnParticipant& p : t.parts) {
     if (!p.released || p.in_flight) return;
   }
+  t.on_finished(*this);
   if (t.conn != nullptr) {
     Connection& c = *t.conn;
+    if (t.reply_held) listener_.deliver(c, *t.slot);  // c is not freed: hops_inflight > 0
     --c.hops_inflight;
     listener_.on_output(c);
   }
@@ -220,6 +232,7 @@ void Transactions::run_step(Txn& t, uint32_t part, uint32_t from) {
       break;
     case TxnParticipant::Step::kRelease:
       run_actions(t, p);
+      log_release(t, p);
       locks_.release(p.lock);
       break;
   }
@@ -237,7 +250,10 @@ void Transactions::after_lock(Txn& t, uint32_t part, uint32_t from) {
   TxnParticipant& p = t.parts[part];
   run_actions(t, p);
   bool released = p.release_after;
-  if (released) locks_.release(p.lock);
+  if (released) {
+    log_release(t, p);
+    locks_.release(p.lock);
+  }
   if (from == self()) {
     {
       Busy busy(t);
@@ -250,9 +266,21 @@ void Transactions::after_lock(Txn& t, uint32_t part, uint32_t from) {
   }
 }
 
+void Transactions::log_release(Txn& t, TxnParticipant& p) {
+  if (aof_ != nullptr && t.logs) aof_->commit(p.log, t.id, static_cast<uint16_t>(t.parts.size()));
+}
+
 void Transactions::run_actions(Txn& t, TxnParticipant& p) {
   ShardStore& store = executor_.store();
   bool skip = false;  // a watched key changed: the commands of this step do not run
+  // What this participant writes goes into its record, logged when it releases.
+  struct Capture {
+    AofLog* aof;
+    ~Capture() {
+      if (aof != nullptr) aof->capture(nullptr);
+    }
+  } capture{aof_ != nullptr && t.logs ? aof_ : nullptr};
+  if (capture.aof != nullptr) capture.aof->capture(&p.log);
   for (TxnAction& a : p.actions) {
     switch (a.kind) {
       case TxnAction::kRun: {
@@ -276,10 +304,13 @@ void Transactions::run_actions(Txn& t, TxnParticipant& p) {
           store.db(db).detach(key, a.detached.back());
         }
         break;
-      case TxnAction::kAttach:
+      case TxnAction::kAttach: {
+        std::vector<AofLog::KeyRef> logged;
+        if (capture.aof != nullptr) logged = AofLog::changed_keys(a.detached, a.changes);
         for (DetachedKey& k : a.detached) store.db(k.db).attach(k);
+        if (capture.aof != nullptr) capture.aof->capture_state(store, logged);
         executor_.report_changes(a.changes);
-        break;
+      } break;
       case TxnAction::kWatch:
         for (WatchItem& w : a.watch) w.stamp = watches_.watch(w.db, w.key);
         break;

@@ -89,6 +89,8 @@ class Executor final : public DbObserver, public FlushListener {
   void set_report_adds(bool on) { store_.set_report_adds(on); }
 
   const ExecStats& stats() const { return stats_; }
+  // Start-up: what recovery replayed does not count as commands run or changes made.
+  void reset_stats() { stats_ = ExecStats{}; }
 
   // DbObserver
   void key_expired(int db, std::string_view key) override;

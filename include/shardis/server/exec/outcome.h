@@ -102,6 +102,16 @@ class Outcome {
   void propagate(std::initializer_list<std::string_view> argv);
   void propagate_nothing() { prop_mode_ = PropMode::kNothing; }
 
+  // The outcome is that of one shard's part of a fanned-out command (Executor::run_part): the
+  // argv indices of the keys it covered, which a log of the part must name alone. The span
+  // must outlive the outcome's observers' calls.
+  void set_part(std::span<const uint32_t> key_idx) {
+    part_ = key_idx;
+    in_part_ = true;
+  }
+  bool in_part() const { return in_part_; }
+  std::span<const uint32_t> part_keys() const { return part_; }
+
   // The command would block (a blocking command found nothing to serve): no reply was written.
   void set_blocked() { blocked_ = true; }
   bool blocked() const { return blocked_; }
@@ -139,6 +149,8 @@ class Outcome {
   FlushListener* flush_listener_ = nullptr;
   uint64_t dirty_ = 0;
   bool blocked_ = false;
+  bool in_part_ = false;
+  std::span<const uint32_t> part_;
   PropMode prop_mode_ = PropMode::kVerbatim;
   std::vector<Change> changes_;
   std::vector<Event> events_;

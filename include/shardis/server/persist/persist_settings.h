@@ -6,6 +6,7 @@
 // one CONFIG GET reads.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -20,7 +21,24 @@ struct PersistSettings {
   bool rdb_per_shard = true;
   // save: "<seconds> <changes>" pairs; empty disables saving (also at shutdown).
   std::string save = "3600 1 300 100 60 10000";
+
+  // The append-only file (docs/durability.md).
+  bool appendonly = false;                        // appendonly: log every write (set at start only)
+  std::string appenddirname = "appendonlydir";    // appenddirname: the AOF's directory, in dir
+  std::string appendfilename = "appendonly.aof";  // appendfilename: the prefix of its files
+  // appendfsync: when a write is on stable storage. always: before it is acknowledged (one
+  // fdatasync per loop turn for every write of the turn); everysec: at most about a second
+  // later; no: when the kernel writes it back.
+  enum class Fsync : uint8_t { kAlways, kEverysec, kNo };
+  Fsync appendfsync = Fsync::kEverysec;
+  // aof-load-truncated: a torn tail of the last segment is cut off (with a log line) rather
+  // than refusing to start.
+  bool aof_load_truncated = true;
 };
+
+const char* fsync_name(PersistSettings::Fsync f);
+// "always", "everysec" or "no" (case-insensitive); false for anything else.
+bool parse_fsync(std::string_view v, PersistSettings::Fsync* out);
 
 // What one shard remembers of its snapshots.
 struct PersistState {

@@ -70,6 +70,11 @@ struct LoadStats {
 // start then.
 bool load_shard_snapshot(ShardStore& store, LoadStats* stats, std::string* error);
 
+// Loads one RDB file into the store: every key when all_mine, else only the keys this shard
+// owns. Same errors as load_shard_snapshot.
+bool load_snapshot_file(ShardStore& store, const std::string& path, bool all_mine, LoadStats* stats,
+                        std::string* error);
+
 // SHUTDOWN, once it has saved (or was told not to): asks the process to stop as SIGTERM does,
 // without saving again. Any thread; the main thread reads shutdown_skips_save() after the stop
 // signal.

@@ -75,12 +75,17 @@ class BatchTxn final : public Txn {
   };
   BatchTxn(FlowControl& flow, ReplyListener& listener) : flow_(flow), listener_(listener) {}
   void on_acquired(Transactions& t) override;
+  void on_finished(Transactions& t) override;
   std::vector<Member> members;  // in joining order
   FanoutBatch* batcher = nullptr;
 
  private:
   void reply_to(Member& m, std::vector<std::vector<std::vector<uint32_t>>>& keys,
                 std::vector<std::vector<PartResult>>& results);
+  // Hands the member its reply (written into its slot): at once, or, when the batch is logged,
+  // once every participant has released (Transactions::reply).
+  void deliver(Member& m);
+  bool held_ = false;
   FlowControl& flow_;
   ReplyListener& listener_;
 };

@@ -35,10 +35,12 @@
 #include <shardis/server/db.h>
 #include <shardis/server/exec/executor.h>
 #include <shardis/server/hop.h>
+#include <shardis/server/persist/aof_log.h>
 #include <shardis/server/txn/lock_table.h>
 #include <shardis/server/txn/txn_command.h>
 #include <shardis/server/txn/watch_table.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -104,6 +106,7 @@ struct TxnParticipant {
   bool release_after = false;  // kAcquire: release as soon as the actions ran
   std::vector<TxnAction> actions;
   TxnLock lock;  // participant side
+  TxnLog log;    // participant side: what it wrote, logged as one record when it releases
   // Coordinator side.
   bool acquired = false;
   bool released = false;
@@ -125,6 +128,8 @@ class Txn {
 
   // Every participant holds its locks and ran its acquire actions.
   virtual void on_acquired(Transactions& t) = 0;
+  // Every participant released; the transaction is freed next.
+  virtual void on_finished(Transactions& t) { (void)t; }
   // A body step (Step::kRun) of participant `part` came back.
   virtual void on_step_done(Transactions& t, uint32_t part) {
     (void)t;
@@ -137,6 +142,10 @@ class Txn {
   uint64_t client = 0;  // lock order
   std::vector<TxnCommand> cmds;
   std::vector<TxnParticipant> parts;  // ascending shard
+  // Set by Transactions::start: unique over restarts (AofLog records carry it), and whether
+  // some command may write, in which case every participant logs a record when it releases.
+  uint64_t id = 0;
+  bool logs = false;
 
   // The coordinator took a credit for every remote participant before start (FanoutBatch).
   bool credits_held = false;
@@ -145,6 +154,7 @@ class Txn {
   uint32_t next_acquire = 0;
   uint32_t body_steps = 0;  // body steps in flight
   bool replied = false;
+  bool reply_held = false;  // the reply waits in slot until every participant released
   bool all_acquired = false;
   bool in_acquire_loop = false;
   uint32_t depth = 0;  // coordinator frames running for this transaction (defers freeing it)
@@ -203,6 +213,16 @@ class Transactions {
 
   // Transactions coordinated here that have not finished.
   size_t active() const { return active_; }
+  // Participants log what they write to aof (not null once the shard logs). Transaction ids
+  // continue above first_id (recovery's largest, so that no id repeats over restarts).
+  void set_aof(AofLog* aof, uint64_t first_id) {
+    aof_ = aof;
+    next_id_ = std::max(next_id_, first_id);
+  }
+  // Whether t's participants log a record (the reply then waits until all released).
+  bool logging(const Txn& t) const { return aof_ != nullptr && t.logs; }
+  // Ids carry the coordinator's shard in their low bits.
+  static constexpr int kIdShardBits = 10;
 
  private:
   void send(Txn& t, uint32_t part);
@@ -213,6 +233,7 @@ class Transactions {
   friend class TxnLock;
   void after_lock(Txn& t, uint32_t part, uint32_t from);
   void run_actions(Txn& t, TxnParticipant& p);
+  void log_release(Txn& t, TxnParticipant& p);
   void finish_if_done(Txn& t);
 
   FabricLink& link_;
@@ -224,6 +245,8 @@ class Transactions {
   ScratchRunner& scratch_;
   ReplyListener& listener_;
   size_t active_ = 0;
+  AofLog* aof_ = nullptr;
+  uint64_t next_id_ = 1;
 };
 
 // A command fanned out to several shards (MGET, MSET, DEL, EXISTS, DBSIZE, FLUSHALL, ...) as
