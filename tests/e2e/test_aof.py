@@ -30,7 +30,7 @@ import time
 import redis as redis_py
 
 import server_harness
-from dataset_helpers import fill_databases, keyspace
+from dataset_helpers import compare_keyspaces as compare, fill_databases, keyspace
 
 
 def client(port):
@@ -68,17 +68,6 @@ def record_offsets(args, path):
         if first.isdigit() and " db " in line:
             offsets.append(int(first))
     return sorted(set(offsets)) + [os.path.getsize(path)]
-
-
-def compare(check, got, want, what):
-    missing = sorted(k for k in want if k not in got)[:5]
-    extra = sorted(k for k in got if k not in want)[:5]
-    differ = sorted(k for k in want if k in got and got[k] != want[k])[:5]
-    check.check(not missing and not extra and not differ and len(want) > 0,
-                "%s: %d keys equal" % (what, len(want)),
-                "missing %r, extra %r, different %r" % (missing, extra,
-                                                        [(k, str(got[k])[:200], str(want[k])[:200])
-                                                         for k in differ]))
 
 
 def every_path(conn):

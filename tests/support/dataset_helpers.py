@@ -95,6 +95,19 @@ def fill_databases(conn, rng, dbs=16):
     return n
 
 
+def compare_keyspaces(check, got, want, what):
+    """One check: got and want ({(db, key): value} from keyspace()) are equal and not empty; on
+    failure the detail names a few missing, extra and different keys."""
+    missing = sorted(k for k in want if k not in got)[:5]
+    extra = sorted(k for k in got if k not in want)[:5]
+    differ = sorted(k for k in want if k in got and got[k] != want[k])[:5]
+    check.check(not missing and not extra and not differ and len(want) > 0,
+                "%s: %d keys equal" % (what, len(want)),
+                "missing %r, extra %r, different %r" % (missing, extra,
+                                                        [(k, str(got[k])[:200], str(want[k])[:200])
+                                                         for k in differ]))
+
+
 # Redis's CRC-64 (Jones polynomial, reflected, initial value 0), as at the end of a DUMP payload.
 _CRC64_POLY = 0x95AC9329AC4BC9B5
 _CRC64_TABLE = []
