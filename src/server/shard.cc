@@ -319,12 +319,14 @@ void Shard::submit_sends() {
 
 size_t Shard::sendable(Connection& c) {
   const AofLog& aof = core_->aof();
-  if (aof.holding()) {
-    // Every byte not sent yet may depend on a record not yet durable: it waits for appended().
+  if (c.durable_seq > aof.released()) {
+    // The output not marked yet may depend on records not yet durable. Bytes still in pending
+    // slots enter `out` later: the seq stays for them until none is left.
     const uint64_t total = c.sent_bytes + c.out.size();
     const uint64_t start = c.durable.empty() ? c.sent_bytes : c.durable.back().end;
-    if (total > start) c.durable.push_back({aof.appended(), start, total});
+    if (total > start) c.durable.push_back({c.durable_seq, start, total});
   }
+  if (c.pending.empty()) c.durable_seq = 0;
   while (!c.durable.empty() && c.durable.front().seq <= aof.released()) c.durable.pop_front();
   if (c.durable.empty()) return SIZE_MAX;
   const uint64_t start = c.durable.front().start;

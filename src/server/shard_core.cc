@@ -146,6 +146,8 @@ void ShardCore::process_input(Connection& c) {
       return;
     }
     settle();
+    // What it wrote may read or follow records of this shard not yet durable.
+    if (aof_.holding()) c.durable_seq = aof_.appended();
     if (c.client.close_after_reply) flow_.pause(c, Connection::kPauseQuit);
     c.consume_input(c.parser.consumed());
   }
@@ -328,6 +330,11 @@ int ShardCore::next_timeout_ms(int idle_cap_ms) const {
 }
 
 void ShardCore::on_output(Connection& c) {
+  if (aof_.holding()) c.durable_seq = aof_.appended();
+  on_remote_output(c);
+}
+
+void ShardCore::on_remote_output(Connection& c) {
   // A reply that came in may bring the connection back under its output limits.
   if (!c.closed && c.pause == 0) flow_.resume_later(c);
   io_.output_ready(c);  // frees c if it is closed and nothing of it is away any more

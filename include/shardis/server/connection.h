@@ -81,14 +81,16 @@ class alignas(16) Connection {
   int64_t soft_limit_since_ms = 0;        // over the pubsub soft output limit since then
 
   // appendfsync always: output bytes [start, end) (counted from the connection's first byte)
-  // were made while AOF records up to `seq` were not yet durable; they are not sent before
-  // the AOF's released() reaches seq (Shard::sendable).
+  // may depend on AOF records up to `seq`; they are not sent before the AOF's released()
+  // reaches seq (Shard::sendable). durable_seq: the output queued (in `out` or in pending
+  // slots) since the last mark may depend on records up to it; 0 when it depends on none.
   struct DurableMark {
     uint64_t seq;
     uint64_t start;
     uint64_t end;
   };
   std::deque<DurableMark> durable;
+  uint64_t durable_seq = 0;
   uint64_t sent_bytes = 0;  // output bytes sent so far
 
   // Why the connection may not parse or read now (FlowControl): a bit per reason.

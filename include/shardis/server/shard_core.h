@@ -131,8 +131,10 @@ class ShardCore final : public ReplyListener, public ScratchRunner, public Shard
   Transactions& txns() { return txns_; }
   FanoutBatch& batch() { return router_.batch(); }
 
-  // ReplyListener
+  // ReplyListener. on_output also notes that c's new output may depend on this shard's AOF
+  // records not yet durable (Connection::durable_seq).
   void on_output(Connection& c) override;
+  void on_remote_output(Connection& c) override;
   // ScratchRunner
   bool run_scratch(const TxnCommand& cmd, std::vector<DetachedKey>& keys, proto::ReplyBuffer& reply,
                    std::vector<KeyChangeRecord>& changes, ExecOptions opts = {}) override;

@@ -338,6 +338,9 @@ void Router::complete(const Hop& hop) {
     return;
   }
   if (cmd->may_block) flow_.unpause(c, Connection::kPauseBlocked);
+  // A single remote command's reply depends on its owner's records only (released when they
+  // were durable); a merge may include a part run here.
+  const bool remote = cmd->parts.empty();
   if (cmd->parts.empty()) {
     cmd->slot->buf = std::move(cmd->reply);
   } else {
@@ -347,7 +350,7 @@ void Router::complete(const Hop& hop) {
   ReplySlot* slot = cmd->slot;
   --c.hops_inflight;
   delete cmd;
-  listener_.deliver(c, *slot);
+  listener_.deliver(c, *slot, remote);
 }
 
 void Router::serve(uint32_t from, const Hop& hop) {
