@@ -60,6 +60,15 @@ void Shard::start_loop() {
   engine_->read(stop_fd_, &stop_buf_, sizeof(stop_buf_), stop_tag_);
   engine_->accept_multishot(listen_fd_, accept_tag_);
   accept_armed_ = true;
+  for (auto& [fd, input] : adopted_) {
+    Connection& c = add_connection(fd);
+    if (!input.empty() && !c.append_input(input.data(), input.size())) {
+      close_conn(c);
+      continue;
+    }
+    pump(c);  // answers what it sent meanwhile, then arms its receive
+  }
+  adopted_.clear();
 }
 
 void Shard::prepare_wait(bool* block, int* timeout_ms) {
@@ -179,11 +188,15 @@ void Shard::on_accept(int res, bool more) {
     return;
   }
   runtime::tune_client_socket(res);
-  auto* c = new Connection(res, core_->new_client_id());
+  arm_recv(add_connection(res));
+}
+
+Connection& Shard::add_connection(int fd) {
+  auto* c = new Connection(fd, core_->new_client_id());
   c->shard_index = static_cast<uint32_t>(conns_.size());
   conns_.push_back(c);
   core_->add_client(*c);
-  arm_recv(*c);
+  return *c;
 }
 
 void Shard::on_recv(Connection& c, const runtime::Completion& comp) {

@@ -2,6 +2,7 @@
 #include <sched.h>
 #include <shardis/base/log.h>
 #include <shardis/runtime/socket_util.h>
+#include <shardis/server/loading_responder.h>
 #include <shardis/server/persist/aof_files.h>
 #include <shardis/server/shard_loop.h>
 #include <shardis/server/shard_set.h>
@@ -183,7 +184,11 @@ bool ShardSet::start(std::string* error) {
       }
     });
   }
-  rv->scanned.wait();
+  // Clients that connect meanwhile are answered -LOADING, as by redis-server.
+  std::vector<int> listeners;
+  for (const auto& shard : shards_) listeners.push_back(shard->listen_fd());
+  LoadingResponder responder(listeners);
+  responder.run([&rv] { return rv->scanned.try_wait(); });
   if (aof && !rv->failed) {
     merge_aof_scans(rv->scans, &rv->left_out, &rv->max_txn_id);
     if (found == nullptr) {
@@ -197,7 +202,12 @@ bool ShardSet::start(std::string* error) {
     }
   }
   rv->merged.count_down();
-  rv->ready.wait();
+  responder.run([&rv] { return rv->ready.try_wait(); });
+  if (!rv->failed) {
+    for (LoadingResponder::Handover& h : responder.take()) {
+      shards_[h.shard]->adopt(h.fd, std::move(h.input));
+    }
+  }
   rv->go.count_down();
   if (rv->failed) {
     for (auto& t : threads_) t.join();

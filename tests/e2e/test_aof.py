@@ -11,7 +11,9 @@
   * a flipped byte in the middle of a segment refuses the start, naming the file and the
     offset, and shardis-aof-check --fix makes it start again with the records before it;
   * a transaction missing one participant's record is left out on every shard;
-  * CONFIG GET/SET of the AOF settings, and a start with another shard count is refused.
+  * CONFIG GET/SET of the AOF settings, and a start with another shard count is refused;
+  * while it loads, the server answers -LOADING and INFO says loading:1, and the connection
+    is served once loading is done.
 
   PYTHONPATH=tests/support /usr/bin/python3 tests/e2e/test_aof.py \\
       --server build/src/shardis-server --cores 2
@@ -250,6 +252,36 @@ def left_out_transaction(check, args, directory):
                     srv.log_tail())
 
 
+def loading(check, args, directory):
+    """While it loads, the server answers -LOADING (INFO says loading:1); the same connection
+    is served once it has loaded."""
+    base = os.path.join(directory, "loading")
+    os.mkdir(base)
+    with shardis(args, args.cores, base, "--appendfsync", "no") as srv:
+        bench = subprocess.run(["redis-benchmark", "-h", server_harness.HOST, "-p", str(srv.port),
+                                "-t", "set", "-n", "2000000", "-r", "100000000", "-P", "64",
+                                "-q"], capture_output=True, text=True, timeout=300)
+        check.check(bench.returncode == 0, "redis-benchmark wrote keys", bench.stderr[-300:])
+        keys = client(srv.port).dbsize()
+    # Ready as soon as a PING is refused with -LOADING: the load takes longer than that.
+    srv = server_harness.shardis(args.server, cores=args.cores, check_exit=False,
+                                 ready_reply=b"-LOADING",
+                                 extra_args=["--dir", base, "--save", "", "--appendonly", "yes"])
+    with srv:
+        conn = client(srv.port)
+        check.check(conn.info("persistence").get("loading") == 1, "INFO says loading:1")
+        deadline = time.monotonic() + 120
+        pong = False
+        while not pong and time.monotonic() < deadline:
+            try:
+                pong = conn.ping()
+            except redis_py.exceptions.BusyLoadingError:
+                time.sleep(0.02)
+        check.check(pong and conn.dbsize() == keys and
+                    conn.info("persistence").get("loading") == 0,
+                    "after loading the same connection is served: %d keys" % keys)
+
+
 def settings(check, args, directory):
     base = os.path.join(directory, "settings")
     os.mkdir(base)
@@ -286,6 +318,7 @@ def run(check, args):
         check.section("corruption", corruption, check, args, directory)
         check.section("transactions left out", left_out_transaction, check, args, directory)
         check.section("settings", settings, check, args, directory)
+        check.section("loading", loading, check, args, directory)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 

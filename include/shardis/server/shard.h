@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace shardis::server {
@@ -51,6 +52,11 @@ class Shard final : public runtime::CompletionHandler, public ClientIo {
   void init(runtime::IoEngine* engine, runtime::CompletionHandler* handler);
   // Any thread: asks the shard to stop accepting and reading, then drain.
   void request_stop();
+  // Before the loop runs: a client accepted for this shard while it loaded (LoadingResponder),
+  // with its unanswered input; served from start_loop on.
+  void adopt(int fd, std::string input) { adopted_.emplace_back(fd, std::move(input)); }
+  // This shard's listener (for LoadingResponder, before the loop runs).
+  int listen_fd() const { return listen_fd_; }
 
   // ---- Driven by ShardLoop, on the loop's thread ----
   // Arms the stop read and the listener.
@@ -82,6 +88,8 @@ class Shard final : public runtime::CompletionHandler, public ClientIo {
   void close_client(Connection& c, const char* reason) override;
 
   void on_accept(int res, bool more);
+  // A new client connection on fd (accepted here or adopted); returns it.
+  Connection& add_connection(int fd);
   void on_recv(Connection& c, const runtime::Completion& comp);
   void on_send(Connection& c, int res);
   void pump(Connection& c);
@@ -115,6 +123,7 @@ class Shard final : public runtime::CompletionHandler, public ClientIo {
   uint64_t stop_tag_;
   std::unique_ptr<ShardCore> core_;
 
+  std::vector<std::pair<int, std::string>> adopted_;
   std::vector<Connection*> conns_;
   std::vector<Connection*> send_list_;
   std::vector<Connection*> held_;  // output waiting for the AOF's fsync (Connection::durable)
