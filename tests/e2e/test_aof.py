@@ -11,7 +11,8 @@
   * a flipped byte in the middle of a segment refuses the start, naming the file and the
     offset, and shardis-aof-check --fix makes it start again with the records before it;
   * a transaction missing one participant's record is left out on every shard;
-  * CONFIG GET/SET of the AOF settings, and a start with another shard count is refused;
+  * CONFIG GET/SET of the AOF settings, INFO persistence's fields against redis-server's, and
+    a start with another shard count is refused;
   * while it loads, the server answers -LOADING and INFO says loading:1, and the connection
     is served once loading is done.
 
@@ -308,6 +309,16 @@ def settings(check, args, directory):
                 check.check(needle in str(err), "CONFIG SET %s %s: %s" % (name, value, err))
     other = args.cores + 1
     refuses(check, args, base, "another shard count", ["--cores %d" % args.cores], cores=other)
+    # INFO persistence has redis-server's fields, in its order, with the AOF on.
+    ref_dir = os.path.join(directory, "redis-info")
+    os.mkdir(ref_dir)
+    with server_harness.redis(binary=args.redis_server,
+                              extra_args=["--appendonly", "yes", "--dir", ref_dir]) as ref:
+        want = list(client(ref.port).info("persistence").keys())
+    with shardis(args, args.cores, base) as srv:
+        got = list(client(srv.port).info("persistence").keys())
+    check.check(got == want, "INFO persistence has redis-server's fields (appendonly yes)",
+                "redis-server %r\n       Shardis %r" % (want, got))
 
 
 def run(check, args):

@@ -179,6 +179,13 @@ void merge_info(ArgList args, std::span<PartResult> results, proto::ReplyBuilder
     section("Persistence");
     line(out, "loading", int64_t{0});
     line(out, "async_loading", int64_t{0});
+    // No fork: the copy-on-write and fork fields read as a server with no save in progress.
+    line(out, "current_cow_peak", int64_t{0});
+    line(out, "current_cow_size", int64_t{0});
+    line(out, "current_cow_size_age", int64_t{0});
+    line(out, "current_fork_perc", "0.00");
+    line(out, "current_save_keys_processed", int64_t{0});
+    line(out, "current_save_keys_total", int64_t{0});
     line(out, "rdb_changes_since_last_save", changes);
     line(out, "rdb_bgsave_in_progress", int64_t{0});
     line(out, "rdb_last_save_time", lastsave);
@@ -186,6 +193,7 @@ void merge_info(ArgList args, std::span<PartResult> results, proto::ReplyBuilder
     line(out, "rdb_last_bgsave_time_sec", int64_t{-1});
     line(out, "rdb_current_bgsave_time_sec", int64_t{-1});
     line(out, "rdb_saves", saves);
+    line(out, "rdb_last_cow_size", int64_t{0});
     line(out, "rdb_last_load_keys_expired", expired);
     line(out, "rdb_last_load_keys_loaded", loaded);
     line(out, "aof_enabled", int64_t{aof_on ? 1 : 0});
@@ -198,6 +206,8 @@ void merge_info(ArgList args, std::span<PartResult> results, proto::ReplyBuilder
     line(out, "aof_rewrites_consecutive_failures", int64_t{0});
     line(out, "aof_last_write_status", aof_ok ? "ok" : "err");
     line(out, "aof_last_cow_size", int64_t{0});
+    line(out, "module_fork_in_progress", int64_t{0});
+    line(out, "module_fork_last_cow_size", int64_t{0});
     if (aof_on) {
       line(out, "aof_current_size", aof_size);
       line(out, "aof_base_size", int64_t{0});
