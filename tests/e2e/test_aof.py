@@ -255,12 +255,13 @@ def left_out_transaction(check, args, directory):
 
 def loading(check, args, directory):
     """While it loads, the server answers -LOADING (INFO says loading:1); the same connection
-    is served once it has loaded."""
+    is served once it has loaded. About a million keys take longer to load than the first PING
+    takes to arrive."""
     base = os.path.join(directory, "loading")
     os.mkdir(base)
     with shardis(args, args.cores, base, "--appendfsync", "no") as srv:
         bench = subprocess.run(["redis-benchmark", "-h", server_harness.HOST, "-p", str(srv.port),
-                                "-t", "set", "-n", "2000000", "-r", "100000000", "-P", "64",
+                                "-t", "set", "-n", "1000000", "-r", "100000000", "-P", "64",
                                 "-q"], capture_output=True, text=True, timeout=300)
         check.check(bench.returncode == 0, "redis-benchmark wrote keys", bench.stderr[-300:])
         keys = client(srv.port).dbsize()
@@ -325,8 +326,10 @@ def run(check, args):
     directory = tempfile.mkdtemp(prefix="shardis-aof-")
     try:
         check.section("round trips", round_trips, check, args, os.path.join(directory, "rt"))
-        check.section("truncation sweep", truncation_sweep, check, args, directory)
-        check.section("corruption", corruption, check, args, directory)
+        # These run one shard whatever --cores is: once, at the lowest count the suite uses.
+        if args.cores <= 2:
+            check.section("truncation sweep", truncation_sweep, check, args, directory)
+            check.section("corruption", corruption, check, args, directory)
         check.section("transactions left out", left_out_transaction, check, args, directory)
         check.section("settings", settings, check, args, directory)
         check.section("loading", loading, check, args, directory)

@@ -1,4 +1,5 @@
 #include <shardis/server/exec/executor.h>
+#include <shardis/server/persist/snapshot_session.h>
 #include <shardis/server/shard_services.h>
 
 #include <algorithm>
@@ -31,8 +32,31 @@ void Executor::add_observer(OutcomeObserver* o) {
   observers_.push_back(o);
 }
 
+void Executor::before_key_change(int db, std::string_view key) {
+  if (snapshot_ != nullptr) snapshot_->before_write(db, key);
+}
+
+void Executor::before_write(const CommandSpec& spec, ArgList args, int db,
+                            const std::span<const uint32_t>* key_idx) {
+  if ((spec.flags & kWrite) == 0) return;
+  if (!spec.has_keys) {
+    snapshot_->finish_all();
+    return;
+  }
+  if (key_idx != nullptr) {
+    for (uint32_t i : *key_idx) {
+      if (i < args.size()) snapshot_->before_write(db, args[i]);
+    }
+    return;
+  }
+  for (const LockKeyRef& ref : lock_key_refs(spec, args, db)) {
+    if (ref.write && ref.argv < args.size()) snapshot_->before_write(ref.db, args[ref.argv]);
+  }
+}
+
 const Outcome& Executor::run(const CommandSpec& spec, ArgList args, int db, proto::ReplyBuilder& rb,
                              ExecOptions opts) {
+  if (snapshot_ != nullptr) before_write(spec, args, db, nullptr);
   outcome_.clear();
   ExecContext ctx{args, store_, store_.db(db), rb, outcome_};
   ctx.may_block = opts.may_block;
@@ -57,6 +81,7 @@ const Outcome& Executor::run(const CommandSpec& spec, ArgList args, int db, prot
 
 const Outcome& Executor::run_part(const CommandSpec& spec, ArgList args, int db,
                                   std::span<const uint32_t> key_idx, PartResult& out) {
+  if (snapshot_ != nullptr) before_write(spec, args, db, &key_idx);
   outcome_.clear();
   proto::ReplyBuffer unused;
   proto::ReplyBuilder rb(unused, 2);

@@ -81,6 +81,10 @@ bool FileSink::finish(std::string* error) {
   return true;
 }
 
+void FileSink::start_writeback() {
+  if (fd_ >= 0) ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 MappedFile::~MappedFile() {
   if (data_ != nullptr) ::munmap(data_, size_);
 }

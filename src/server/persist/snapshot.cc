@@ -32,12 +32,6 @@ int64_t unix_ms() {
       .count();
 }
 
-persist::RdbHeader header_now() {
-  persist::RdbHeader h;
-  h.ctime = unix_ms() / 1000;
-  return h;
-}
-
 // Writes the databases of the store: SELECTDB and RESIZEDB, then every key.
 bool write_databases(const ShardStore& store, FileSink& sink, uint64_t* keys, std::string* error) {
   persist::RdbWriter w(sink.buffer(), store.persist().rdb_compression);
@@ -138,7 +132,7 @@ bool publish_single(const PersistSettings& st, std::span<const SnapshotPart> par
   FileSink sink;
   if (!sink.open(tmp, error)) return false;
   persist::RdbWriter w(sink.buffer());
-  persist::write_rdb_header(w, header_now());
+  persist::write_rdb_header(w, rdb_header_now());
   for (const SnapshotPart& p : parts) {
     MappedFile f;
     if (!f.open(p.path)) {
@@ -167,14 +161,11 @@ bool publish_single(const PersistSettings& st, std::span<const SnapshotPart> par
 SnapshotPart write_shard_part(const ShardStore& store, bool framed, uint64_t tag) {
   SnapshotPart part;
   part.settings = store.persist();
-  const PersistSettings& st = store.persist();
-  part.path =
-      join_path(st.dir, "temp-" + std::to_string(::getpid()) + "-" +
-                            std::to_string(store.shard_id()) + "-" + std::to_string(tag) + ".rdb");
+  part.path = snapshot_temp_path(store, tag);
   FileSink sink;
   if (!sink.open(part.path, &part.error)) return part;
   persist::RdbWriter w(sink.buffer());
-  if (framed) persist::write_rdb_header(w, header_now());
+  if (framed) persist::write_rdb_header(w, rdb_header_now());
   if (!write_databases(store, sink, &part.keys, &part.error)) return part;
   if (framed) {
     persist::write_rdb_eof(w);
@@ -184,6 +175,18 @@ SnapshotPart write_shard_part(const ShardStore& store, bool framed, uint64_t tag
   part.ok = sink.finish(&part.error);
   if (!part.ok) ::unlink(part.path.c_str());
   return part;
+}
+
+persist::RdbHeader rdb_header_now() {
+  persist::RdbHeader h;
+  h.ctime = unix_ms() / 1000;
+  return h;
+}
+
+std::string snapshot_temp_path(const ShardStore& store, uint64_t tag) {
+  return join_path(store.persist().dir, "temp-" + std::to_string(::getpid()) + "-" +
+                                            std::to_string(store.shard_id()) + "-" +
+                                            std::to_string(tag) + ".rdb");
 }
 
 bool publish_snapshot(const PersistSettings& settings, std::span<const SnapshotPart> parts,

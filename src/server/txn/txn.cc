@@ -300,6 +300,7 @@ void Transactions::run_actions(Txn& t, TxnParticipant& p) {
         a.detached.clear();
         a.detached.reserve(a.keys.size());
         for (const auto& [db, key] : a.keys) {
+          executor_.before_key_change(db, key);  // a snapshot being taken sees it first
           a.detached.emplace_back();
           store.db(db).detach(key, a.detached.back());
         }

@@ -27,6 +27,8 @@
 
 namespace shardis::server {
 
+class SnapshotSession;
+
 // Told of what ran on this shard. Called after the handler returned, with the arguments still
 // valid.
 class OutcomeObserver {
@@ -77,6 +79,13 @@ class Executor final : public DbObserver, public FlushListener {
                           std::span<const uint32_t> key_idx, PartResult& out);
 
   void add_observer(OutcomeObserver* o);
+  // While a snapshot session is open on this shard, every key a write command may touch is
+  // shown to it before the command runs (SnapshotSession::before_write); a write with no keys
+  // (FLUSHDB, FLUSHALL, SWAPDB) first finishes it. nullptr: none.
+  void set_snapshot(SnapshotSession* s) { snapshot_ = s; }
+  SnapshotSession* snapshot() const { return snapshot_; }
+  // A key about to change outside any command of this executor (a transaction detaching it).
+  void before_key_change(int db, std::string_view key);
   void set_services(ShardServices* s) { services_ = s; }
   // Reports changes made to keys of this shard by a command that ran elsewhere (a scratch store)
   // to the observers, as the outcome of no command here.
@@ -100,6 +109,9 @@ class Executor final : public DbObserver, public FlushListener {
 
  private:
   void finish(const CommandSpec* spec, ArgList args, int db);
+  // Shows the snapshot session what spec may write (key_idx: a part's keys, else its locks).
+  void before_write(const CommandSpec& spec, ArgList args, int db,
+                    const std::span<const uint32_t>* key_idx);
   // Keyspace "keymiss" events, one per key a command reads and will not find (Redis fires them
   // from its read lookups): every key of a read-only command, the read_keys of a write; only
   // while the 'm' class is on.
@@ -113,6 +125,7 @@ class Executor final : public DbObserver, public FlushListener {
   Outcome expiry_outcome_;
   std::vector<OutcomeObserver*> observers_;
   ShardServices* services_ = nullptr;
+  SnapshotSession* snapshot_ = nullptr;
   ExecStats stats_;
 };
 

@@ -36,6 +36,9 @@ class FileSink {
   bool flush(bool force, std::string* error);
   // Flushes, fsyncs and closes.
   bool finish(std::string* error);
+  // Starts the kernel's write-back of what was written so far, without waiting, so that the
+  // final fsync finds little left to do.
+  void start_writeback();
 
  private:
   std::string path_;

@@ -26,6 +26,7 @@
 //
 // Thread: write_shard_part and load_shard_snapshot on the shard's own thread (each touches only
 // its own store); publish_snapshot on any one thread once every part is written.
+#include <shardis/persist/rdb_file.h>
 #include <shardis/server/db.h>
 #include <shardis/server/persist/persist_settings.h>
 
@@ -44,6 +45,11 @@ struct SnapshotPart {
   bool wanted = false;       // at shutdown: the shard's save rules asked for it
   PersistSettings settings;  // the shard's settings when it wrote the part, to publish with
 };
+
+// The header of a snapshot file written now (aux fields with Redis's names).
+persist::RdbHeader rdb_header_now();
+// Where a part with this tag is written before it is published (in dir).
+std::string snapshot_temp_path(const ShardStore& store, uint64_t tag);
 
 // Writes every key of the store (expired ones not yet reclaimed included, with their TTL, as
 // Redis does). framed: a complete RDB file (per-shard layout); otherwise the databases only, for
