@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
 namespace shardis::server {
@@ -126,16 +125,9 @@ std::string aof_dir_path(const PersistSettings& st) {
 bool read_aof_manifest(const PersistSettings& st, AofManifest* m, bool* missing,
                        std::string* error) {
   const std::string path = manifest_path(st);
-  std::ifstream in(path);
-  *missing = !in.is_open();
-  if (*missing) return false;
-  std::string line;
-  if (!std::getline(in, line) || line != kManifestMagic) {
-    *error = path + ": not a Shardis AOF manifest (first line must be \"" +
-             std::string(kManifestMagic) + "\")";
-    return false;
-  }
-  while (std::getline(in, line)) {
+  std::vector<std::string> lines;
+  if (!read_text_lines(path, kManifestMagic, "AOF manifest", &lines, missing, error)) return false;
+  for (const std::string& line : lines) {
     std::istringstream fields(line);
     std::string word;
     fields >> word;
@@ -171,14 +163,7 @@ bool write_aof_manifest(const PersistSettings& st, const AofManifest& m, std::st
   for (uint32_t i = 0; i < m.shards; ++i) {
     text += "shard " + std::to_string(i) + " " + m.base[i] + " " + m.incr[i] + "\n";
   }
-  const std::string path = manifest_path(st);
-  const std::string temp = path + ".tmp";
-  if (!write_text_file(temp, text, error)) return false;
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    *error = errno_text("cannot rename " + temp + " to", path);
-    return false;
-  }
-  return fsync_dir(aof_dir_path(st), error);
+  return replace_text_file(aof_dir_path(st), manifest_path(st), text, error);
 }
 
 bool prepare_shard_aof(ShardCore& core, const AofManifest* manifest, uint64_t generation,

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 namespace shardis::server {
 
@@ -36,6 +37,32 @@ bool write_text_file(const std::string& path, const std::string& text, std::stri
   if (!sink.open(path, error)) return false;
   sink.buffer() = text;
   return sink.finish(error);
+}
+
+bool replace_text_file(const std::string& dir, const std::string& path, const std::string& text,
+                       std::string* error) {
+  const std::string tmp = path + ".tmp";
+  if (!write_text_file(tmp, text, error)) return false;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    *error = errno_text("cannot rename " + tmp + " to", path);
+    return false;
+  }
+  return fsync_dir(dir, error);
+}
+
+bool read_text_lines(const std::string& path, std::string_view magic, const char* what,
+                     std::vector<std::string>* lines, bool* missing, std::string* error) {
+  std::ifstream in(path);
+  *missing = !in.is_open();
+  if (*missing) return false;
+  std::string line;
+  if (!std::getline(in, line) || line != magic) {
+    *error =
+        path + ": not a Shardis " + what + " (first line must be \"" + std::string(magic) + "\")";
+    return false;
+  }
+  while (std::getline(in, line)) lines->push_back(line);
+  return true;
 }
 
 FileSink::~FileSink() {

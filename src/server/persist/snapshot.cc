@@ -17,7 +17,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 #include <vector>
 
@@ -61,16 +60,11 @@ struct Manifest {
 // Parses <dbfilename>.manifest; false with *error when it exists but is malformed, and with
 // *missing when it does not exist.
 bool read_manifest(const std::string& path, Manifest* m, bool* missing, std::string* error) {
-  std::ifstream in(path);
-  *missing = !in.is_open();
-  if (*missing) return false;
-  std::string line;
-  if (!std::getline(in, line) || line != kManifestMagic) {
-    *error = path + ": not a Shardis snapshot manifest (first line must be \"" +
-             std::string(kManifestMagic) + "\")";
+  std::vector<std::string> lines;
+  if (!read_text_lines(path, kManifestMagic, "snapshot manifest", &lines, missing, error)) {
     return false;
   }
-  while (std::getline(in, line)) {
+  for (const std::string& line : lines) {
     std::istringstream fields(line);
     std::string word;
     std::string value;
@@ -111,13 +105,7 @@ bool publish_per_shard(const PersistSettings& st, std::span<const SnapshotPart> 
     }
     text += "file " + names.back() + "\n";
   }
-  const std::string tmp = join_path(st.dir, "temp-" + std::to_string(::getpid()) + ".manifest");
-  if (!fsync_dir(st.dir, error) || !write_text_file(tmp, text, error)) return false;
-  if (::rename(tmp.c_str(), manifest.c_str()) != 0) {
-    *error = errno_text("cannot rename", tmp);
-    return false;
-  }
-  if (!fsync_dir(st.dir, error)) return false;
+  if (!fsync_dir(st.dir, error) || !replace_text_file(st.dir, manifest, text, error)) return false;
   for (const std::string& f : old.files) {
     if (std::find(names.begin(), names.end(), f) == names.end()) {
       ::unlink(join_path(st.dir, f).c_str());

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace shardis::server {
 
@@ -18,6 +19,15 @@ std::string errno_text(const std::string& what, const std::string& path);
 bool fsync_dir(const std::string& dir, std::string* error);
 // Writes text to path (created or truncated) and fsyncs it.
 bool write_text_file(const std::string& path, const std::string& text, std::string* error);
+// Replaces path with text atomically: a temporary file (path + ".tmp") written and fsynced,
+// renamed over path, then dir (path's directory) fsynced.
+bool replace_text_file(const std::string& dir, const std::string& path, const std::string& text,
+                       std::string* error);
+// The lines of a manifest-like text file after its first line, which must be `magic` (`what`
+// names the kind of file in the error). false with *missing when the file does not exist, or
+// with *error when its first line is not magic.
+bool read_text_lines(const std::string& path, std::string_view magic, const char* what,
+                     std::vector<std::string>* lines, bool* missing, std::string* error);
 
 // A file written through a buffer, with the CRC-64 of everything written so far.
 class FileSink {
