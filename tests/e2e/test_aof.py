@@ -313,13 +313,31 @@ def settings(check, args, directory):
     # INFO persistence has redis-server's fields, in its order, with the AOF on.
     ref_dir = os.path.join(directory, "redis-info")
     os.mkdir(ref_dir)
+    refused = (("appendfsync", "sometimes"), ("appenddirname", "x"), ("appendfilename", "x"),
+               ("aof-load-truncated", "maybe"))
+
+    def errors(conn):
+        out = []
+        for name, value in refused:
+            try:
+                conn.config_set(name, value)
+                out.append(None)
+            except redis_py.ResponseError as err:
+                out.append(str(err))
+        return out
+
     with server_harness.redis(binary=args.redis_server,
                               extra_args=["--appendonly", "yes", "--dir", ref_dir]) as ref:
         want = list(client(ref.port).info("persistence").keys())
+        want_errors = errors(client(ref.port))
     with shardis(args, args.cores, base) as srv:
         got = list(client(srv.port).info("persistence").keys())
+        got_errors = errors(client(srv.port))
     check.check(got == want, "INFO persistence has redis-server's fields (appendonly yes)",
                 "redis-server %r\n       Shardis %r" % (want, got))
+    check.check(got_errors == want_errors and None not in want_errors,
+                "CONFIG SET of bad AOF values: redis-server's errors, byte for byte",
+                "redis-server %r\n       Shardis %r" % (want_errors, got_errors))
 
 
 def run(check, args):
